@@ -1,0 +1,520 @@
+//! Strict parsing of pack files. Unknown keys, unknown kinds, keys that do not apply to
+//! a rule's kind, empty matchers and regex syntax errors are all errors that carry the
+//! file, line and column. A file stops at its first TOML/serde error (the deserializer
+//! cannot go on), but every other problem in it, and every other file, is still reported.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::model::*;
+use super::{RuleError, RuleErrors};
+
+/// A pack file's text with the name used in messages.
+#[derive(Clone, Debug)]
+pub struct PackSource {
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    pack: RawPack,
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    name: String,
+    description: String,
+    #[serde(default)]
+    scope: Option<RawScope>,
+    #[serde(default)]
+    options: Option<RawOptions>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScope {
+    #[serde(default)]
+    domains: Vec<Spanned<String>>,
+    #[serde(default)]
+    signatures: Vec<Spanned<String>>,
+    #[serde(default)]
+    paths: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOptions {
+    repair_paragraphs: Option<bool>,
+}
+
+type Patterns = Option<Vec<Spanned<String>>>;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMatcher {
+    exact: Patterns,
+    prefix: Patterns,
+    suffix: Patterns,
+    contains: Patterns,
+    regex: Patterns,
+    case_sensitive: Option<bool>,
+    raw: Option<bool>,
+    max_words: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    why: Option<String>,
+    // line / keep matchers (also `regex` and `case_sensitive` for replace)
+    exact: Patterns,
+    prefix: Patterns,
+    suffix: Patterns,
+    contains: Patterns,
+    regex: Patterns,
+    case_sensitive: Option<bool>,
+    raw: Option<bool>,
+    max_words: Option<usize>,
+    within_first: Option<usize>,
+    within_last: Option<usize>,
+    // block
+    start: Option<Spanned<RawMatcher>>,
+    end: Option<Spanned<RawMatcher>>,
+    end_inclusive: Option<bool>,
+    max_lines: Option<usize>,
+    // sequence
+    lines: Option<Vec<Spanned<String>>>,
+    // replace
+    with: Option<String>,
+    // detector
+    detector: Option<Spanned<String>>,
+    params: Option<toml::Table>,
+    examples: Option<RawExamples>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExamples {
+    #[serde(default)]
+    remove: Vec<String>,
+    #[serde(default)]
+    keep: Vec<String>,
+}
+
+pub const KINDS: &[&str] = &["line", "keep", "block", "sequence", "replace", "detector"];
+
+/// Byte offset → 1-based line and column (in characters).
+pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() as u32 + 1;
+    (line, col)
+}
+
+struct FileCtx<'a> {
+    file: Arc<str>,
+    text: &'a str,
+    errors: Vec<RuleError>,
+}
+
+impl FileCtx<'_> {
+    fn loc(&self, offset: usize) -> Location {
+        let (line, col) = line_col(self.text, offset);
+        Location { file: self.file.clone(), line, col }
+    }
+    fn error(&mut self, offset: usize, message: impl Into<String>) {
+        let location = self.loc(offset);
+        self.errors.push(RuleError { location, message: message.into() });
+    }
+}
+
+/// Parse every source; ids must be unique across all of them.
+pub fn parse_packs(sources: &[PackSource]) -> Result<Vec<Pack>, RuleErrors> {
+    let mut packs = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_ids: HashMap<String, Location> = HashMap::new();
+    for source in sources {
+        match parse_pack(source) {
+            Ok(pack) => {
+                for rule in &pack.rules {
+                    if let Some(first) = seen_ids.get(&rule.id) {
+                        errors.push(RuleError {
+                            location: rule.location.clone(),
+                            message: format!(
+                                "duplicate rule id `{}` (first defined at {first}); ids must be unique \
+                                 across all loaded packs (loading a dumped copy of the shipped packs? \
+                                 add --no-default-rules)",
+                                rule.id
+                            ),
+                        });
+                    } else {
+                        seen_ids.insert(rule.id.clone(), rule.location.clone());
+                    }
+                }
+                packs.push(pack);
+            }
+            Err(errs) => errors.extend(errs.0),
+        }
+    }
+    if errors.is_empty() { Ok(packs) } else { Err(RuleErrors(errors)) }
+}
+
+pub fn parse_pack(source: &PackSource) -> Result<Pack, RuleErrors> {
+    let mut ctx = FileCtx { file: Arc::from(source.name.as_str()), text: &source.text, errors: Vec::new() };
+    let raw: RawFile = match toml::from_str(&source.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            ctx.error(e.span().map_or(0, |s| s.start), e.message().trim().to_string());
+            return Err(RuleErrors(ctx.errors));
+        }
+    };
+    let scope = raw.pack.scope.map(|s| convert_scope(&mut ctx, s)).unwrap_or_default();
+    let options = PackOptions { repair_paragraphs: raw.pack.options.and_then(|o| o.repair_paragraphs) };
+    let mut rules = Vec::new();
+    let mut ids_here: HashMap<String, usize> = HashMap::new();
+    for spanned in raw.rule {
+        let span_start = spanned.span().start;
+        let rule = spanned.into_inner();
+        if let Some(&first) = ids_here.get(rule.id.get_ref()) {
+            let (line, _) = line_col(ctx.text, first);
+            ctx.error(
+                rule.id.span().start,
+                format!("duplicate rule id `{}` (first defined on line {line})", rule.id.get_ref()),
+            );
+            continue;
+        }
+        ids_here.insert(rule.id.get_ref().clone(), rule.id.span().start);
+        if let Some(rule) = convert_rule(&mut ctx, span_start, rule) {
+            rules.push(rule);
+        }
+    }
+    if !ctx.errors.is_empty() {
+        return Err(RuleErrors(ctx.errors));
+    }
+    Ok(Pack { name: raw.pack.name, description: raw.pack.description, file: ctx.file, scope, options, rules })
+}
+
+fn convert_scope(ctx: &mut FileCtx, raw: RawScope) -> Scope {
+    let mut scope = Scope::default();
+    for d in raw.domains {
+        let span = d.span().start;
+        let value = d.into_inner();
+        let (excluded, host) = match value.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, value.as_str()),
+        };
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        if host.is_empty() || host.contains(['/', ':', ' ', '*']) {
+            ctx.error(
+                span,
+                format!("`{value}` is not a host name (write `example.com`, or `~shop.example.com` to exclude)"),
+            );
+            continue;
+        }
+        if excluded { scope.excluded_domains.push(host) } else { scope.domains.push(host) }
+    }
+    for s in raw.signatures {
+        if s.get_ref().trim().is_empty() {
+            ctx.error(s.span().start, "empty signature would match every document");
+        } else {
+            scope.signatures.push(s.into_inner());
+        }
+    }
+    for p in raw.paths {
+        if let Err(e) = globset::Glob::new(p.get_ref()) {
+            ctx.error(p.span().start, format!("bad path glob: {e}"));
+        } else {
+            scope.paths.push(p.into_inner());
+        }
+    }
+    if scope.domains.is_empty()
+        && scope.signatures.is_empty()
+        && scope.paths.is_empty()
+        && !scope.excluded_domains.is_empty()
+    {
+        // Exclusions alone: the pack applies everywhere except there.
+        scope.domains.clear();
+    }
+    scope
+}
+
+fn patterns(ctx: &mut FileCtx, key: &str, raw: Patterns, regex_case_insensitive: Option<bool>) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in raw.unwrap_or_default() {
+        let span = p.span().start;
+        let value = p.into_inner();
+        if value.trim().is_empty() {
+            ctx.error(span, format!("empty `{key}` pattern"));
+            continue;
+        }
+        if let Some(ci) = regex_case_insensitive {
+            let mut parser = regex_syntax::ParserBuilder::new().case_insensitive(ci).build();
+            if let Err(e) = parser.parse(&value) {
+                ctx.error(span, format!("bad regex `{value}`: {}", first_line_of_regex_error(&e.to_string())));
+                continue;
+            }
+        }
+        out.push(value);
+    }
+    out
+}
+
+/// regex-syntax errors are multi-line with a caret diagram; keep the cause.
+fn first_line_of_regex_error(message: &str) -> String {
+    message.lines().rev().find(|l| l.starts_with("error:")).unwrap_or(message).trim().to_string()
+}
+
+fn matcher(ctx: &mut FileCtx, at: usize, m: RawMatcher, what: &str) -> Option<Matcher> {
+    let given = [&m.exact, &m.prefix, &m.suffix, &m.contains, &m.regex]
+        .iter()
+        .any(|p| p.as_ref().is_some_and(|v| !v.is_empty()));
+    let errors_before = ctx.errors.len();
+    let case_sensitive = m.case_sensitive.unwrap_or(false);
+    let matcher = Matcher {
+        exact: patterns(ctx, "exact", m.exact, None),
+        prefix: patterns(ctx, "prefix", m.prefix, None),
+        suffix: patterns(ctx, "suffix", m.suffix, None),
+        contains: patterns(ctx, "contains", m.contains, None),
+        regex: patterns(ctx, "regex", m.regex, Some(!case_sensitive)),
+        case_sensitive,
+        raw: m.raw.unwrap_or(false),
+        max_words: m.max_words,
+    };
+    if ctx.errors.len() > errors_before {
+        return None; // its patterns were reported already
+    }
+    if matcher.is_empty() || !given {
+        ctx.error(at, format!("{what} has no patterns: give at least one of exact, prefix, suffix, contains, regex"));
+        return None;
+    }
+    Some(matcher)
+}
+
+/// Keys that were set but do not belong to the rule's kind.
+fn stray_keys(rule: &RawRule, allowed: &[&str]) -> Vec<&'static str> {
+    let set: [(&'static str, bool); 18] = [
+        ("exact", rule.exact.is_some()),
+        ("prefix", rule.prefix.is_some()),
+        ("suffix", rule.suffix.is_some()),
+        ("contains", rule.contains.is_some()),
+        ("regex", rule.regex.is_some()),
+        ("case_sensitive", rule.case_sensitive.is_some()),
+        ("raw", rule.raw.is_some()),
+        ("max_words", rule.max_words.is_some()),
+        ("within_first", rule.within_first.is_some()),
+        ("within_last", rule.within_last.is_some()),
+        ("start", rule.start.is_some()),
+        ("end", rule.end.is_some()),
+        ("end_inclusive", rule.end_inclusive.is_some()),
+        ("max_lines", rule.max_lines.is_some()),
+        ("lines", rule.lines.is_some()),
+        ("with", rule.with.is_some()),
+        ("detector", rule.detector.is_some()),
+        ("params", rule.params.is_some()),
+    ];
+    set.iter().filter(|(k, present)| *present && !allowed.contains(k)).map(|(k, _)| *k).collect()
+}
+
+const MATCHER_KEYS: &[&str] = &[
+    "exact",
+    "prefix",
+    "suffix",
+    "contains",
+    "regex",
+    "case_sensitive",
+    "raw",
+    "max_words",
+    "within_first",
+    "within_last",
+];
+
+fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
+    let id_at = r.id.span().start;
+    let id = r.id.get_ref().clone();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) {
+        ctx.error(id_at, format!("rule id `{id}` must be non-empty and use only letters, digits, `-`, `_`, `.`"));
+    }
+    let why = r.why.take().unwrap_or_default();
+    if why.trim().is_empty() {
+        ctx.error(id_at, format!("rule `{id}` needs a one-line `why`"));
+    }
+    let kind_at = r.kind.span().start;
+    let kind_name = r.kind.get_ref().clone();
+    let allowed: &[&str] = match kind_name.as_str() {
+        "line" | "keep" => MATCHER_KEYS,
+        "block" => &["start", "end", "end_inclusive", "max_lines", "within_first", "within_last"],
+        "sequence" => &["lines", "case_sensitive"],
+        "replace" => &["regex", "with", "case_sensitive", "within_first", "within_last"],
+        "detector" => &["detector", "params"],
+        other => {
+            ctx.error(kind_at, format!("unknown rule kind `{other}` (expected one of: {})", KINDS.join(", ")));
+            return None;
+        }
+    };
+    let stray = stray_keys(&r, allowed);
+    if !stray.is_empty() {
+        ctx.error(
+            at,
+            format!(
+                "rule `{id}`: {} not valid for kind `{kind_name}`",
+                stray.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ),
+        );
+        return None;
+    }
+    let position = Position { within_first: r.within_first, within_last: r.within_last };
+    let kind = match kind_name.as_str() {
+        "line" | "keep" => {
+            let m = RawMatcher {
+                exact: r.exact.take(),
+                prefix: r.prefix.take(),
+                suffix: r.suffix.take(),
+                contains: r.contains.take(),
+                regex: r.regex.take(),
+                case_sensitive: r.case_sensitive,
+                raw: r.raw,
+                max_words: r.max_words,
+            };
+            let m = matcher(ctx, at, m, &format!("rule `{id}`"))?;
+            if kind_name == "line" { RuleKind::Line(m) } else { RuleKind::Keep(m) }
+        }
+        "block" => {
+            let Some(start) = r.start.take() else {
+                ctx.error(at, format!("block rule `{id}` needs a `start` matcher"));
+                return None;
+            };
+            let start_at = start.span().start;
+            let start = matcher(ctx, start_at, start.into_inner(), &format!("`start` of rule `{id}`"));
+            let end = match r.end.take() {
+                Some(end) => {
+                    let end_at = end.span().start;
+                    Some(matcher(ctx, end_at, end.into_inner(), &format!("`end` of rule `{id}`"))?)
+                }
+                None => None,
+            };
+            if r.max_lines == Some(0) {
+                ctx.error(at, format!("rule `{id}`: max_lines must be at least 1"));
+            }
+            RuleKind::Block(Block {
+                start: start?,
+                end,
+                end_inclusive: r.end_inclusive.unwrap_or(true),
+                max_lines: r.max_lines,
+            })
+        }
+        "sequence" => {
+            let lines: Vec<String> = r.lines.take().unwrap_or_default().into_iter().map(|l| l.into_inner()).collect();
+            if lines.len() < 2 || lines.iter().any(|l| l.trim().is_empty()) {
+                ctx.error(at, format!("sequence rule `{id}` needs `lines` with at least two non-blank lines"));
+                return None;
+            }
+            RuleKind::Sequence(Sequence { lines, case_sensitive: r.case_sensitive.unwrap_or(false) })
+        }
+        "replace" => {
+            let case_sensitive = r.case_sensitive.unwrap_or(false);
+            let regex = patterns(ctx, "regex", r.regex.take(), Some(!case_sensitive));
+            if regex.is_empty() {
+                ctx.error(at, format!("replace rule `{id}` needs at least one `regex`"));
+                return None;
+            }
+            RuleKind::Replace(Replace { regex, with: r.with.take().unwrap_or_default(), case_sensitive })
+        }
+        "detector" => {
+            let Some(name) = r.detector.take() else {
+                ctx.error(at, format!("detector rule `{id}` needs `detector = \"NAME\"`"));
+                return None;
+            };
+            RuleKind::Detector(DetectorSpec { name: name.into_inner(), params: r.params.take().unwrap_or_default() })
+        }
+        _ => unreachable!("kind checked above"),
+    };
+    let examples = r.examples.map(|e| Examples { remove: e.remove, keep: e.keep }).unwrap_or_default();
+    Some(Rule { id, why: why.trim().to_string(), location: ctx.loc(id_at), kind, position, examples })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Pack, RuleErrors> {
+        parse_pack(&PackSource { name: "t.toml".into(), text: text.into() })
+    }
+
+    const HEAD: &str = "[pack]\nname = \"t\"\ndescription = \"d\"\n";
+
+    #[test]
+    fn unknown_key_names_file_line_and_column() {
+        let err =
+            parse(&format!("{HEAD}[[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nprefx = [\"x\"]\n")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("t.toml:8:1:"), "{msg}");
+        assert!(msg.contains("prefx"), "{msg}");
+    }
+
+    #[test]
+    fn every_rule_error_in_a_file_is_reported() {
+        let text = format!(
+            "{HEAD}[[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nregex = [\"(unclosed\"]\n\n\
+             [[rule]]\nid = \"b\"\nkind = \"frobnicate\"\nwhy = \"w\"\n\n\
+             [[rule]]\nid = \"c\"\nkind = \"line\"\nwhy = \"w\"\n\n\
+             [[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"x\"]\n"
+        );
+        let err = parse(&text).unwrap_err();
+        let msgs: Vec<String> = err.0.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:#?}");
+        assert!(msgs[0].starts_with("t.toml:8:") && msgs[0].contains("bad regex"), "{msgs:#?}");
+        assert!(msgs[1].starts_with("t.toml:12:") && msgs[1].contains("unknown rule kind `frobnicate`"), "{msgs:#?}");
+        assert!(msgs[2].contains("rule `c` has no patterns"), "{msgs:#?}");
+        assert!(msgs[3].starts_with("t.toml:21:") && msgs[3].contains("duplicate rule id `a`"), "{msgs:#?}");
+    }
+
+    #[test]
+    fn keys_of_another_kind_are_rejected() {
+        let err = parse(&format!(
+            "{HEAD}[[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"x\"]\nmax_lines = 3\n"
+        ))
+        .unwrap_err();
+        assert!(err.to_string().contains("`max_lines` not valid for kind `line`"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_ids_across_packs_name_both_places() {
+        let a = PackSource {
+            name: "a.toml".into(),
+            text: format!("{HEAD}[[rule]]\nid = \"x\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"q\"]\n"),
+        };
+        let b = PackSource { name: "b.toml".into(), text: a.text.clone() };
+        let err = parse_packs(&[a, b]).unwrap_err().to_string();
+        assert!(err.starts_with("b.toml:5:") && err.contains("first defined at a.toml:5:"), "{err}");
+    }
+
+    #[test]
+    fn scope_domains_and_exclusions() {
+        let pack = parse(
+            "[pack]\nname = \"t\"\ndescription = \"d\"\nscope.domains = [\"Example.com\", \"~shop.example.com\"]\n",
+        )
+        .unwrap();
+        assert_eq!(pack.scope.domains, ["example.com"]);
+        assert_eq!(pack.scope.excluded_domains, ["shop.example.com"]);
+        let err =
+            parse("[pack]\nname = \"t\"\ndescription = \"d\"\nscope.domains = [\"https://x.com/\"]\n").unwrap_err();
+        assert!(err.to_string().starts_with("t.toml:4:"), "{err}");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+    }
+}
