@@ -1,0 +1,379 @@
+//! Decide: every active rule looks at the document's original lines; the removals are
+//! united so that each removed line has exactly one reason.
+
+use std::ops::Range;
+
+use super::detectors::DocView;
+use super::scope::DocContext;
+use super::tiers::{MatcherId, TierScratch};
+use super::{Engine, Role, View};
+
+/// One line of the input: its content (without terminator) and where it ends
+/// (terminator included).
+#[derive(Clone, Debug)]
+pub struct LineSpan {
+    pub content: Range<usize>,
+    pub end: usize,
+}
+
+/// A removal: which rule, which lines (0-based, end exclusive) and which input bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removal {
+    pub rule: u32,
+    pub lines: Range<usize>,
+    pub bytes: Range<usize>,
+    /// A detector's reasoning (scores, thresholds).
+    pub detail: Option<String>,
+}
+
+/// Who made a rewrite: a `replace` rule, or the engine's paragraph repair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RewriteBy {
+    Rule(u32),
+    ParagraphRepair,
+}
+
+/// A rewrite of input bytes `bytes` (within line `line`, or across a paragraph break).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rewrite {
+    pub by: RewriteBy,
+    pub line: usize,
+    pub bytes: Range<usize>,
+    pub replacement: String,
+}
+
+/// Per-worker buffers: nothing here is allocated per line once warmed up.
+#[derive(Default)]
+pub struct Scratch {
+    pub(crate) lines: Vec<LineSpan>,
+    view_text: [String; 4],
+    tier: TierScratch,
+    found: Vec<MatcherId>,
+    hits: Vec<(u32, MatcherId)>,
+    active: Vec<bool>,
+    nonblank_rank: Vec<u32>,
+    candidates: Vec<Candidate>,
+    pub(crate) protected: Vec<bool>,
+    owner: Vec<u32>,
+}
+
+#[derive(Clone, Debug)]
+struct Candidate {
+    rule: u32,
+    lines: Range<usize>,
+    detail: Option<String>,
+}
+
+const NO_OWNER: u32 = u32::MAX;
+
+/// What `decide` found; `apply` turns it into text.
+pub struct Decisions {
+    pub removals: Vec<Removal>,
+    /// Per line: removed?
+    pub removed: Vec<bool>,
+    /// Rewrites of kept lines by `replace` rules, in line order.
+    pub rewrites: Vec<Rewrite>,
+    pub repair_paragraphs: bool,
+}
+
+/// Split into lines keeping terminators (`\n` or `\r\n`); a final line without a
+/// terminator counts too.
+pub fn split_lines(text: &str, out: &mut Vec<LineSpan>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        let content_end = if nl > start && bytes[nl - 1] == b'\r' { nl - 1 } else { nl };
+        out.push(LineSpan { content: start..content_end, end: nl + 1 });
+        start = nl + 1;
+    }
+    if start < bytes.len() {
+        out.push(LineSpan { content: start..bytes.len(), end: bytes.len() });
+    }
+}
+
+fn is_blank(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_whitespace()) || s.trim().is_empty()
+}
+
+impl Engine {
+    pub fn decide(&self, text: &str, ctx: DocContext, s: &mut Scratch) -> Decisions {
+        split_lines(text, &mut s.lines);
+        let n = s.lines.len();
+        self.scope.active(ctx, text, &mut s.active);
+        let repair_paragraphs = self.packs.iter().zip(&s.active).all(|(p, &active)| !active || p.repair_paragraphs);
+
+        s.nonblank_rank.clear();
+        let mut nonblank = 0u32;
+        for line in &s.lines {
+            s.nonblank_rank.push(nonblank);
+            if !is_blank(&text[line.content.clone()]) {
+                nonblank += 1;
+            }
+        }
+        let total_nonblank = nonblank as usize;
+
+        // 1. Line matching, all tiers, every view in use.
+        s.hits.clear();
+        for i in 0..n {
+            let line = &text[s.lines[i].content.clone()];
+            if is_blank(line) {
+                continue;
+            }
+            let rank = s.nonblank_rank[i] as usize;
+            for view in View::ALL {
+                let Some(tiers) = &self.views[view as usize] else { continue };
+                let vt = &mut s.view_text[view as usize];
+                view.render(line, vt);
+                if vt.is_empty() {
+                    continue;
+                }
+                s.found.clear();
+                tiers.matches(vt, &mut s.tier, &mut s.found);
+                let mut words = None;
+                for &m in &s.found {
+                    let info = &self.matchers[m as usize];
+                    let rule = &self.rules[info.rule as usize];
+                    // Position limits concern where a rule starts, not where a block ends.
+                    let positional = !matches!(info.role, Role::BlockEnd(_));
+                    if !s.active[rule.pack as usize] || (positional && !within(rule.position, rank, total_nonblank)) {
+                        continue;
+                    }
+                    if let Some(max) = info.max_words
+                        && *words.get_or_insert_with(|| vt.split_whitespace().count()) > max
+                    {
+                        continue;
+                    }
+                    s.hits.push((i as u32, m));
+                }
+            }
+        }
+        s.hits.sort_unstable();
+        s.hits.dedup();
+
+        // 2. Interpret hits.
+        s.protected.clear();
+        s.protected.resize(n, false);
+        s.candidates.clear();
+        let mut block_starts: Vec<(u32, usize)> = Vec::new();
+        let mut block_ends: Vec<(u32, usize)> = Vec::new();
+        for &(line, m) in &s.hits {
+            let info = &self.matchers[m as usize];
+            let line = line as usize;
+            match info.role {
+                Role::Remove => s.candidates.push(Candidate { rule: info.rule, lines: line..line + 1, detail: None }),
+                Role::Keep => s.protected[line] = true,
+                Role::BlockStart(b) => block_starts.push((b, line)),
+                Role::BlockEnd(b) => block_ends.push((b, line)),
+                Role::SequenceStep => {}
+            }
+        }
+        self.find_blocks(&block_starts, &block_ends, s);
+        self.find_sequences(text, s);
+
+        // 3. Detectors see what pattern rules left.
+        if !self.detectors.is_empty() {
+            let mut removed = vec![false; n];
+            for c in &s.candidates {
+                for l in c.lines.clone() {
+                    removed[l] = !s.protected[l];
+                }
+            }
+            let view = DocView {
+                text,
+                lines: &s.lines.iter().map(|l| l.content.clone()).collect::<Vec<_>>(),
+                removed: &removed,
+            };
+            let mut found = Vec::new();
+            for d in &self.detectors {
+                if !s.active[self.rules[d.rule as usize].pack as usize] {
+                    continue;
+                }
+                found.clear();
+                d.detector.detect(&view, &mut found);
+                for det in found.drain(..) {
+                    s.candidates.push(Candidate { rule: d.rule, lines: det.lines, detail: Some(det.detail) });
+                }
+            }
+        }
+
+        // 4. Unite: larger removals claim their lines first, then rule order decides.
+        s.candidates.sort_by(|a, b| {
+            b.lines.len().cmp(&a.lines.len()).then(a.rule.cmp(&b.rule)).then(a.lines.start.cmp(&b.lines.start))
+        });
+        s.owner.clear();
+        s.owner.resize(n, NO_OWNER);
+        for (ci, c) in s.candidates.iter().enumerate() {
+            for l in c.lines.clone() {
+                if !s.protected[l] && s.owner[l] == NO_OWNER {
+                    s.owner[l] = ci as u32;
+                }
+            }
+        }
+        let mut removals: Vec<Removal> = Vec::new();
+        let mut removed: Vec<bool> = s.owner.iter().map(|&o| o != NO_OWNER).collect();
+        for (l, &owner) in s.owner.iter().enumerate() {
+            if owner == NO_OWNER {
+                continue;
+            }
+            let c = &s.candidates[owner as usize];
+            match removals.last_mut() {
+                Some(r) if r.lines.end == l && r.rule == c.rule && r.detail == c.detail => {
+                    r.lines.end = l + 1;
+                    r.bytes.end = s.lines[l].end;
+                }
+                _ => removals.push(Removal {
+                    rule: c.rule,
+                    lines: l..l + 1,
+                    bytes: s.lines[l].content.start..s.lines[l].end,
+                    detail: c.detail.clone(),
+                }),
+            }
+        }
+
+        // 5. Replace rules on kept, unprotected lines.
+        let mut rewrites = Vec::new();
+        if !self.replaces.is_empty() {
+            for (i, is_removed) in removed.iter_mut().enumerate() {
+                if *is_removed || s.protected[i] {
+                    continue;
+                }
+                let span = s.lines[i].content.clone();
+                let line = &text[span.clone()];
+                if is_blank(line) {
+                    continue;
+                }
+                let before = rewrites.len();
+                for r in &self.replaces {
+                    let rule = &self.rules[r.rule as usize];
+                    if !s.active[rule.pack as usize]
+                        || !within(rule.position, s.nonblank_rank[i] as usize, total_nonblank)
+                    {
+                        continue;
+                    }
+                    for re in &r.regexes {
+                        for caps in re.captures_iter(line) {
+                            let m = caps.get(0).expect("group 0");
+                            if m.is_empty() {
+                                continue;
+                            }
+                            let mut replacement = String::new();
+                            caps.expand(&r.with, &mut replacement);
+                            rewrites.push(Rewrite {
+                                by: RewriteBy::Rule(r.rule),
+                                line: i,
+                                bytes: span.start + m.start()..span.start + m.end(),
+                                replacement,
+                            });
+                        }
+                    }
+                }
+                // Overlapping spans: the earliest wins; the others are dropped.
+                let on_line = &mut rewrites[before..];
+                on_line.sort_by_key(|w| (w.bytes.start, std::cmp::Reverse(w.bytes.end)));
+                let mut keep_until = 0;
+                let mut kept = Vec::new();
+                for w in on_line.iter() {
+                    if w.bytes.start >= keep_until {
+                        keep_until = w.bytes.end;
+                        kept.push(w.clone());
+                    }
+                }
+                rewrites.truncate(before);
+                // A line rewritten to nothing is removed by the rule that emptied it.
+                let rest = apply_rewrites(text, span.clone(), &kept);
+                if is_blank(&rest) && !kept.is_empty() {
+                    *is_removed = true;
+                    removals.push(Removal {
+                        rule: match kept[0].by {
+                            RewriteBy::Rule(r) => r,
+                            RewriteBy::ParagraphRepair => unreachable!("only replace rules here"),
+                        },
+                        lines: i..i + 1,
+                        bytes: span.start..s.lines[i].end,
+                        detail: None,
+                    });
+                } else {
+                    rewrites.extend(kept);
+                }
+            }
+            removals.sort_by_key(|r| r.lines.start);
+        }
+        Decisions { removals, removed, rewrites, repair_paragraphs }
+    }
+
+    fn find_blocks(&self, starts: &[(u32, usize)], ends: &[(u32, usize)], s: &mut Scratch) {
+        let n = s.lines.len();
+        let mut covered_until = vec![0usize; self.blocks.len()];
+        for &(b, start) in starts {
+            if start < covered_until[b as usize] {
+                continue; // a repeated start inside a block already found
+            }
+            let block = &self.blocks[b as usize];
+            let start_rank = s.nonblank_rank[start] as usize;
+            let fits =
+                |line: usize| block.max_lines.is_none_or(|max| s.nonblank_rank[line] as usize - start_rank < max);
+            let range = if block.has_end {
+                let Some(&(_, end)) = ends.iter().find(|&&(eb, l)| eb == b && l > start) else { continue };
+                if !fits(end) {
+                    continue;
+                }
+                start..if block.end_inclusive { end + 1 } else { end }
+            } else {
+                let mut end = start + 1;
+                while end < n && fits(end) {
+                    end += 1;
+                }
+                start..end
+            };
+            covered_until[b as usize] = range.end;
+            s.candidates.push(Candidate { rule: block.rule, lines: range, detail: None });
+        }
+    }
+
+    fn find_sequences(&self, text: &str, s: &mut Scratch) {
+        let has = |hits: &[(u32, MatcherId)], line: usize, m: MatcherId| hits.binary_search(&(line as u32, m)).is_ok();
+        let n = s.lines.len();
+        for seq in &self.sequences {
+            let mut line = 0;
+            'starts: while line < n {
+                if !has(&s.hits, line, seq.steps[0]) {
+                    line += 1;
+                    continue;
+                }
+                // The next steps must follow on the next non-blank lines.
+                let mut at = line;
+                for &step in &seq.steps[1..] {
+                    at += 1;
+                    while at < n && is_blank(&text[s.lines[at].content.clone()]) {
+                        at += 1;
+                    }
+                    if at >= n || !has(&s.hits, at, step) {
+                        line += 1;
+                        continue 'starts;
+                    }
+                }
+                s.candidates.push(Candidate { rule: seq.rule, lines: line..at + 1, detail: None });
+                line = at + 1;
+            }
+        }
+    }
+}
+
+/// Whether a line at non-blank rank `rank` (of `total`) satisfies a position limit.
+fn within(p: super::Position, rank: usize, total: usize) -> bool {
+    p.within_first.is_none_or(|n| rank < n) && p.within_last.is_none_or(|n| total - rank <= n)
+}
+
+/// The content of `span` with `rewrites` (sorted, non-overlapping, inside it) applied.
+pub fn apply_rewrites(text: &str, span: Range<usize>, rewrites: &[Rewrite]) -> String {
+    let mut out = String::with_capacity(span.len());
+    let mut at = span.start;
+    for w in rewrites {
+        out.push_str(&text[at..w.bytes.start]);
+        out.push_str(&w.replacement);
+        at = w.bytes.end;
+    }
+    out.push_str(&text[at..span.end]);
+    out
+}

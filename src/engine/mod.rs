@@ -1,0 +1,311 @@
+//! The engine: packs compiled once into matcher tiers, then for each document
+//! decide (every rule on the original lines) and apply (once).
+
+pub mod apply;
+pub mod decide;
+pub mod detectors;
+pub mod normalize;
+pub mod scope;
+pub mod tiers;
+
+use std::sync::Arc;
+
+use regex::Regex;
+
+use crate::rules::{Location, Matcher, Pack, Position, RuleError, RuleErrors, RuleKind};
+use detectors::Detector;
+pub use scope::DocContext;
+use scope::ScopeIndex;
+use tiers::{MatcherId, Tiers, TiersBuilder};
+
+/// A loaded rule as the engine and reports see it.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    pub id: String,
+    pub why: String,
+    pub kind: &'static str,
+    pub location: Location,
+    pub pack: u32,
+    pub position: Position,
+}
+
+#[derive(Clone, Debug)]
+pub struct PackInfo {
+    pub name: String,
+    pub file: Arc<str>,
+    /// `false` when the pack turns paragraph repair off for the documents it applies to.
+    pub repair_paragraphs: bool,
+}
+
+/// The four views a matcher can look at: normalised or raw, case-folded or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum View {
+    Normalized = 0,
+    NormalizedCase = 1,
+    Raw = 2,
+    RawCase = 3,
+}
+
+impl View {
+    pub(crate) const ALL: [View; 4] = [View::Normalized, View::NormalizedCase, View::Raw, View::RawCase];
+
+    fn of(raw: bool, case_sensitive: bool) -> View {
+        match (raw, case_sensitive) {
+            (false, false) => View::Normalized,
+            (false, true) => View::NormalizedCase,
+            (true, false) => View::Raw,
+            (true, true) => View::RawCase,
+        }
+    }
+
+    fn folds_case(self) -> bool {
+        matches!(self, View::Normalized | View::Raw)
+    }
+
+    /// The form of a line (or a literal pattern) in this view.
+    pub(crate) fn render(self, line: &str, out: &mut String) {
+        match self {
+            View::Normalized | View::NormalizedCase => normalize::normalize_into(line, self.folds_case(), out),
+            View::Raw => {
+                out.clear();
+                let t = line.trim();
+                if t.is_ascii() {
+                    out.push_str(t);
+                    out.make_ascii_lowercase();
+                } else {
+                    out.extend(t.chars().flat_map(char::to_lowercase));
+                }
+            }
+            View::RawCase => {
+                out.clear();
+                out.push_str(line.trim());
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Role {
+    Remove,
+    Keep,
+    BlockStart(u32),
+    BlockEnd(u32),
+    /// One line of a sequence; `SequenceInfo::steps` knows which.
+    SequenceStep,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct MatcherInfo {
+    pub rule: u32,
+    pub role: Role,
+    pub max_words: Option<usize>,
+}
+
+pub(crate) struct BlockInfo {
+    pub rule: u32,
+    pub has_end: bool,
+    pub end_inclusive: bool,
+    pub max_lines: Option<usize>,
+}
+
+pub(crate) struct SequenceInfo {
+    pub rule: u32,
+    pub steps: Vec<MatcherId>,
+}
+
+pub(crate) struct ReplaceInfo {
+    pub rule: u32,
+    pub regexes: Vec<Regex>,
+    pub with: String,
+}
+
+pub(crate) struct DetectorInfo {
+    pub rule: u32,
+    pub detector: Box<dyn Detector>,
+}
+
+/// Compiled rules. Build once, share across threads (`Engine: Sync`).
+pub struct Engine {
+    pub rules: Vec<RuleInfo>,
+    pub packs: Vec<PackInfo>,
+    pub(crate) scope: ScopeIndex,
+    pub(crate) views: [Option<Tiers>; 4],
+    pub(crate) matchers: Vec<MatcherInfo>,
+    pub(crate) blocks: Vec<BlockInfo>,
+    pub(crate) sequences: Vec<SequenceInfo>,
+    pub(crate) replaces: Vec<ReplaceInfo>,
+    pub(crate) detectors: Vec<DetectorInfo>,
+    /// Regexes that got no gating literal (they run on every line), for `rules check`.
+    pub ungated_regexes: Vec<(String, String)>,
+}
+
+/// How a literal pattern enters its tier.
+type AddLiteral = fn(&mut TiersBuilder, String, MatcherId);
+
+struct Compiler {
+    builders: [TiersBuilder; 4],
+    matchers: Vec<MatcherInfo>,
+    errors: Vec<RuleError>,
+    ungated: Vec<(String, String)>,
+    scratch: String,
+}
+
+impl Compiler {
+    fn error(&mut self, location: &Location, message: String) {
+        self.errors.push(RuleError { location: location.clone(), message });
+    }
+
+    fn add_matcher(&mut self, rule: u32, id: &str, location: &Location, m: &Matcher, role: Role) {
+        let view = View::of(m.raw, m.case_sensitive);
+        let matcher = self.matchers.len() as MatcherId;
+        self.matchers.push(MatcherInfo { rule, role, max_words: m.max_words });
+        let lists: [(&[String], AddLiteral); 4] = [
+            (&m.exact, TiersBuilder::add_exact),
+            (&m.prefix, TiersBuilder::add_prefix),
+            (&m.suffix, TiersBuilder::add_suffix),
+            (&m.contains, TiersBuilder::add_contains),
+        ];
+        for (patterns, add) in lists {
+            for p in patterns {
+                view.render(p, &mut self.scratch);
+                if self.scratch.is_empty() {
+                    self.error(
+                        location,
+                        format!(
+                            "rule `{id}`: pattern `{p}` is empty once normalised (set `raw = true` to match markup)"
+                        ),
+                    );
+                    continue;
+                }
+                add(&mut self.builders[view as usize], self.scratch.clone(), matcher);
+            }
+        }
+        for p in &m.regex {
+            match self.builders[view as usize].add_regex(p, matcher) {
+                Ok(true) => {}
+                Ok(false) => self.ungated.push((id.to_string(), p.clone())),
+                Err(e) => self.error(location, format!("rule `{id}`: {e}")),
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Compile packs; rules whose id is in `disabled` are left out. All errors are
+    /// reported together.
+    pub fn compile(packs: &[Pack], disabled: &[String]) -> Result<Engine, RuleErrors> {
+        let mut c = Compiler {
+            builders: View::ALL.map(|v| TiersBuilder::new(v.folds_case())),
+            matchers: Vec::new(),
+            errors: Vec::new(),
+            ungated: Vec::new(),
+            scratch: String::new(),
+        };
+        let mut rules = Vec::new();
+        let mut blocks = Vec::new();
+        let mut sequences = Vec::new();
+        let mut replaces = Vec::new();
+        let mut detectors = Vec::new();
+        for (pack_index, pack) in packs.iter().enumerate() {
+            for rule in pack.rules.iter().filter(|r| !disabled.contains(&r.id)) {
+                let index = rules.len() as u32;
+                rules.push(RuleInfo {
+                    id: rule.id.clone(),
+                    why: rule.why.clone(),
+                    kind: rule.kind.name(),
+                    location: rule.location.clone(),
+                    pack: pack_index as u32,
+                    position: rule.position,
+                });
+                let (id, loc) = (&rule.id, &rule.location);
+                match &rule.kind {
+                    RuleKind::Line(m) => c.add_matcher(index, id, loc, m, Role::Remove),
+                    RuleKind::Keep(m) => c.add_matcher(index, id, loc, m, Role::Keep),
+                    RuleKind::Block(b) => {
+                        let block = blocks.len() as u32;
+                        blocks.push(BlockInfo {
+                            rule: index,
+                            has_end: b.end.is_some(),
+                            end_inclusive: b.end_inclusive,
+                            max_lines: b.max_lines,
+                        });
+                        c.add_matcher(index, id, loc, &b.start, Role::BlockStart(block));
+                        if let Some(end) = &b.end {
+                            c.add_matcher(index, id, loc, end, Role::BlockEnd(block));
+                        }
+                    }
+                    RuleKind::Sequence(s) => {
+                        let mut steps = Vec::new();
+                        for line in &s.lines {
+                            steps.push(c.matchers.len() as MatcherId);
+                            let m = Matcher {
+                                exact: vec![line.clone()],
+                                case_sensitive: s.case_sensitive,
+                                ..Default::default()
+                            };
+                            c.add_matcher(index, id, loc, &m, Role::SequenceStep);
+                        }
+                        sequences.push(SequenceInfo { rule: index, steps });
+                    }
+                    RuleKind::Replace(r) => {
+                        let mut regexes = Vec::new();
+                        for p in &r.regex {
+                            match regex::RegexBuilder::new(p).case_insensitive(!r.case_sensitive).build() {
+                                Ok(re) => regexes.push(re),
+                                Err(e) => c.error(loc, format!("rule `{id}`: bad regex `{p}`: {e}")),
+                            }
+                        }
+                        replaces.push(ReplaceInfo { rule: index, regexes, with: r.with.clone() });
+                    }
+                    RuleKind::Detector(d) => match detectors::build(&d.name, &d.params) {
+                        Ok(detector) => detectors.push(DetectorInfo { rule: index, detector }),
+                        Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
+                    },
+                }
+            }
+        }
+        for id in disabled {
+            if !packs.iter().any(|p| p.rules.iter().any(|r| &r.id == id)) {
+                c.errors.push(RuleError {
+                    location: Location { file: "--disable".into(), line: 0, col: 0 },
+                    message: format!("no loaded rule has id `{id}` (see `dechrome rules list`)"),
+                });
+            }
+        }
+        let scopes: Vec<_> = packs.iter().map(|p| &p.scope).collect();
+        let scope = match ScopeIndex::new(&scopes) {
+            Ok(s) => s,
+            Err(e) => {
+                c.errors.push(RuleError { location: Location { file: "scope".into(), line: 0, col: 0 }, message: e });
+                ScopeIndex::default()
+            }
+        };
+        if !c.errors.is_empty() {
+            return Err(RuleErrors(c.errors));
+        }
+        let views = c.builders.map(|b| if b.is_empty() { None } else { Some(b.build()) });
+        Ok(Engine {
+            rules,
+            packs: packs
+                .iter()
+                .map(|p| PackInfo {
+                    name: p.name.clone(),
+                    file: p.file.clone(),
+                    repair_paragraphs: p.options.repair_paragraphs.unwrap_or(true),
+                })
+                .collect(),
+            scope,
+            views,
+            matchers: c.matchers,
+            blocks,
+            sequences,
+            replaces,
+            detectors,
+            ungated_regexes: c.ungated,
+        })
+    }
+
+    pub fn rule_index(&self, id: &str) -> Option<u32> {
+        self.rules.iter().position(|r| r.id == id).map(|i| i as u32)
+    }
+}

@@ -1,0 +1,197 @@
+//! The normalised view of a line that rules match against. Markdown residue of
+//! HTML-to-text converters is reduced to its words, so one pattern covers
+//! `**Related article:** [x](#)`, `Related article: x` and `* [Related article](#): x`.
+//! What is kept or dropped is always the original bytes; this view is only looked at.
+
+/// Write the normalised form of `line` into `out` (cleared first):
+/// - leading block markers removed: headings `#`, quotes `>`, list bullets `* - + •`,
+///   numbered items `1.` / `1)`;
+/// - markdown links and images reduced to their text (`[text](url)` → `text`);
+/// - emphasis and code markers (`*`, `_` at word edges, `` ` ``, `~~`) removed;
+/// - typographic quotes, dashes, ellipsis and unusual spaces folded to ASCII;
+/// - whitespace collapsed to single spaces and trimmed;
+/// - lower-cased when `fold_case`.
+pub fn normalize_into(line: &str, fold_case: bool, out: &mut String) {
+    out.clear();
+    let body = strip_block_markers(line);
+    let bytes = body.as_bytes();
+    let mut pending_space = false;
+    let mut i = 0;
+    while i < body.len() {
+        let b = bytes[i];
+        // ASCII fast path.
+        if b < 0x80 {
+            match b {
+                b'[' => {
+                    i += 1;
+                    continue;
+                }
+                b'!' if bytes.get(i + 1) == Some(&b'[') => {
+                    i += 1;
+                    continue;
+                }
+                b']' => {
+                    // `](target)`: skip the target.
+                    if bytes.get(i + 1) == Some(&b'(')
+                        && let Some(close) = closing_paren(&bytes[i + 2..])
+                    {
+                        i += close + 3;
+                        continue;
+                    }
+                    i += 1;
+                    continue;
+                }
+                b'*' | b'`' => {
+                    i += 1;
+                    continue;
+                }
+                b'~' if bytes.get(i + 1) == Some(&b'~') => {
+                    i += 2;
+                    continue;
+                }
+                b'_' => {
+                    let prev_word = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
+                    let next_word = bytes.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric());
+                    if !(prev_word && next_word) {
+                        i += 1;
+                        continue;
+                    }
+                    push(out, '_', fold_case, &mut pending_space);
+                }
+                b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => pending_space = !out.is_empty(),
+                _ => push(out, b as char, fold_case, &mut pending_space),
+            }
+            i += 1;
+            continue;
+        }
+        let c = body[i..].chars().next().expect("char boundary");
+        i += c.len_utf8();
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => {
+                push(out, '\'', false, &mut pending_space)
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+                push(out, '"', false, &mut pending_space)
+            }
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => push(out, '-', false, &mut pending_space),
+            '\u{2026}' => {
+                for _ in 0..3 {
+                    push(out, '.', false, &mut pending_space);
+                }
+            }
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
+            c if c.is_whitespace() => pending_space = !out.is_empty(),
+            c => push(out, c, fold_case, &mut pending_space),
+        }
+    }
+}
+
+#[inline]
+fn push(out: &mut String, c: char, fold_case: bool, pending_space: &mut bool) {
+    if *pending_space {
+        out.push(' ');
+        *pending_space = false;
+    }
+    if fold_case {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    } else {
+        out.push(c);
+    }
+}
+
+/// Offset of the `)` that closes an already opened `(`, allowing nested pairs
+/// (`[x](https://en.wikipedia.org/wiki/A_(b))`).
+fn closing_paren(bytes: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' => depth += 1,
+            b')' if depth == 0 => return Some(at),
+            b')' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Remove leading heading, quote and list markers (repeatedly: `> * ## x` → `x`).
+fn strip_block_markers(line: &str) -> &str {
+    let mut s = line.trim_start();
+    loop {
+        let before = s.len();
+        let b = s.as_bytes();
+        match b.first() {
+            Some(b'#') => {
+                let n = b.iter().take_while(|&&c| c == b'#').count();
+                if b.get(n).is_none_or(|c| *c == b' ' || *c == b'\t') {
+                    s = s[n..].trim_start();
+                }
+            }
+            Some(b'>') => s = s[1..].trim_start(),
+            Some(b'*' | b'-' | b'+') if matches!(b.get(1), Some(b' ' | b'\t')) => s = s[2..].trim_start(),
+            Some(b'0'..=b'9') => {
+                let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+                if n <= 3 && matches!(b.get(n), Some(b'.' | b')')) && matches!(b.get(n + 1), Some(b' ' | b'\t')) {
+                    s = s[n + 2..].trim_start();
+                }
+            }
+            _ => {
+                if let Some(rest) = s.strip_prefix('\u{2022}') {
+                    s = rest.trim_start();
+                }
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// Convenience for patterns and tests.
+pub fn normalize(line: &str, fold_case: bool) -> String {
+    let mut out = String::new();
+    normalize_into(line, fold_case, &mut out);
+    out
+}
+
+/// Number of whitespace-separated words.
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn markdown_is_reduced_to_words() {
+        assert_eq!(
+            normalize("**Related article:** [A Ukrainian Drone](#)", true),
+            "related article: a ukrainian drone"
+        );
+        assert_eq!(normalize("* [Contact Us](https://x.org/a_(b))", false), "Contact Us");
+        assert_eq!(normalize("## Top  News ##", true), "top news ##");
+        assert_eq!(normalize("> 1. ![logo](#) *Item*", true), "logo item");
+        assert_eq!(normalize("snake_case _emph_", true), "snake_case emph");
+    }
+
+    #[test]
+    fn typography_is_folded() {
+        assert_eq!(
+            normalize("\u{201C}Pure fiction\u{201D} \u{2014} it\u{2019}s\u{2026}", true),
+            "\"pure fiction\" - it's..."
+        );
+        assert_eq!(normalize("\u{00A0} A\u{00A0}\u{00A0}B\t ", false), "A B");
+        assert_eq!(normalize("ÉCOLE Straße", true), "école straße");
+    }
+
+    #[test]
+    fn separators_normalise_to_nothing() {
+        assert_eq!(normalize("*", true), "");
+        assert_eq!(normalize("* * *", true), "");
+    }
+}
