@@ -1,0 +1,141 @@
+//! Command-line definitions (clap). Nothing here runs anything.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dechrome",
+    version,
+    about = "Strip site chrome (ad-blocker notices, share prompts, donation appeals, footers, headline lists) from raw web-scrape text.",
+    long_about = "Strip site chrome from raw web-scrape text.\n\n\
+        Rules live in TOML pack files: the shipped packs are built in (see `dechrome rules list`, \
+        `dechrome rules dump DIR`), and --rules adds your own. Every removal names its rule; \
+        `dechrome explain FILE` shows them.\n\n\
+        Exit codes: 0 success, 1 checks or tests failed, 2 usage, I/O or rule-file errors.",
+    after_help = "Examples:\n  dechrome clean scrapes/ -o cleaned/\n  dechrome clean page.txt > page.clean.txt\n  cat page.txt | dechrome clean - --url https://www.example.com/a\n  dechrome explain page.txt\n  dechrome rules dump my-rules && dechrome clean --no-default-rules --rules my-rules page.txt"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Clean files, directories (walked recursively, sorted) or standard input (`-`).
+    Clean(CleanArgs),
+    /// Show a document with every removed or rewritten line and the rule behind it.
+    Explain(ExplainArgs),
+    /// Check, test, list, show or dump rule packs.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Where rules come from (shared by every command that cleans).
+#[derive(Args, Debug, Clone)]
+pub struct RuleArgs {
+    /// Add packs from a TOML file or a directory of them (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the shipped packs built into the binary.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Turn a rule off by id (repeatable).
+    #[arg(long = "disable", value_name = "ID")]
+    pub disable: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CleanArgs {
+    /// Files, directories, or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output: a file for one input, else a directory that mirrors the inputs' relative
+    /// paths. Without it, one input is written to standard output.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Only files (inside directory inputs) whose relative path matches this glob, e.g.
+    /// `*.txt` or `news/**` (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// URL of the document(s), so that domain-scoped packs apply to plain-text input.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Worker threads (default: all cores). Output is identical for any value.
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Write one JSON line per document with its removals and rewrites.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// How many rules the summary lists.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+    /// No summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The document (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print a unified diff of the input and the cleaned text instead.
+    #[arg(long)]
+    pub diff: bool,
+    /// URL of the document, so that domain-scoped packs apply.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Colour: on a terminal unless NO_COLOR is set (auto), always, or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// Load packs strictly and lint them (default: the shipped packs). Exit 2 when a pack
+    /// does not load, 1 when lint finds an error.
+    Check {
+        /// Pack files or directories to check instead of the shipped packs.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Run every rule's examples: `remove` snippets must be removed, `keep` snippets kept.
+    Test {
+        /// Pack files or directories to test instead of the shipped packs.
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// List loaded rules: id, kind, pack file:line and why.
+    List {
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Everything about one rule: where it is, why, its matchers and examples.
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Write the shipped packs into DIR for editing (then use `--rules DIR --no-default-rules`).
+    Dump {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+}

@@ -1,0 +1,302 @@
+//! The commands behind the CLI: resolve inputs and options, call the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use dechrome::io::{Job, walk};
+use dechrome::pipeline::{self, RunOptions};
+use dechrome::rules::{self, RuleErrors, lint};
+use dechrome::{Engine, RuleOptions, RuleSet, explain};
+
+use crate::cli::{CleanArgs, Cli, ColorChoice, Command, ExplainArgs, RuleArgs, RulesCommand};
+
+const RULES_FAILED: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Clean(args) => clean(args),
+        Command::Explain(args) => explain_cmd(args),
+        Command::Rules(cmd) => rules_cmd(cmd),
+    }
+}
+
+fn rule_options(args: &RuleArgs) -> RuleOptions {
+    RuleOptions { no_default_rules: args.no_default_rules, paths: args.rules.clone(), disabled: args.disable.clone() }
+}
+
+/// Print every rule error and give the exit code for them.
+fn report_rule_errors(errors: &RuleErrors) -> ExitCode {
+    for e in &errors.0 {
+        eprintln!("error: {e}");
+    }
+    eprintln!("dechrome: {} rule error(s); nothing was written", errors.0.len());
+    ExitCode::from(RULES_FAILED)
+}
+
+fn load(args: &RuleArgs) -> Result<Engine, ExitCode> {
+    let options = rule_options(args);
+    if !options.no_default_rules || !options.paths.is_empty() {
+        return dechrome::load_engine(&options).map_err(|e| report_rule_errors(&e));
+    }
+    eprintln!("dechrome: --no-default-rules without --rules leaves no rules to apply");
+    Err(ExitCode::from(2))
+}
+
+/// Turn the inputs and `-o` into jobs, refusing ambiguous or destructive layouts.
+fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
+    let globs = if args.glob.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &args.glob {
+            b.add(globset::Glob::new(g).with_context(|| format!("bad --glob `{g}`"))?);
+        }
+        Some(b.build()?)
+    };
+    let single_file = args.inputs.len() == 1 && (args.inputs[0].as_os_str() == "-" || args.inputs[0].is_file());
+    let out_is_file =
+        single_file && args.output.as_ref().is_some_and(|o| !o.is_dir() && !o.to_string_lossy().ends_with('/'));
+    let mut jobs = Vec::new();
+    for input in &args.inputs {
+        if input.as_os_str() == "-" {
+            if args.inputs.len() > 1 {
+                bail!("`-` (standard input) cannot be combined with other inputs");
+            }
+            jobs.push(Job { input: input.clone(), output: args.output.clone() });
+        } else if input.is_dir() {
+            let Some(out) = &args.output else {
+                bail!("{} is a directory: give -o DIR to mirror it into", input.display());
+            };
+            for rel in walk(input, globs.as_ref()).with_context(|| format!("cannot walk {}", input.display()))? {
+                jobs.push(Job { input: input.join(&rel), output: Some(out.join(&rel)) });
+            }
+        } else if input.is_file() {
+            let output = match &args.output {
+                None if single_file => None,
+                None => bail!("several inputs need -o DIR"),
+                Some(out) if out_is_file => Some(out.clone()),
+                Some(out) => Some(out.join(input.file_name().context("input has no file name")?)),
+            };
+            jobs.push(Job { input: input.clone(), output });
+        } else {
+            bail!("{}: no such file or directory", input.display());
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    for job in &jobs {
+        if let Some(out) = &job.output {
+            if same_file(out, &job.input) {
+                bail!("{} would overwrite its own input; write to another place", out.display());
+            }
+            if let Some(first) = seen.insert(out.clone(), job.input.clone()) {
+                bail!("{} and {} would both be written to {}", first.display(), job.input.display(), out.display());
+            }
+        }
+    }
+    Ok(jobs)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn clean(args: CleanArgs) -> Result<ExitCode> {
+    let engine = match load(&args.rules) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let jobs = resolve_jobs(&args)?;
+    if jobs.is_empty() {
+        bail!("no input files (check the inputs and --glob)");
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
+    let options = RunOptions { url: args.url.as_deref(), report: args.report.is_some() };
+    let mut report_file = match &args.report {
+        Some(path) => Some(AtomicFile::create(path)?),
+        None => None,
+    };
+    let outcome = pool.install(|| {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        pipeline::run(&engine, &jobs, &options, &mut out, report_file.as_mut().map(|f| &mut f.writer as &mut dyn Write))
+    })?;
+    if let Some(f) = report_file {
+        f.commit()?;
+    }
+    for e in &outcome.errors {
+        eprintln!("error: {e}");
+    }
+    if !args.quiet {
+        eprintln!("{}", outcome.stats.summary(args.top));
+    }
+    Ok(if outcome.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+/// A file written under a temporary name and renamed into place by `commit`.
+struct AtomicFile {
+    writer: std::io::BufWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    fn create(path: &Path) -> Result<Self> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".dechrome-")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        Ok(AtomicFile { writer: std::io::BufWriter::new(tmp), path: path.to_path_buf() })
+    }
+
+    fn commit(self) -> Result<()> {
+        let tmp = self.writer.into_inner().map_err(|e| e.into_error())?;
+        tmp.persist(&self.path).with_context(|| format!("cannot write {}", self.path.display()))?;
+        Ok(())
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
+    let engine = match load(&args.rules) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let text = pipeline::read_text(&args.file).map_err(anyhow::Error::msg)?;
+    let name = args.file.display().to_string();
+    let cleaned = engine.clean(&text, dechrome::DocContext { url: args.url.as_deref(), path: Some(&name) });
+    let rendered = if args.diff {
+        explain::diff(&name, &text, &cleaned.text)
+    } else {
+        let palette = if use_color(args.color) { explain::Palette::ANSI } else { explain::Palette::PLAIN };
+        explain::render(&engine, &name, &text, &cleaned, palette)
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(rendered.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Packs from paths, or the shipped ones when there are none.
+fn sources(paths: &[PathBuf]) -> Result<Vec<rules::PackSource>, RuleErrors> {
+    if paths.is_empty() {
+        return Ok(rules::embedded_sources());
+    }
+    let mut all = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        match rules::sources_from_path(p) {
+            Ok(s) => all.extend(s),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if errors.is_empty() { Ok(all) } else { Err(RuleErrors(errors)) }
+}
+
+/// Parse and compile (compiling catches regex and detector errors).
+fn load_checked(paths: &[PathBuf]) -> Result<RuleSet, RuleErrors> {
+    let set = RuleSet::from_sources(&sources(paths)?)?;
+    set.compile(&[])?;
+    Ok(set)
+}
+
+fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
+    match cmd {
+        RulesCommand::Check { paths } => {
+            let set = match load_checked(&paths) {
+                Ok(s) => s,
+                Err(e) => return Ok(report_rule_errors(&e)),
+            };
+            let engine = set.compile(&[]).expect("compiled above");
+            let findings = lint::lint(&set.packs);
+            let errors = findings.iter().filter(|f| f.severity == lint::Severity::Error).count();
+            for f in &findings {
+                let tag = if f.severity == lint::Severity::Error { "error" } else { "note" };
+                println!("{tag}: {}: {}", f.location, f.message);
+            }
+            for (id, re) in &engine.ungated_regexes {
+                println!("note: rule `{id}`: regex {re:?} has no literal to gate it, so it runs on every line");
+            }
+            let rules: usize = set.packs.iter().map(|p| p.rules.len()).sum();
+            println!("{} packs, {rules} rules: {errors} error(s)", set.packs.len());
+            Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        RulesCommand::Test { paths } => {
+            let set = match load_checked(&paths) {
+                Ok(s) => s,
+                Err(e) => return Ok(report_rule_errors(&e)),
+            };
+            let (run, failures) = match dechrome::examples::test_examples(&set.packs) {
+                Ok(r) => r,
+                Err(e) => return Ok(report_rule_errors(&e)),
+            };
+            for f in &failures {
+                println!("FAIL {} ({}): {}", f.rule, f.location, f.message);
+            }
+            println!("{} passed, {} failed", run - failures.len(), failures.len());
+            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        RulesCommand::List { rules } => {
+            let engine = match load(&rules) {
+                Ok(e) => e,
+                Err(code) => return Ok(code),
+            };
+            let width = engine.rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let mut out = std::io::stdout().lock();
+            for r in &engine.rules {
+                writeln!(out, "{:width$}  {:9}  {}:{}  {}", r.id, r.kind, r.location.file, r.location.line, r.why)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Show { id, rules } => {
+            let options = rule_options(&rules);
+            let set = match RuleSet::load(&options) {
+                Ok(s) => s,
+                Err(e) => return Ok(report_rule_errors(&e)),
+            };
+            let Some((pack, rule)) = set.packs.iter().find_map(|p| p.rules.iter().find(|r| r.id == id).map(|r| (p, r)))
+            else {
+                eprintln!("dechrome: no loaded rule has id `{id}` (see `dechrome rules list`)");
+                return Ok(ExitCode::from(2));
+            };
+            println!("{} ({} rule) in pack `{}`, {}", rule.id, rule.kind.name(), pack.name, rule.location);
+            println!("why: {}", rule.why);
+            if !pack.scope.is_global() {
+                println!("scope: {:?}", pack.scope);
+            }
+            if let Some(src) = set.source_of(&rule.location) {
+                println!("\n{src}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Dump { dir, force } => {
+            let written =
+                rules::dump_embedded(&dir, force).with_context(|| format!("cannot dump into {}", dir.display()))?;
+            for w in &written {
+                println!("{}", w.display());
+            }
+            eprintln!(
+                "dechrome: wrote {} packs; use them with: dechrome clean --no-default-rules --rules {} …",
+                written.len(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

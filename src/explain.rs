@@ -1,0 +1,121 @@
+//! `explain`: a document with every removed or rewritten line marked with its rule.
+
+use std::fmt::Write;
+
+use crate::engine::decide::split_lines;
+use crate::report::origin;
+use crate::{Cleaned, Engine, RewriteBy};
+
+/// ANSI styles, or nothing.
+#[derive(Clone, Copy)]
+pub struct Palette {
+    pub removed: &'static str,
+    pub rewritten: &'static str,
+    pub rule: &'static str,
+    pub dim: &'static str,
+    pub reset: &'static str,
+}
+
+impl Palette {
+    pub const PLAIN: Palette = Palette { removed: "", rewritten: "", rule: "", dim: "", reset: "" };
+    pub const ANSI: Palette =
+        Palette { removed: "\x1b[31m", rewritten: "\x1b[33m", rule: "\x1b[36m", dim: "\x1b[2m", reset: "\x1b[0m" };
+}
+
+/// Render `input` with its decisions: one row per line, `-` removed, `~` rewritten,
+/// the rule id in its own column, then a legend naming each rule's pack and line.
+pub fn render(engine: &Engine, name: &str, input: &str, cleaned: &Cleaned, p: Palette) -> String {
+    let mut lines = Vec::new();
+    split_lines(input, &mut lines);
+    let mut marks: Vec<Option<(char, String)>> = vec![None; lines.len()];
+    for r in &cleaned.removals {
+        for l in r.lines.clone() {
+            marks[l] = Some(('-', engine.rules[r.rule as usize].id.clone()));
+        }
+    }
+    for w in &cleaned.rewrites {
+        let id = engine.rewrite_id(w.by).to_string();
+        match &mut marks[w.line] {
+            Some((_, ids)) if !ids.split(',').any(|x| x == id) => {
+                ids.push(',');
+                ids.push_str(&id);
+            }
+            Some(_) => {}
+            slot @ None => *slot = Some(('~', id)),
+        }
+    }
+    let id_width = marks.iter().flatten().map(|(_, id)| id.chars().count()).max().unwrap_or(0);
+    let num_width = lines.len().to_string().len();
+    let removed_lines: usize = cleaned.removals.iter().map(|r| r.lines.len()).sum();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}{name}: {} lines, {removed_lines} removed in {} removals, {} rewrites; {} → {} bytes{}",
+        p.dim,
+        lines.len(),
+        cleaned.removals.len(),
+        cleaned.rewrites.len(),
+        input.len(),
+        cleaned.text.len(),
+        p.reset
+    );
+    for (i, line) in lines.iter().enumerate() {
+        let text = &input[line.content.clone()];
+        match &marks[i] {
+            None => {
+                let _ = writeln!(out, "  {:>num_width$} {:id_width$} │ {text}", i + 1, "");
+            }
+            Some((mark, id)) => {
+                let colour = if *mark == '-' { p.removed } else { p.rewritten };
+                let _ = writeln!(
+                    out,
+                    "{colour}{mark} {:>num_width$}{} {}{id:id_width$}{} {colour}│ {text}{}",
+                    i + 1,
+                    p.reset,
+                    p.rule,
+                    p.reset,
+                    p.reset
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "{}rules:{}", p.dim, p.reset);
+    for r in &cleaned.removals {
+        let rule = &engine.rules[r.rule as usize];
+        let lines = if r.lines.len() == 1 {
+            format!("line {}", r.lines.start + 1)
+        } else {
+            format!("lines {}-{}", r.lines.start + 1, r.lines.end)
+        };
+        let _ = write!(
+            out,
+            "  {}{}{} removed {lines} ({}:{}): {}",
+            p.rule, rule.id, p.reset, rule.location.file, rule.location.line, rule.why
+        );
+        if let Some(detail) = &r.detail {
+            let _ = write!(out, " [{detail}]");
+        }
+        out.push('\n');
+    }
+    for w in &cleaned.rewrites {
+        let (file, line) = origin(engine, w.by);
+        let what = match w.by {
+            RewriteBy::Rule(_) => {
+                format!("rewrote {:?} to {:?} on line {}", &input[w.bytes.clone()], w.replacement, w.line + 1)
+            }
+            RewriteBy::ParagraphRepair => format!("joined line {} to the paragraph before it", w.line + 1),
+        };
+        let place = if line == 0 { "built into the engine".to_string() } else { format!("{file}:{line}") };
+        let _ = writeln!(out, "  {}{}{} {what} ({place})", p.rule, engine.rewrite_id(w.by), p.reset);
+    }
+    out
+}
+
+/// A unified diff of input and cleaned text.
+pub fn diff(name: &str, input: &str, cleaned: &str) -> String {
+    similar::TextDiff::from_lines(input, cleaned)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}

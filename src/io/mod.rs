@@ -1,0 +1,47 @@
+//! Files on disk: finding inputs and writing outputs atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Write `bytes` to `path` via a temporary file in the same directory and a rename, so
+/// a reader never sees a partial file under the final name.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".dechrome-").suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// One input file and where its cleaned text goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub input: PathBuf,
+    /// `None`: standard output.
+    pub output: Option<PathBuf>,
+}
+
+/// Files under `dir` (recursively, sorted by name), as paths relative to `dir`,
+/// filtered by `globs` when given (matched against the relative path).
+pub fn walk(dir: &Path, globs: Option<&globset::GlobSet>) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).expect("walk stays below its root").to_path_buf();
+        if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with(".dechrome-")) {
+            continue; // our own temporary files
+        }
+        if globs.is_none_or(|g| g.is_match(&rel)) {
+            files.push(rel);
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,142 @@
+//! Per-document audit records (`--report`, JSON lines) and run statistics.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::{Cleaned, Engine, RewriteBy};
+
+#[derive(Serialize)]
+pub struct DocumentReport<'a> {
+    pub path: &'a str,
+    pub bytes_in: usize,
+    pub bytes_out: usize,
+    pub removals: Vec<RemovalRecord<'a>>,
+    pub rewrites: Vec<RewriteRecord<'a>>,
+}
+
+/// Lines are 1-based and inclusive; bytes are 0-based, end-exclusive offsets into the input.
+#[derive(Serialize)]
+pub struct RemovalRecord<'a> {
+    pub rule: &'a str,
+    pub pack: &'a str,
+    pub rule_line: u32,
+    pub lines: [usize; 2],
+    pub bytes: [usize; 2],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct RewriteRecord<'a> {
+    pub rule: &'a str,
+    pub pack: &'a str,
+    pub rule_line: u32,
+    pub line: usize,
+    pub bytes: [usize; 2],
+    pub replacement: &'a str,
+}
+
+/// The pack file and line behind a rule id (paragraph repair is the engine's own).
+pub fn origin(engine: &Engine, by: RewriteBy) -> (&str, u32) {
+    match by {
+        RewriteBy::Rule(r) => {
+            let loc = &engine.rules[r as usize].location;
+            (&loc.file, loc.line)
+        }
+        RewriteBy::ParagraphRepair => ("(engine)", 0),
+    }
+}
+
+impl<'a> DocumentReport<'a> {
+    pub fn new(engine: &'a Engine, path: &'a str, input: &str, cleaned: &'a Cleaned) -> Self {
+        let removals = cleaned
+            .removals
+            .iter()
+            .map(|r| {
+                let rule = &engine.rules[r.rule as usize];
+                RemovalRecord {
+                    rule: &rule.id,
+                    pack: &rule.location.file,
+                    rule_line: rule.location.line,
+                    lines: [r.lines.start + 1, r.lines.end],
+                    bytes: [r.bytes.start, r.bytes.end],
+                    detail: r.detail.as_deref(),
+                }
+            })
+            .collect();
+        let rewrites = cleaned
+            .rewrites
+            .iter()
+            .map(|w| {
+                let (pack, rule_line) = origin(engine, w.by);
+                RewriteRecord {
+                    rule: engine.rewrite_id(w.by),
+                    pack,
+                    rule_line,
+                    line: w.line + 1,
+                    bytes: [w.bytes.start, w.bytes.end],
+                    replacement: &w.replacement,
+                }
+            })
+            .collect();
+        DocumentReport { path, bytes_in: input.len(), bytes_out: cleaned.text.len(), removals, rewrites }
+    }
+}
+
+/// Counts over a run.
+#[derive(Default, Debug, Clone)]
+pub struct Stats {
+    pub documents: usize,
+    pub failed: usize,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// Rule id → (hits, bytes removed or rewritten).
+    pub by_rule: HashMap<String, (u64, u64)>,
+}
+
+impl Stats {
+    pub fn add(&mut self, engine: &Engine, input_len: usize, cleaned: &Cleaned) {
+        self.documents += 1;
+        self.bytes_in += input_len as u64;
+        self.bytes_out += cleaned.text.len() as u64;
+        for r in &cleaned.removals {
+            let e = self.by_rule.entry(engine.rules[r.rule as usize].id.clone()).or_default();
+            e.0 += 1;
+            e.1 += r.bytes.len() as u64;
+        }
+        for w in &cleaned.rewrites {
+            let e = self.by_rule.entry(engine.rewrite_id(w.by).to_string()).or_default();
+            e.0 += 1;
+            e.1 += w.bytes.len() as u64;
+        }
+    }
+
+    /// Rules by hits, most first (ties by id, so the order is stable).
+    pub fn top_rules(&self) -> Vec<(&str, u64, u64)> {
+        let mut v: Vec<_> = self.by_rule.iter().map(|(k, &(h, b))| (k.as_str(), h, b)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
+
+    pub fn summary(&self, top: usize) -> String {
+        let removed = self.bytes_in.saturating_sub(self.bytes_out);
+        let share = if self.bytes_in == 0 { 0.0 } else { 100.0 * removed as f64 / self.bytes_in as f64 };
+        let mut s = format!(
+            "dechrome: {} documents{}, {} bytes in, {} bytes out, {:.1}% removed",
+            self.documents,
+            if self.failed > 0 { format!(" ({} failed)", self.failed) } else { String::new() },
+            self.bytes_in,
+            self.bytes_out,
+            share
+        );
+        let rules = self.top_rules();
+        if !rules.is_empty() {
+            s.push_str("\n  top rules by hits:");
+            for (id, hits, bytes) in rules.iter().take(top) {
+                s.push_str(&format!("\n    {hits:>8}  {id} ({bytes} bytes)"));
+            }
+        }
+        s
+    }
+}
