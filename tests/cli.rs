@@ -1,0 +1,221 @@
+//! The binary as a user runs it: acceptance steps of the v0 issue.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn dechrome() -> Command {
+    let mut cmd = Command::cargo_bin("dechrome").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), fs::read(e.path()).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn clean_mirrors_a_directory_and_matches_the_library() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let assert = dechrome().arg("clean").arg(fixtures_dir()).arg("-o").arg(&out).assert().success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("5 documents"), "{stderr}");
+    assert!(stderr.contains("top rules by hits"), "{stderr}");
+    let engine = common::shipped();
+    let written = files_under(&out);
+    assert_eq!(written.len(), 5);
+    for (name, text) in common::fixtures() {
+        let (_, bytes) = written.iter().find(|(n, _)| *n == name).unwrap();
+        let path = fixtures_dir().join(&name).display().to_string();
+        let expected = engine.clean(&text, dechrome::DocContext { url: None, path: Some(&path) }).text;
+        assert_eq!(String::from_utf8_lossy(bytes), expected, "{name}");
+    }
+}
+
+#[test]
+fn dumped_rules_can_be_edited_and_used_without_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("R");
+    dechrome().args(["rules", "dump"]).arg(&rules).assert().success();
+    assert!(rules.join("generic/ads.toml").is_file());
+    // Dumping again refuses to overwrite.
+    dechrome().args(["rules", "dump"]).arg(&rules).assert().code(2);
+    let pack = rules.join("generic/ads.toml");
+    let mut text = fs::read_to_string(&pack).unwrap();
+    text.push_str("\n[[rule]]\nid = \"my-new-rule\"\nkind = \"line\"\nwhy = \"added by hand\"\nprefix = [\"Washington: US President-elect\"]\n");
+    fs::write(&pack, text).unwrap();
+    let file = fixtures_dir().join("002_ba4d5c5bb0ec0335.txt");
+    let output = dechrome().args(["clean", "--no-default-rules", "--rules"]).arg(&rules).arg(&file).output().unwrap();
+    assert!(output.status.success());
+    let cleaned = String::from_utf8(output.stdout).unwrap();
+    assert!(!cleaned.contains("Washington: US President-elect"));
+    assert!(cleaned.contains("However, Kremlin spokesperson Dmitry Peskov denied"));
+    // The rule is listed with its file and line.
+    let list = dechrome().args(["rules", "list", "--no-default-rules", "--rules"]).arg(&rules).output().unwrap();
+    assert!(String::from_utf8_lossy(&list.stdout).contains("my-new-rule"));
+}
+
+#[test]
+fn a_broken_pack_stops_everything_with_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    fs::write(&bad, "[pack]\nname = \"bad\"\ndescription = \"d\"\n\n[[rule]]\nid = \"x\"\nkind = \"line\"\nwhy = \"w\"\nprefx = [\"a\"]\n").unwrap();
+    let broken_regex = tmp.path().join("regex.toml");
+    fs::write(&broken_regex, "[pack]\nname = \"re\"\ndescription = \"d\"\n\n[[rule]]\nid = \"y\"\nkind = \"line\"\nwhy = \"w\"\nregex = [\"(oops\"]\n").unwrap();
+    let out = tmp.path().join("out");
+    let assert = dechrome()
+        .arg("clean")
+        .arg(fixtures_dir())
+        .arg("-o")
+        .arg(&out)
+        .arg("--rules")
+        .arg(&bad)
+        .arg("--rules")
+        .arg(&broken_regex)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains(&format!("{}:9:1", bad.display())) && stderr.contains("prefx"), "{stderr}");
+    assert!(stderr.contains(&format!("{}:9:", broken_regex.display())) && stderr.contains("bad regex"), "{stderr}");
+    assert!(!out.exists(), "output written although the rules did not load");
+    let check = dechrome().args(["rules", "check"]).arg(&bad).assert().code(2);
+    assert!(String::from_utf8_lossy(&check.get_output().stderr).contains("bad.toml:9:1"));
+}
+
+#[test]
+fn output_is_identical_for_any_number_of_jobs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = tmp.path().join("tree");
+    for round in 0..12 {
+        for (name, text) in common::fixtures() {
+            let dir = tree.join(format!("{round:02}"));
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let run = |jobs: &str| {
+        let out = tmp.path().join(format!("out{jobs}"));
+        let report = tmp.path().join(format!("report{jobs}.jsonl"));
+        dechrome()
+            .arg("clean")
+            .arg(&tree)
+            .arg("-o")
+            .arg(&out)
+            .args(["--jobs", jobs, "-q", "--report"])
+            .arg(&report)
+            .assert()
+            .success();
+        let report = fs::read_to_string(report).unwrap().replace(&out.display().to_string(), "OUT");
+        (files_under(&out), report)
+    };
+    let (one, report_one) = run("1");
+    let (four, report_four) = run("4");
+    assert_eq!(one.len(), 60);
+    assert!(one == four, "outputs differ between --jobs 1 and --jobs 4");
+    assert_eq!(report_one, report_four);
+    assert_eq!(report_one.lines().count(), 60);
+}
+
+#[test]
+fn report_lines_are_json_with_rule_pack_lines_and_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("r.jsonl");
+    let file = fixtures_dir().join("001_4634952704be4858.txt");
+    dechrome().arg("clean").arg(&file).arg("-q").arg("--report").arg(&report).assert().success();
+    let line = fs::read_to_string(&report).unwrap();
+    let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    let removals = v["removals"].as_array().unwrap();
+    assert_eq!(removals[0]["rule"], "related-article");
+    assert_eq!(removals[0]["pack"], "embedded:generic/related.toml");
+    assert_eq!(removals[0]["lines"], serde_json::json!([29, 29]));
+    let input = fs::read_to_string(&file).unwrap();
+    let [s, e] =
+        [removals[0]["bytes"][0].as_u64().unwrap() as usize, removals[0]["bytes"][1].as_u64().unwrap() as usize];
+    assert!(input[s..e].starts_with("**Related article:**"));
+    assert_eq!(v["rewrites"][0]["rule"], "paragraph-repair");
+}
+
+#[test]
+fn stdin_to_stdout_and_single_file_to_stdout() {
+    let out = dechrome()
+        .args(["clean", "-", "-q"])
+        .write_stdin("Story text.\n\nYou seem to have an Ad Blocker on.\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Story text.\n");
+}
+
+#[test]
+fn usage_and_io_errors_exit_2_and_good_inputs_survive_bad_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    dechrome().args(["clean", "no/such/file"]).assert().code(2);
+    dechrome().arg("clean").arg(fixtures_dir()).assert().code(2); // a directory needs -o
+    dechrome().args(["clean", "--frobnicate", "x"]).assert().code(2);
+    let dir = tmp.path().join("in");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("a.txt"), "good text\n").unwrap();
+    fs::write(dir.join("b.txt"), b"line one\nbad \xff byte\n").unwrap();
+    let out = tmp.path().join("out");
+    let assert = dechrome().arg("clean").arg(&dir).arg("-o").arg(&out).assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("b.txt:2: invalid UTF-8"), "{stderr}");
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "good text\n");
+    assert!(!out.join("b.txt").exists());
+}
+
+#[test]
+fn explain_names_rules_and_honours_no_color() {
+    let file = fixtures_dir().join("000_14c45c499be95dbc.txt");
+    let plain = dechrome().arg("explain").arg(&file).env("NO_COLOR", "1").output().unwrap();
+    let text = String::from_utf8(plain.stdout).unwrap();
+    assert!(text.contains("globalresearch-footer") && !text.contains('\x1b'));
+    let coloured = dechrome().arg("explain").arg(&file).args(["--color", "always"]).output().unwrap();
+    assert!(String::from_utf8(coloured.stdout).unwrap().contains("\x1b[31m"));
+    let diff = dechrome().arg("explain").arg(&file).arg("--diff").output().unwrap();
+    let diff = String::from_utf8(diff.stdout).unwrap();
+    assert!(diff.contains("-Global Research, November 13, 2024"), "{diff}");
+}
+
+#[test]
+fn rules_test_and_check_pass_on_shipped_packs_and_fail_on_bad_examples() {
+    let out = dechrome().args(["rules", "test"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" 0 failed"));
+    dechrome().args(["rules", "check"]).assert().success();
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = tmp.path().join("p.toml");
+    fs::write(&pack, "[pack]\nname = \"p\"\ndescription = \"d\"\n[[rule]]\nid = \"x\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"share\"]\nexamples.keep = [\"Share prices fell\"]\n").unwrap();
+    let out = dechrome().args(["rules", "test"]).arg(&pack).assert().code(1);
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("FAIL x"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let file = fixtures_dir().join("001_4634952704be4858.txt");
+    let bin = assert_cmd::cargo::cargo_bin("dechrome");
+    let script = format!(
+        "set -o pipefail; for i in $(seq 200); do cat '{}'; done > big.txt; '{}' clean big.txt -q | head -c 10 > /dev/null",
+        file.display(),
+        bin.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("bash").arg("-c").arg(script).current_dir(tmp.path()).status().unwrap();
+    assert!(status.success());
+}

@@ -1,0 +1,208 @@
+//! Every rule kind, matcher and option, on small documents.
+
+mod common;
+
+use common::{clean, engine_from};
+
+const ARTICLE: &str = "An article paragraph that ends properly.";
+
+#[test]
+fn line_matchers_exact_prefix_suffix_contains_regex() {
+    let e = engine_from(
+        r#"
+[[rule]]
+id = "l"
+kind = "line"
+why = "test"
+exact = ["Skip to content"]
+prefix = ["Share this"]
+suffix = ["all rights reserved."]
+contains = ["ad blocker"]
+regex = ['^page \d+ of \d+$']
+"#,
+    );
+    let doc = format!(
+        "{ARTICLE}\n* [Skip to content](#)\n**Share this** on X\n© Acme. All Rights Reserved.\nYou have an AD BLOCKER on\nPage 2 of 9\nShare prices: all rights reserved. Not at the end.\n"
+    );
+    assert_eq!(clean(&e, &doc), format!("{ARTICLE}\nShare prices: all rights reserved. Not at the end.\n"));
+}
+
+#[test]
+fn normalisation_folds_markdown_quotes_dashes_and_case() {
+    let e =
+        engine_from("[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Don't miss out - read more\"]\n");
+    assert_eq!(clean(&e, "## [**Don\u{2019}t  miss out \u{2014} Read more**](#)\nkept\n"), "kept\n");
+}
+
+#[test]
+fn case_sensitive_and_raw_matchers() {
+    let e = engine_from(
+        "[[rule]]\nid = \"cs\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"TOP\"]\ncase_sensitive = true\n\n\
+         [[rule]]\nid = \"raw\"\nkind = \"line\"\nwhy = \"w\"\nraw = true\nexact = [\"**\"]\n",
+    );
+    assert_eq!(clean(&e, "TOP\ntop\n**\n*\n"), "top\n*\n");
+}
+
+#[test]
+fn max_words_and_position_limits() {
+    let e = engine_from(
+        "[[rule]]\nid = \"short\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"follow us\"]\nmax_words = 4\n\n\
+         [[rule]]\nid = \"head\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Menu\"]\nwithin_first = 2\n\n\
+         [[rule]]\nid = \"foot\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Top\"]\nwithin_last = 1\n",
+    );
+    let doc = "Menu\n\nMenu\nMenu\nFollow us on X\nFollow us on this long journey of ours\nTop\nTop\n";
+    assert_eq!(clean(&e, doc), "Menu\nFollow us on this long journey of ours\nTop\n");
+}
+
+#[test]
+fn block_inclusive_exclusive_to_end_and_max_lines() {
+    let inclusive = engine_from(
+        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\n",
+    );
+    assert_eq!(clean(&inclusive, "a\nBEGIN\nx\n\ny\nEND\nb\n"), "a\nb\n");
+    // Without its end, a block removes nothing.
+    assert_eq!(clean(&inclusive, "a\nBEGIN\nx\n"), "a\nBEGIN\nx\n");
+
+    let exclusive = engine_from(
+        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nend_inclusive = false\n",
+    );
+    assert_eq!(clean(&exclusive, "a\nBEGIN\nx\nEND\nb\n"), "a\nEND\nb\n");
+
+    let to_end =
+        engine_from("[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { prefix = [\"Top News\"] }\n");
+    assert_eq!(clean(&to_end, "a\n\nTop News\n\nh1\nh2\n"), "a\n");
+
+    let limited = engine_from(
+        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"Ad\"] }\nmax_lines = 2\n",
+    );
+    assert_eq!(clean(&limited, "a\nAd\n\nx\ny\n"), "a\ny\n");
+
+    let bounded_end = engine_from(
+        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nmax_lines = 3\n",
+    );
+    assert_eq!(clean(&bounded_end, "BEGIN\nx\nEND\nk\n"), "k\n");
+    assert_eq!(clean(&bounded_end, "BEGIN\nx\ny\nEND\nk\n"), "BEGIN\nx\ny\nEND\nk\n");
+}
+
+#[test]
+fn sequence_matches_every_occurrence_and_nothing_partial() {
+    let e = engine_from(
+        "[[rule]]\nid = \"s\"\nkind = \"sequence\"\nwhy = \"w\"\nlines = [\"Physical Address\", \"304 North Cardinal St.\"]\n",
+    );
+    let doc = "Physical Address\n304 North Cardinal St.\nPhysical Address\n\n304 North Cardinal St.\ntext\nPhysical Address\nelsewhere\n";
+    assert_eq!(clean(&e, doc), "text\nPhysical Address\nelsewhere\n");
+}
+
+#[test]
+fn replace_deletes_or_rewrites_with_captures_and_keeps_the_rest() {
+    let e = engine_from(
+        "[[rule]]\nid = \"r\"\nkind = \"replace\"\nwhy = \"w\"\nregex = ['^\\s*date \\d{4}-\\d{2}-\\d{2}\\s+']\ncase_sensitive = true\n\n\
+         [[rule]]\nid = \"r2\"\nkind = \"replace\"\nwhy = \"w\"\nregex = ['\\(via (\\w+)\\)']\nwith = \"[$1]\"\n",
+    );
+    let cleaned = e.clean(" date 2024-11-11 The Kremlin denied it (via Reuters).\n", Default::default());
+    assert_eq!(cleaned.text, "The Kremlin denied it [Reuters].\n");
+    assert_eq!(cleaned.rewrites.len(), 2);
+    assert_eq!(cleaned.rewrites[0].bytes, 0..17);
+    // A line rewritten to nothing is removed, and attributed to the rule.
+    let cleaned = e.clean("a\n date 2024-11-11 \nb\n", Default::default());
+    assert_eq!(cleaned.text, "a\nb\n");
+    assert_eq!(e.rules[cleaned.removals[0].rule as usize].id, "r");
+}
+
+#[test]
+fn keep_protects_lines_from_every_removal() {
+    let e = engine_from(
+        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"Related\"] }\n\n\
+         [[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\ncontains = [\"newsletter\"]\n\n\
+         [[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\nprefix = [\"Our newsletter story\"]\n",
+    );
+    let doc =
+        "a\nOur newsletter story continues here\nA newsletter prompt\nRelated\nx\nOur newsletter story, part two\ny\n";
+    assert_eq!(clean(&e, doc), "a\nOur newsletter story continues here\nOur newsletter story, part two\n");
+}
+
+#[test]
+fn detector_rule_removes_a_trailing_headline_list() {
+    let e = engine_from(
+        "[[rule]]\nid = \"d\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"trailing-headlines\"\nparams = { min_lines = 3 }\n",
+    );
+    let long =
+        "This is a long article paragraph with well over sixteen words so that it counts as the article body here.";
+    let cleaned = e.clean(&format!("{long}\n\nLatest\nOne headline\nTwo headline\nThree\n"), Default::default());
+    assert_eq!(cleaned.text, format!("{long}\n"));
+    assert!(cleaned.removals[0].detail.as_deref().unwrap().contains("headline-like"));
+}
+
+#[test]
+fn crlf_line_endings_are_kept_and_anchors_work() {
+    let e = engine_from("[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nregex = ['^share$']\n");
+    assert_eq!(clean(&e, "one\r\nShare\r\ntwo\r\n"), "one\r\ntwo\r\n");
+}
+
+#[test]
+fn blank_runs_left_by_removals_collapse_but_the_documents_own_spacing_stays() {
+    let e = engine_from("[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"x\"]\n");
+    assert_eq!(clean(&e, "A.\n\nx\n\nB.\n"), "A.\n\nB.\n");
+    assert_eq!(clean(&e, "A.\nx\nB.\n"), "A.\nB.\n");
+    assert_eq!(clean(&e, "A.\n\n\n\nB.\n"), "A.\n\n\n\nB.\n");
+    assert_eq!(clean(&e, "x\n\nA.\n"), "A.\n");
+    assert_eq!(clean(&e, "A.\n\nx\n"), "A.\n");
+}
+
+#[test]
+fn paragraph_repair_joins_splits_and_can_be_switched_off() {
+    let first = "One possibility is that someone on his team was tasked with introducing the report's two";
+    let doc = format!("{first}\n\nnarratives, that Trump told Putin.\n");
+    let on = engine_from("[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"zzz\"]\n");
+    assert_eq!(clean(&on, &doc), format!("{first} narratives, that Trump told Putin.\n"));
+    // Across a removal too.
+    assert_eq!(clean(&on, &format!("{first}\nzzz\nnarratives.\n")), format!("{first} narratives.\n"));
+    let off = dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource {
+        name: "t.toml".into(),
+        text: "[pack]\nname = \"t\"\ndescription = \"d\"\noptions.repair_paragraphs = false\n[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"zzz\"]\n".into(),
+    }])
+    .unwrap()
+    .compile(&[])
+    .unwrap();
+    assert_eq!(clean(&off, &doc), doc);
+}
+
+#[test]
+fn scoped_packs_apply_only_in_scope() {
+    let text = "[pack]\nname = \"site\"\ndescription = \"d\"\nscope.domains = [\"example.com\", \"~shop.example.com\"]\n[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Menu\"]\n";
+    let e =
+        dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "s.toml".into(), text: text.into() }])
+            .unwrap()
+            .compile(&[])
+            .unwrap();
+    let run = |url: Option<&str>| e.clean("Menu\nText\n", dechrome::DocContext { url, path: None }).text;
+    assert_eq!(run(Some("https://www.example.com/a")), "Text\n");
+    assert_eq!(run(Some("https://badexample.com/a")), "Menu\nText\n");
+    assert_eq!(run(Some("https://shop.example.com/a")), "Menu\nText\n");
+    assert_eq!(run(None), "Menu\nText\n");
+}
+
+#[test]
+fn removals_record_rule_lines_and_bytes() {
+    let e = engine_from("[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Menu\"]\n");
+    let text = "ab\nMenu\nMenu\ncd\n";
+    let cleaned = e.clean(text, Default::default());
+    assert_eq!(cleaned.removals.len(), 1);
+    let r = &cleaned.removals[0];
+    assert_eq!((r.lines.clone(), r.bytes.clone()), (1..3, 3..13));
+    assert_eq!(&text[r.bytes.clone()], "Menu\nMenu\n");
+    // The header engine_from adds is 4 lines; `id` is on the line after `[[rule]]`.
+    assert_eq!(e.rules[r.rule as usize].location.line, 6);
+}
+
+#[test]
+fn disabled_rules_do_not_run_and_unknown_ids_are_errors() {
+    let set = dechrome::RuleSet::default_rules().unwrap();
+    let e = set.compile(&["ad-blocker-notice".to_string()]).unwrap();
+    assert_eq!(
+        clean(&e, "Text here.\nYou seem to have an Ad Blocker on.\n"),
+        "Text here.\nYou seem to have an Ad Blocker on.\n"
+    );
+    let err = set.compile(&["no-such-rule".to_string()]).err().unwrap();
+    assert!(err.to_string().contains("no-such-rule"));
+}

@@ -1,0 +1,31 @@
+//! The shipped packs load, lint clean, and every rule's examples pass.
+
+use dechrome::RuleSet;
+use dechrome::rules::lint::{Severity, lint};
+
+#[test]
+fn every_shipped_rule_example_passes() {
+    let set = RuleSet::default_rules().unwrap();
+    let (run, failures) = dechrome::examples::test_examples(&set.packs).unwrap();
+    assert!(failures.is_empty(), "{failures:#?}");
+    let rules: usize = set.packs.iter().map(|p| p.rules.len()).sum();
+    assert!(run >= rules, "only {run} examples for {rules} rules");
+}
+
+#[test]
+fn every_shipped_rule_has_examples_and_lint_is_clean() {
+    let set = RuleSet::default_rules().unwrap();
+    let findings = lint(&set.packs);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(findings.iter().all(|f| f.severity != Severity::Error));
+}
+
+#[test]
+fn the_example_runner_catches_a_wrong_example() {
+    let text = "[pack]\nname = \"t\"\ndescription = \"d\"\n[[rule]]\nid = \"x\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"share\"]\nexamples.remove = [\"Follow us\"]\nexamples.keep = [\"Share prices fell\"]\n";
+    let set =
+        RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text: text.into() }]).unwrap();
+    let (run, failures) = dechrome::examples::test_examples(&set.packs).unwrap();
+    assert_eq!(run, 2);
+    assert_eq!(failures.len(), 2, "{failures:#?}");
+}
