@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Clean files, directories (walked recursively, sorted) or standard input (`-`).
-    Clean(CleanArgs),
+    Clean(Box<CleanArgs>),
     /// Show a document with every removed or rewritten line and the rule behind it.
     Explain(ExplainArgs),
     /// Check, test, list, show or dump rule packs.
@@ -67,6 +67,51 @@ pub struct CleanArgs {
     /// Worker threads (default: all cores). Output is identical for any value.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Input format; by default by extension (`.jsonl`, `.warc.wet`, else text, each
+    /// optionally `.gz`/`.zst`). Needed for JSONL or WET on stdin.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// JSONL field holding the text (dotted path into nested objects).
+    #[arg(long, value_name = "PATH", default_value = "text", help_heading = "Corpus")]
+    pub text_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, value_name = "PATH", default_value = "id", help_heading = "Corpus")]
+    pub id_field: String,
+    /// JSONL field holding the URL [default: metadata.url, else url].
+    #[arg(long, value_name = "PATH", help_heading = "Corpus")]
+    pub url_field: Option<String>,
+    /// Write a Dolma-style attribute file per output shard into DIR (same relative path),
+    /// aligned record by record: `{"id", "attributes": {"dechrome__RULE": [[start, end, 1.0]]}}`
+    /// with byte offsets into the input text.
+    #[arg(long, value_name = "DIR", help_heading = "Corpus")]
+    pub attributes: Option<PathBuf>,
+    /// Drop records that lose more than this share of their bytes (0..1), as RefinedWeb
+    /// drops pages whose line corrections remove too much.
+    #[arg(long, value_name = "FRACTION", value_parser = fraction, help_heading = "Corpus")]
+    pub max_removed: Option<f64>,
+    /// With --max-removed: keep such records, flagged with a `dechrome` field (JSONL).
+    #[arg(long, requires = "max_removed", help_heading = "Corpus")]
+    pub mark_only: bool,
+    /// Write records dropped by --max-removed here (JSONL, original text) instead of losing them.
+    #[arg(long, value_name = "FILE", requires = "max_removed", help_heading = "Corpus")]
+    pub rejected: Option<PathBuf>,
+    /// Stop at the first bad record (exit 2; its output file is not written). By default
+    /// bad records are reported as `file:line: cause`, counted and skipped.
+    #[arg(long, help_heading = "Corpus")]
+    pub strict: bool,
+    /// Skip inputs whose output already exists (outputs only appear when complete, so a
+    /// killed run can be restarted).
+    #[arg(long, help_heading = "Corpus")]
+    pub skip_existing: bool,
+    /// Write JSON statistics: totals, hits and bytes per rule, per domain.
+    #[arg(long, value_name = "FILE", help_heading = "Corpus")]
+    pub stats: Option<PathBuf>,
+    /// Text files larger than this many MiB are cleaned in segments cut at blank lines.
+    #[arg(long, value_name = "MIB", default_value_t = 4, help_heading = "Corpus")]
+    pub segment_mib: usize,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
     /// Write one JSON line per document with its removals and rewrites.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -94,6 +139,20 @@ pub struct ExplainArgs {
     /// Colour: on a terminal unless NO_COLOR is set (auto), always, or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    Text,
+    Jsonl,
+    Wet,
+}
+
+fn fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a fraction between 0 and 1")),
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

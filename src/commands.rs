@@ -5,18 +5,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
+use dechrome::io::format::{Format, output_name};
+use dechrome::io::records::Fields;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
 use dechrome::rules::{self, RuleErrors, lint};
 use dechrome::{Engine, RuleOptions, RuleSet, explain};
 
-use crate::cli::{CleanArgs, Cli, ColorChoice, Command, ExplainArgs, RuleArgs, RulesCommand};
+use crate::cli::{CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, RuleArgs, RulesCommand};
 
 const RULES_FAILED: u8 = 2;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Clean(args) => clean(args),
+        Command::Clean(args) => clean(*args),
         Command::Explain(args) => explain_cmd(args),
         Command::Rules(cmd) => rules_cmd(cmd),
     }
@@ -44,6 +46,15 @@ fn load(args: &RuleArgs) -> Result<Engine, ExitCode> {
     Err(ExitCode::from(2))
 }
 
+fn format_of(args: &CleanArgs, path: &Path) -> Format {
+    match args.format {
+        Some(FormatArg::Text) => Format::Text,
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Wet) => Format::Wet,
+        None => Format::of(path),
+    }
+}
+
 /// Turn the inputs and `-o` into jobs, refusing ambiguous or destructive layouts.
 fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
     let globs = if args.glob.is_empty() {
@@ -58,35 +69,62 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
     let single_file = args.inputs.len() == 1 && (args.inputs[0].as_os_str() == "-" || args.inputs[0].is_file());
     let out_is_file =
         single_file && args.output.as_ref().is_some_and(|o| !o.is_dir() && !o.to_string_lossy().ends_with('/'));
+    // (input, output path relative to OUT or absolute, name for the attribute file)
     let mut jobs = Vec::new();
+    let attributes = |rel: &Path| args.attributes.as_ref().map(|dir| dir.join(rel));
     for input in &args.inputs {
         if input.as_os_str() == "-" {
             if args.inputs.len() > 1 {
                 bail!("`-` (standard input) cannot be combined with other inputs");
             }
-            jobs.push(Job { input: input.clone(), output: args.output.clone() });
+            let format = format_of(args, input);
+            let attr_name = args.output.as_ref().and_then(|o| o.file_name()).map_or_else(
+                || PathBuf::from(if format.output() == Format::Text { "stdin.txt" } else { "stdin.jsonl" }),
+                PathBuf::from,
+            );
+            jobs.push(Job {
+                input: input.clone(),
+                format,
+                output: args.output.clone(),
+                attributes: attributes(&attr_name),
+            });
         } else if input.is_dir() {
             let Some(out) = &args.output else {
                 bail!("{} is a directory: give -o DIR to mirror it into", input.display());
             };
             for rel in walk(input, globs.as_ref()).with_context(|| format!("cannot walk {}", input.display()))? {
-                jobs.push(Job { input: input.join(&rel), output: Some(out.join(&rel)) });
+                let path = input.join(&rel);
+                let format = format_of(args, &path);
+                let out_rel = output_name(&rel, format);
+                jobs.push(Job {
+                    input: path,
+                    format,
+                    output: Some(out.join(&out_rel)),
+                    attributes: attributes(&out_rel),
+                });
             }
         } else if input.is_file() {
+            let format = format_of(args, input);
             let output = match &args.output {
                 None if single_file => None,
                 None => bail!("several inputs need -o DIR"),
                 Some(out) if out_is_file => Some(out.clone()),
-                Some(out) => Some(out.join(input.file_name().context("input has no file name")?)),
+                Some(out) => {
+                    Some(out.join(output_name(Path::new(input.file_name().context("input has no file name")?), format)))
+                }
             };
-            jobs.push(Job { input: input.clone(), output });
+            let attr_name = output
+                .as_ref()
+                .and_then(|o| o.file_name())
+                .map_or_else(|| output_name(Path::new(input.file_name().unwrap_or_default()), format), PathBuf::from);
+            jobs.push(Job { input: input.clone(), format, output, attributes: attributes(&attr_name) });
         } else {
             bail!("{}: no such file or directory", input.display());
         }
     }
     let mut seen = std::collections::HashMap::new();
     for job in &jobs {
-        if let Some(out) = &job.output {
+        for out in job.output.iter().chain(&job.attributes) {
             if same_file(out, &job.input) {
                 bail!("{} would overwrite its own input; write to another place", out.display());
             }
@@ -115,25 +153,106 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         bail!("no input files (check the inputs and --glob)");
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
-    let options = RunOptions { url: args.url.as_deref(), report: args.report.is_some() };
-    let mut report_file = match &args.report {
-        Some(path) => Some(AtomicFile::create(path)?),
-        None => None,
+    let total_bytes: u64 = jobs.iter().map(|j| std::fs::metadata(&j.input).map_or(0, |m| m.len())).sum();
+    let bar = (!args.quiet && !args.no_progress && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
+    let on_progress = |p: &pipeline::Progress| {
+        if let Some(bar) = &bar {
+            bar.set_position(p.input_bytes);
+            bar.set_message(format!("{} records", p.records));
+        }
     };
+    let options = RunOptions {
+        url: args.url.as_deref(),
+        fields: Fields::new(&args.text_field, &args.id_field, args.url_field.as_deref()),
+        segment_bytes: args.segment_mib.max(1) << 20,
+        report: args.report.is_some(),
+        max_removed: args.max_removed,
+        mark_only: args.mark_only,
+        strict: args.strict,
+        skip_existing: args.skip_existing,
+        progress: Some(&on_progress),
+        ..RunOptions::default()
+    };
+    let mut report_file = args.report.as_deref().map(AtomicFile::create).transpose()?;
+    let mut rejected_file = args.rejected.as_deref().map(AtomicFile::create).transpose()?;
     let outcome = pool.install(|| {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        pipeline::run(&engine, &jobs, &options, &mut out, report_file.as_mut().map(|f| &mut f.writer as &mut dyn Write))
+        let extra = pipeline::Extra {
+            report: report_file.as_mut().map(|f| &mut f.writer as &mut dyn Write),
+            rejected: rejected_file.as_mut().map(|f| &mut f.writer as &mut dyn Write),
+        };
+        pipeline::run(&engine, &jobs, &options, extra)
     })?;
-    if let Some(f) = report_file {
-        f.commit()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     for e in &outcome.errors {
         eprintln!("error: {e}");
     }
+    if outcome.aborted {
+        eprintln!("dechrome: stopped at the first bad record (--strict); its output was not written");
+        return Ok(ExitCode::from(2));
+    }
+    for f in [report_file, rejected_file].into_iter().flatten() {
+        f.commit()?;
+    }
+    if let Some(path) = &args.stats {
+        write_stats(path, &engine, &outcome)?;
+    }
     if !args.quiet {
+        let c = &outcome.counts;
+        eprintln!(
+            "dechrome: {} records read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}",
+            c.read,
+            c.written,
+            c.dropped,
+            c.rejected,
+            if c.flagged > 0 { format!(", {} flagged", c.flagged) } else { String::new() },
+            if c.inputs_skipped > 0 {
+                format!("; {} inputs skipped (output exists)", c.inputs_skipped)
+            } else {
+                String::new()
+            },
+        );
         eprintln!("{}", outcome.stats.summary(args.top));
     }
     Ok(if outcome.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+    )
+    .expect("valid template");
+    bar.set_style(style);
+    bar
+}
+
+fn write_stats(path: &Path, engine: &Engine, outcome: &pipeline::RunOutcome) -> Result<()> {
+    let rules: serde_json::Map<String, serde_json::Value> = outcome
+        .stats
+        .top_rules()
+        .into_iter()
+        .map(|(id, hits, bytes)| {
+            let kind = engine.rule_index(id).map_or("engine", |i| engine.rules[i as usize].kind);
+            (id.to_string(), serde_json::json!({"hits": hits, "bytes": bytes, "kind": kind}))
+        })
+        .collect();
+    let stats = serde_json::json!({
+        "totals": {
+            "records": outcome.counts,
+            "documents": outcome.stats.documents,
+            "bytes_in": outcome.stats.bytes_in,
+            "bytes_out": outcome.stats.bytes_out,
+            "removed_share": outcome.stats.removed_share(),
+        },
+        "rules": rules,
+        "domains": outcome.domains,
+    });
+    let mut f = AtomicFile::create(path)?;
+    serde_json::to_writer_pretty(&mut f.writer, &stats)?;
+    f.writer.write_all(b"\n")?;
+    f.commit()
 }
 
 /// A file written under a temporary name and renamed into place by `commit`.

@@ -1,109 +1,404 @@
-//! Clean many files in parallel: batches of jobs go to rayon workers, each with its own
-//! scratch; file outputs are written by the workers (atomically), while report lines
-//! and standard output are written in input order, so the result is the same for any
+//! Streaming: records are read from the inputs in order, cleaned in parallel batches
+//! (rayon, per-worker scratch) and written in input order, one shard at a time. Memory
+//! is bounded by the batch size, not the input size; the output is the same for any
 //! number of threads.
 
-use std::io::Write;
-use std::path::Path;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
+use serde::Serialize;
 
-use crate::io::{Job, write_atomic};
+use crate::engine::scope::host_of;
+use crate::io::Job;
+use crate::io::format::{Format, open_reader};
+use crate::io::records::{Body, Fields, Object, Record, RecordError, RecordStream, raw_string, records};
+use crate::io::sink::Sink;
 use crate::report::{DocumentReport, Stats};
-use crate::{DocContext, Engine, Scratch};
+use crate::{Cleaned, DocContext, Engine, Scratch};
 
-/// How a run went, and where its problems were.
+pub struct RunOptions<'a> {
+    /// URL for records that carry none (plain text).
+    pub url: Option<&'a str>,
+    pub fields: Fields,
+    /// Text files larger than this are cleaned in segments cut at blank lines.
+    pub segment_bytes: usize,
+    /// Build one JSON report line per record.
+    pub report: bool,
+    /// Drop (or with `mark_only`, flag) records that lose more than this share of bytes.
+    pub max_removed: Option<f64>,
+    pub mark_only: bool,
+    /// A bad record stops the run (and its output is not written).
+    pub strict: bool,
+    /// Inputs whose output already exists are skipped (outputs are only ever complete).
+    pub skip_existing: bool,
+    /// Bytes of text per batch: bounds memory.
+    pub batch_bytes: usize,
+    pub progress: Option<&'a (dyn Fn(&Progress) + Sync)>,
+}
+
+impl Default for RunOptions<'_> {
+    fn default() -> Self {
+        RunOptions {
+            url: None,
+            fields: Fields::default(),
+            segment_bytes: 4 << 20,
+            report: false,
+            max_removed: None,
+            mark_only: false,
+            strict: false,
+            skip_existing: false,
+            batch_bytes: 8 << 20,
+            progress: None,
+        }
+    }
+}
+
+/// For progress bars: records done and input bytes read so far (compressed size).
+pub struct Progress {
+    pub records: u64,
+    pub input_bytes: u64,
+}
+
+#[derive(Default, Debug, Clone, Serialize)]
+pub struct Counts {
+    /// Records read: written + dropped + rejected.
+    pub read: u64,
+    pub written: u64,
+    /// Over `--max-removed`.
+    pub dropped: u64,
+    /// Bad records (not JSON, no text field, invalid UTF-8, truncated stream…).
+    pub rejected: u64,
+    /// Over `--max-removed` but kept, with a flag (`--mark-only`).
+    pub flagged: u64,
+    pub inputs_skipped: u64,
+    pub inputs_failed: u64,
+}
+
+#[derive(Default, Debug, Clone, Serialize)]
+pub struct DomainStats {
+    pub documents: u64,
+    pub bytes_in: u64,
+    pub bytes_removed: u64,
+    pub hits: HashMap<String, u64>,
+}
+
 #[derive(Default, Debug)]
 pub struct RunOutcome {
     pub stats: Stats,
-    /// One message per failed input (`path: cause`); good inputs are still written.
+    pub counts: Counts,
+    pub domains: HashMap<String, DomainStats>,
+    /// `path:line: cause`, one per bad record or failed input.
     pub errors: Vec<String>,
+    /// `--strict` stopped the run at a bad record.
+    pub aborted: bool,
 }
 
-pub struct RunOptions<'a> {
-    pub url: Option<&'a str>,
-    /// Whether to build one JSON report line per document.
-    pub report: bool,
+enum Item {
+    Record { input: usize, record: Record, cleaned: Option<Cleaned> },
+    Bad { input: usize, error: RecordError },
+    End { input: usize, failed: Option<String> },
 }
 
-/// Inputs per batch and thread: enough to keep workers busy, few enough to bound memory.
-const BATCH_PER_THREAD: usize = 32;
-
-enum Done {
-    Ok { input_len: usize, cleaned: crate::Cleaned, stdout: Option<String>, report: Option<String> },
-    Failed(String),
+/// Outputs of the input being written.
+struct Open {
+    input: usize,
+    out: Sink,
+    attributes: Option<Sink>,
 }
 
-/// Run `jobs`; `stdout` receives outputs of jobs without an output path, `report` one
-/// JSON line per document, both in input order.
-pub fn run(
-    engine: &Engine,
-    jobs: &[Job],
-    options: &RunOptions,
-    stdout: &mut dyn Write,
-    mut report: Option<&mut dyn Write>,
-) -> std::io::Result<RunOutcome> {
+/// Where bad and dropped records go besides the counts.
+pub struct Extra<'a> {
+    pub report: Option<&'a mut dyn Write>,
+    /// Dropped records, as JSON lines (`--rejected`).
+    pub rejected: Option<&'a mut dyn Write>,
+}
+
+pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, mut extra: Extra) -> io::Result<RunOutcome> {
     let mut outcome = RunOutcome::default();
-    let batch = BATCH_PER_THREAD * rayon::current_num_threads();
-    for chunk in jobs.chunks(batch.max(1)) {
-        let done: Vec<Done> = chunk
-            .par_iter()
-            .map_init(Scratch::default, |scratch, job| process(engine, job, options, scratch))
-            .collect();
-        for d in done {
-            match d {
-                Done::Ok { input_len, cleaned, stdout: text, report: line } => {
-                    outcome.stats.add(engine, input_len, &cleaned);
-                    if let Some(text) = text {
-                        stdout.write_all(text.as_bytes())?;
+    let read_bytes = Arc::new(AtomicU64::new(0));
+    let mut pending = jobs.iter().enumerate();
+    let mut current: Option<(usize, RecordStream)> = None;
+    let mut open: Option<Open> = None;
+    let names: Vec<String> = jobs.iter().map(|j| display(&j.input)).collect();
+    let mut exhausted = false;
+    // A text input with a bad segment is not written at all: a partial document would
+    // pass for a cleaned one (and --skip-existing would then skip it).
+    let mut bad_text_input: Option<usize> = None;
+    while !exhausted {
+        let mut batch: Vec<Item> = Vec::new();
+        let mut bytes = 0;
+        while bytes < options.batch_bytes && batch.len() < 4096 {
+            let Some((input, records_iter)) = current.as_mut() else {
+                let Some((input, job)) = pending.next() else {
+                    exhausted = true;
+                    break;
+                };
+                if options.skip_existing && job.output.as_ref().is_some_and(|o| o.exists()) {
+                    outcome.counts.inputs_skipped += 1;
+                    continue;
+                }
+                match open_reader(&job.input, read_bytes.clone()) {
+                    Ok(reader) => {
+                        current =
+                            Some((input, records(reader, job.format, options.fields.clone(), options.segment_bytes)))
                     }
-                    if let (Some(w), Some(line)) = (report.as_mut(), line) {
-                        w.write_all(line.as_bytes())?;
-                        w.write_all(b"\n")?;
+                    Err(e) => {
+                        batch.push(Item::End { input, failed: Some(format!("{}: cannot read: {e}", names[input])) })
                     }
                 }
-                Done::Failed(message) => {
-                    outcome.stats.failed += 1;
-                    outcome.errors.push(message);
+                continue;
+            };
+            let input = *input;
+            match records_iter.next() {
+                Some(Ok(record)) => {
+                    bytes += record.text.len() + 64;
+                    batch.push(Item::Record { input, record, cleaned: None });
+                }
+                Some(Err(error)) => batch.push(Item::Bad { input, error }),
+                None => {
+                    batch.push(Item::End { input, failed: None });
+                    current = None;
                 }
             }
         }
+        batch.par_iter_mut().for_each_init(Scratch::default, |scratch, item| {
+            if let Item::Record { input, record, cleaned } = item {
+                let url = record.url.as_deref().or(options.url);
+                let ctx = DocContext { url, path: Some(&names[*input]) };
+                *cleaned = Some(engine.clean_with(&record.text, ctx, scratch));
+            }
+        });
+        for item in batch {
+            match item {
+                Item::Record { input, record, cleaned } => {
+                    let cleaned = cleaned.expect("cleaned above");
+                    if open.as_ref().is_none_or(|o| o.input != input) {
+                        open = Some(open_outputs(&jobs[input], input)?);
+                    }
+                    let o = open.as_mut().expect("opened above");
+                    write_record(
+                        engine,
+                        &jobs[input],
+                        &names[input],
+                        o,
+                        record,
+                        cleaned,
+                        options,
+                        &mut extra,
+                        &mut outcome,
+                    )?;
+                }
+                Item::Bad { input, error } => {
+                    outcome.counts.read += 1;
+                    outcome.counts.rejected += 1;
+                    outcome.errors.push(format!("{}:{}: {}", names[input], error.line, error.message));
+                    if jobs[input].format == Format::Text {
+                        bad_text_input = Some(input);
+                    }
+                    if options.strict {
+                        outcome.aborted = true;
+                        return Ok(outcome); // the open sink is dropped: its temporary file goes
+                    }
+                }
+                Item::End { input, failed } => {
+                    if let Some(message) = failed {
+                        outcome.counts.inputs_failed += 1;
+                        outcome.errors.push(message);
+                        continue;
+                    }
+                    if bad_text_input == Some(input) {
+                        outcome.counts.inputs_failed += 1;
+                        if open.as_ref().is_some_and(|o| o.input == input) {
+                            open = None; // dropping the sink removes its temporary file
+                        }
+                        continue;
+                    }
+                    let o = match open.take() {
+                        Some(o) if o.input == input => o,
+                        _ => open_outputs(&jobs[input], input)?, // no records: an empty shard
+                    };
+                    o.out.finish()?;
+                    if let Some(a) = o.attributes {
+                        a.finish()?;
+                    }
+                }
+            }
+        }
+        if let Some(report) = options.progress {
+            report(&Progress { records: outcome.counts.read, input_bytes: read_bytes.load(Ordering::Relaxed) });
+        }
     }
-    stdout.flush()?;
+    if let Some(r) = extra.report.as_mut() {
+        r.flush()?;
+    }
     Ok(outcome)
 }
 
-fn process(engine: &Engine, job: &Job, options: &RunOptions, scratch: &mut Scratch) -> Done {
-    let name = job.input.display().to_string();
-    let text = match read_text(&job.input) {
-        Ok(t) => t,
-        Err(e) => return Done::Failed(e),
-    };
-    let path = name.as_str();
-    let cleaned = engine.clean_with(&text, DocContext { url: options.url, path: Some(path) }, scratch);
-    let report = options.report.then(|| {
-        serde_json::to_string(&DocumentReport::new(engine, path, &text, &cleaned)).expect("report serialises")
-    });
-    let stdout = match &job.output {
-        Some(out) => {
-            if let Err(e) = write_atomic(out, cleaned.text.as_bytes()) {
-                return Done::Failed(format!("{}: cannot write: {e}", out.display()));
-            }
-            None
-        }
-        None => Some(cleaned.text.clone()),
-    };
-    Done::Ok { input_len: text.len(), cleaned, stdout, report }
+fn display(path: &std::path::Path) -> String {
+    if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() }
 }
 
-/// Read a UTF-8 text file (`-` is standard input); errors name the file and, for bad
+fn open_outputs(job: &Job, input: usize) -> io::Result<Open> {
+    let with_path = |p: &std::path::Path, e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", p.display()));
+    let out = match &job.output {
+        Some(p) => Sink::file(p).map_err(|e| with_path(p, e))?,
+        None => Sink::stdout(),
+    };
+    let attributes = match &job.attributes {
+        Some(p) => Some(Sink::file(p).map_err(|e| with_path(p, e))?),
+        None => None,
+    };
+    Ok(Open { input, out, attributes })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_record(
+    engine: &Engine,
+    job: &Job,
+    name: &str,
+    o: &mut Open,
+    record: Record,
+    cleaned: Cleaned,
+    options: &RunOptions,
+    extra: &mut Extra,
+    outcome: &mut RunOutcome,
+) -> io::Result<()> {
+    outcome.counts.read += 1;
+    let bytes_in = record.text.len();
+    let removed_share = if bytes_in == 0 { 0.0 } else { 1.0 - cleaned.text.len() as f64 / bytes_in as f64 };
+    let over = options.max_removed.is_some_and(|max| removed_share > max);
+    let host = record.url.as_deref().or(options.url).and_then(host_of);
+    outcome.stats.add(engine, bytes_in, &cleaned);
+    if let Some(host) = host {
+        let d = outcome.domains.entry(host).or_default();
+        d.documents += 1;
+        d.bytes_in += bytes_in as u64;
+        d.bytes_removed += bytes_in.saturating_sub(cleaned.text.len()) as u64;
+        for r in &cleaned.removals {
+            *d.hits.entry(engine.rules[r.rule as usize].id.clone()).or_default() += 1;
+        }
+    }
+    if let Some(report) = extra.report.as_mut() {
+        let mut doc = DocumentReport::new(engine, name, &record.text, &cleaned);
+        doc.id = record.id.as_deref();
+        doc.line = Some(record.line);
+        serde_json::to_writer(&mut **report, &doc)?;
+        report.write_all(b"\n")?;
+    }
+    if over && !options.mark_only {
+        outcome.counts.dropped += 1;
+        if let Some(w) = extra.rejected.as_mut() {
+            write_json_record(&mut **w, &record, &record.text, options, None)?;
+        }
+        return Ok(());
+    }
+    if over {
+        outcome.counts.flagged += 1;
+    }
+    let flag = over.then_some(removed_share);
+    match job.format.output() {
+        Format::Text => o.out.writer().write_all(cleaned.text.as_bytes())?,
+        _ => write_json_record(o.out.writer(), &record, &cleaned.text, options, flag)?,
+    }
+    if let Some(a) = o.attributes.as_mut() {
+        write_attributes(a.writer(), engine, &record, name, &cleaned)?;
+    }
+    outcome.counts.written += 1;
+    Ok(())
+}
+
+/// A JSONL line for a record with `text` in place of its text: the original object for
+/// JSONL input, a Dolma-style record for WET and text input.
+fn write_json_record(
+    w: &mut dyn Write,
+    record: &Record,
+    text: &str,
+    options: &RunOptions,
+    flag: Option<f64>,
+) -> io::Result<()> {
+    let mut obj = match &record.body {
+        Body::Json(obj) => obj.replaced(&options.fields.text, &raw_string(text)),
+        Body::Wet(headers) => {
+            let mut warc = Object(Vec::new());
+            for (k, v) in headers {
+                warc.push(k, raw_string(v));
+            }
+            let mut meta = Object(Vec::new());
+            meta.push("url", raw_string(record.url.as_deref().unwrap_or_default()));
+            meta.push("warc_headers", to_raw(&warc));
+            let mut o = Object(Vec::new());
+            o.push("id", raw_string(record.id.as_deref().unwrap_or_default()));
+            o.push("text", raw_string(text));
+            o.push("source", raw_string("common-crawl"));
+            o.push("metadata", to_raw(&meta));
+            o
+        }
+        Body::Text => {
+            let mut o = Object(Vec::new());
+            o.push("id", raw_string(&format!("line {}", record.line)));
+            o.push("text", raw_string(text));
+            o
+        }
+    };
+    if let Some(share) = flag {
+        let raw =
+            serde_json::value::to_raw_value(&serde_json::json!({"removed_share": share, "over_max_removed": true}))?;
+        obj.push("dechrome", raw);
+    }
+    obj.write(w)?;
+    w.write_all(b"\n")
+}
+
+fn to_raw(o: &Object) -> Box<serde_json::value::RawValue> {
+    let mut buf = Vec::new();
+    o.write(&mut buf).expect("in memory");
+    serde_json::value::RawValue::from_string(String::from_utf8(buf).expect("UTF-8")).expect("valid JSON")
+}
+
+/// A Dolma span: start and end byte offsets and a score.
+type Span = (usize, usize, f64);
+
+/// A Dolma attribute line: `{"id", "attributes": {"dechrome__<rule>": [[start, end, 1.0], …]}}`
+/// with byte offsets into the input text.
+fn write_attributes(
+    w: &mut dyn Write,
+    engine: &Engine,
+    record: &Record,
+    name: &str,
+    cleaned: &Cleaned,
+) -> io::Result<()> {
+    // Attribute name → spans, in first-seen order.
+    let mut spans: Vec<(String, Vec<Span>)> = Vec::new();
+    let mut add = |rule: &str, start: usize, end: usize| {
+        let key = format!("dechrome__{rule}");
+        match spans.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push((start, end, 1.0)),
+            None => spans.push((key, vec![(start, end, 1.0)])),
+        }
+    };
+    for r in &cleaned.removals {
+        add(&engine.rules[r.rule as usize].id, r.bytes.start, r.bytes.end);
+    }
+    for rw in &cleaned.rewrites {
+        add(engine.rewrite_id(rw.by), rw.bytes.start, rw.bytes.end);
+    }
+    let attributes: serde_json::Map<String, serde_json::Value> =
+        spans.into_iter().map(|(k, v)| (k, serde_json::json!(v))).collect();
+    let id = record.id.clone().unwrap_or_else(|| format!("{name}:{}", record.line));
+    serde_json::to_writer(&mut *w, &serde_json::json!({"id": id, "attributes": attributes}))?;
+    w.write_all(b"\n")
+}
+
+/// Read a whole UTF-8 text file (`-` is standard input), naming the file and, for bad
 /// UTF-8, the line.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let name = path.display();
+pub fn read_text(path: &std::path::Path) -> Result<String, String> {
+    let name = display(path);
     let bytes = if path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
-            .map_err(|e| format!("<stdin>: cannot read: {e}"))?;
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut buf).map_err(|e| format!("{name}: cannot read: {e}"))?;
         buf
     } else {
         std::fs::read(path).map_err(|e| format!("{name}: cannot read: {e}"))?
@@ -111,7 +406,6 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let shown = if path.as_os_str() == "-" { "<stdin>".to_string() } else { name.to_string() };
-        format!("{shown}:{line}: invalid UTF-8 at byte {at}")
+        format!("{name}:{line}: invalid UTF-8 at byte {at}")
     })
 }

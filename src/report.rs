@@ -9,6 +9,11 @@ use crate::{Cleaned, Engine, RewriteBy};
 #[derive(Serialize)]
 pub struct DocumentReport<'a> {
     pub path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
+    /// Input line where the record starts (JSONL, WET, text segments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     pub bytes_in: usize,
     pub bytes_out: usize,
     pub removals: Vec<RemovalRecord<'a>>,
@@ -80,7 +85,15 @@ impl<'a> DocumentReport<'a> {
                 }
             })
             .collect();
-        DocumentReport { path, bytes_in: input.len(), bytes_out: cleaned.text.len(), removals, rewrites }
+        DocumentReport {
+            path,
+            id: None,
+            line: None,
+            bytes_in: input.len(),
+            bytes_out: cleaned.text.len(),
+            removals,
+            rewrites,
+        }
     }
 }
 
@@ -88,7 +101,6 @@ impl<'a> DocumentReport<'a> {
 #[derive(Default, Debug, Clone)]
 pub struct Stats {
     pub documents: usize,
-    pub failed: usize,
     pub bytes_in: u64,
     pub bytes_out: u64,
     /// Rule id → (hits, bytes removed or rewritten).
@@ -119,16 +131,19 @@ impl Stats {
         v
     }
 
-    pub fn summary(&self, top: usize) -> String {
+    pub fn removed_share(&self) -> f64 {
         let removed = self.bytes_in.saturating_sub(self.bytes_out);
-        let share = if self.bytes_in == 0 { 0.0 } else { 100.0 * removed as f64 / self.bytes_in as f64 };
+        if self.bytes_in == 0 { 0.0 } else { removed as f64 / self.bytes_in as f64 }
+    }
+
+    /// Bytes and share removed, then the top rules.
+    pub fn summary(&self, top: usize) -> String {
         let mut s = format!(
-            "dechrome: {} documents{}, {} bytes in, {} bytes out, {:.1}% removed",
+            "dechrome: {} documents cleaned, {} bytes in, {} bytes out, {:.1}% removed",
             self.documents,
-            if self.failed > 0 { format!(" ({} failed)", self.failed) } else { String::new() },
             self.bytes_in,
             self.bytes_out,
-            share
+            100.0 * self.removed_share()
         );
         let rules = self.top_rules();
         if !rules.is_empty() {

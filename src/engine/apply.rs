@@ -2,7 +2,7 @@
 //! were split mid-sentence, and collapse the runs of blank lines that removals left.
 //! The document's own line endings and its own spacing elsewhere are kept.
 
-use super::decide::{Decisions, LineSpan, Rewrite, RewriteBy, apply_rewrites};
+use super::decide::{Decisions, LineSpan, Rewrite, RewriteBy, apply_rewrites, is_blank};
 
 /// Text of the cleaned document and the paragraph-repair rewrites made on the way.
 pub fn apply(text: &str, lines: &[LineSpan], d: &Decisions) -> (String, Vec<Rewrite>) {
@@ -33,7 +33,7 @@ pub fn apply(text: &str, lines: &[LineSpan], d: &Decisions) -> (String, Vec<Rewr
         } else {
             std::borrow::Cow::Owned(apply_rewrites(text, line.content.clone(), &on_line))
         };
-        if content.trim().is_empty() {
+        if if on_line.is_empty() { line.blank } else { is_blank(&content) } {
             gap_blanks.push(i);
             *segments.last_mut().expect("one segment") += 1;
             continue;
@@ -93,16 +93,19 @@ pub fn apply(text: &str, lines: &[LineSpan], d: &Decisions) -> (String, Vec<Rewr
 /// A paragraph ending without terminal punctuation followed by one starting in lower
 /// case was split mid-sentence (by the scrape, or by a removal between them).
 pub fn should_join(previous: &str, next: &str) -> bool {
-    let p = previous.trim_end();
     let n = next.trim_start();
+    if !n.chars().next().is_some_and(char::is_lowercase) {
+        return false;
+    }
+    let p = previous.trim_end();
     // Short lines are labels and headings more often than half sentences.
-    if p.chars().count() < 40 || p.starts_with(['#', '|', '>']) || n.starts_with(['|', '>']) {
+    if p.len() < 40 || p.chars().count() < 40 || p.starts_with(['#', '|', '>']) || n.starts_with(['|', '>']) {
         return false;
     }
     let Some(last) = p.trim_end_matches(['*', '_', '"', '\'', '\u{201D}', '\u{2019}', ')', ']']).chars().last() else {
         return false;
     };
-    (last.is_alphanumeric() || last == ',') && n.chars().next().is_some_and(char::is_lowercase)
+    last.is_alphanumeric() || last == ','
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::detectors::DocView;
 use super::scope::DocContext;
 use super::tiers::{MatcherId, TierScratch};
-use super::{Engine, Role, View};
+use super::{Engine, Role, View, gate};
 
 /// One line of the input: its content (without terminator) and where it ends
 /// (terminator included).
@@ -14,6 +14,8 @@ use super::{Engine, Role, View};
 pub struct LineSpan {
     pub content: Range<usize>,
     pub end: usize,
+    /// Only whitespace.
+    pub blank: bool,
 }
 
 /// A removal: which rule, which lines (0-based, end exclusive) and which input bytes.
@@ -52,6 +54,13 @@ pub struct Scratch {
     hits: Vec<(u32, MatcherId)>,
     active: Vec<bool>,
     nonblank_rank: Vec<u32>,
+    /// Lines the normalised views look at (see `gate`), and the gate's scratch.
+    candidate: Vec<u8>,
+    /// A whole normalised line when the candidate view only holds its start.
+    whole: String,
+    /// The gate's normalised line starts.
+    head: String,
+    lower: Vec<u8>,
     candidates: Vec<Candidate>,
     pub(crate) protected: Vec<bool>,
     owner: Vec<u32>,
@@ -84,16 +93,21 @@ pub fn split_lines(text: &str, out: &mut Vec<LineSpan>) {
     let mut start = 0;
     for nl in memchr::memchr_iter(b'\n', bytes) {
         let content_end = if nl > start && bytes[nl - 1] == b'\r' { nl - 1 } else { nl };
-        out.push(LineSpan { content: start..content_end, end: nl + 1 });
+        out.push(LineSpan { content: start..content_end, end: nl + 1, blank: is_blank(&text[start..content_end]) });
         start = nl + 1;
     }
     if start < bytes.len() {
-        out.push(LineSpan { content: start..bytes.len(), end: bytes.len() });
+        out.push(LineSpan { content: start..bytes.len(), end: bytes.len(), blank: is_blank(&text[start..]) });
     }
 }
 
-fn is_blank(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_whitespace()) || s.trim().is_empty()
+/// Only whitespace. Decided at the first byte for almost every line.
+pub fn is_blank(s: &str) -> bool {
+    match s.bytes().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => s.trim().is_empty(),
+    }
 }
 
 impl Engine {
@@ -107,29 +121,51 @@ impl Engine {
         let mut nonblank = 0u32;
         for line in &s.lines {
             s.nonblank_rank.push(nonblank);
-            if !is_blank(&text[line.content.clone()]) {
+            if !line.blank {
                 nonblank += 1;
             }
         }
         let total_nonblank = nonblank as usize;
 
-        // 1. Line matching, all tiers, every view in use.
+        // 1. Line matching, all tiers, every view in use; normalised views only on
+        //    candidate lines.
+        if self.views[View::Normalized as usize].is_some() || self.views[View::NormalizedCase as usize].is_some() {
+            self.gate.candidates(text, &s.lines, &mut s.lower, &mut s.head, &mut s.candidate);
+        }
         s.hits.clear();
         for i in 0..n {
-            let line = &text[s.lines[i].content.clone()];
-            if is_blank(line) {
+            if s.lines[i].blank {
                 continue;
             }
+            let line = &text[s.lines[i].content.clone()];
             let rank = s.nonblank_rank[i] as usize;
             for view in View::ALL {
                 let Some(tiers) = &self.views[view as usize] else { continue };
-                let vt = &mut s.view_text[view as usize];
-                view.render(line, vt);
-                if vt.is_empty() {
-                    continue;
-                }
                 s.found.clear();
-                tiers.matches(vt, &mut s.tier, &mut s.found);
+                // Normalised views: the whole line, just its start, or nothing, as the
+                // gate says. `whole` tells whether `vt` is the entire line.
+                let level = if view.normalizes() { s.candidate[i] } else { gate::FULL };
+                let (vt, whole) = match level {
+                    gate::SKIP => continue,
+                    gate::HEAD => {
+                        let buf = &mut s.view_text[view as usize];
+                        let whole = view.render_head(line, buf, self.gate.head_limit);
+                        if tiers.matches_head(buf, whole, &mut s.tier, &mut s.found) {
+                            // An anchored regex wants the whole line: match it all.
+                            s.found.clear();
+                            let vt = view.render(line, buf);
+                            tiers.matches(vt, &mut s.tier, &mut s.found);
+                            (vt, true)
+                        } else {
+                            (buf.as_str(), whole)
+                        }
+                    }
+                    _ => {
+                        let vt = view.render(line, &mut s.view_text[view as usize]);
+                        tiers.matches(vt, &mut s.tier, &mut s.found);
+                        (vt, true)
+                    }
+                };
                 let mut words = None;
                 for &m in &s.found {
                     let info = &self.matchers[m as usize];
@@ -139,10 +175,17 @@ impl Engine {
                     if !s.active[rule.pack as usize] || (positional && !within(rule.position, rank, total_nonblank)) {
                         continue;
                     }
-                    if let Some(max) = info.max_words
-                        && *words.get_or_insert_with(|| vt.split_whitespace().count()) > max
-                    {
-                        continue;
+                    if let Some(max) = info.max_words {
+                        let count = *words.get_or_insert_with(|| {
+                            if whole {
+                                vt.split_whitespace().count()
+                            } else {
+                                view.render(line, &mut s.whole).split_whitespace().count()
+                            }
+                        });
+                        if count > max {
+                            continue;
+                        }
                     }
                     s.hits.push((i as u32, m));
                 }
@@ -169,7 +212,7 @@ impl Engine {
             }
         }
         self.find_blocks(&block_starts, &block_ends, s);
-        self.find_sequences(text, s);
+        self.find_sequences(s);
 
         // 3. Detectors see what pattern rules left.
         if !self.detectors.is_empty() {
@@ -238,11 +281,11 @@ impl Engine {
                 if *is_removed || s.protected[i] {
                     continue;
                 }
-                let span = s.lines[i].content.clone();
-                let line = &text[span.clone()];
-                if is_blank(line) {
+                if s.lines[i].blank {
                     continue;
                 }
+                let span = s.lines[i].content.clone();
+                let line = &text[span.clone()];
                 let before = rewrites.len();
                 for r in &self.replaces {
                     let rule = &self.rules[r.rule as usize];
@@ -331,7 +374,7 @@ impl Engine {
         }
     }
 
-    fn find_sequences(&self, text: &str, s: &mut Scratch) {
+    fn find_sequences(&self, s: &mut Scratch) {
         let has = |hits: &[(u32, MatcherId)], line: usize, m: MatcherId| hits.binary_search(&(line as u32, m)).is_ok();
         let n = s.lines.len();
         for seq in &self.sequences {
@@ -345,7 +388,7 @@ impl Engine {
                 let mut at = line;
                 for &step in &seq.steps[1..] {
                     at += 1;
-                    while at < n && is_blank(&text[s.lines[at].content.clone()]) {
+                    while at < n && s.lines[at].blank {
                         at += 1;
                     }
                     if at >= n || !has(&s.hits, at, step) {

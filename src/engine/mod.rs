@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod decide;
 pub mod detectors;
+pub mod gate;
 pub mod normalize;
 pub mod scope;
 pub mod tiers;
@@ -14,9 +15,10 @@ use regex::Regex;
 
 use crate::rules::{Location, Matcher, Pack, Position, RuleError, RuleErrors, RuleKind};
 use detectors::Detector;
+use gate::{Gate, GateBuilder};
 pub use scope::DocContext;
 use scope::ScopeIndex;
-use tiers::{MatcherId, Tiers, TiersBuilder};
+use tiers::{MatcherId, RegexGate, Tiers, TiersBuilder};
 
 /// A loaded rule as the engine and reports see it.
 #[derive(Clone, Debug)]
@@ -58,14 +60,27 @@ impl View {
         }
     }
 
+    /// The start of a line in a normalised view, at least `limit` bytes of it when the
+    /// line is that long; returns whether the whole line was rendered.
+    pub(crate) fn render_head(self, line: &str, buf: &mut String, limit: usize) -> bool {
+        normalize::normalize_head_into(line, self.folds_case(), buf, limit)
+    }
+
+    pub(crate) fn normalizes(self) -> bool {
+        matches!(self, View::Normalized | View::NormalizedCase)
+    }
+
     fn folds_case(self) -> bool {
         matches!(self, View::Normalized | View::Raw)
     }
 
-    /// The form of a line (or a literal pattern) in this view.
-    pub(crate) fn render(self, line: &str, out: &mut String) {
+    /// The form of a line (or a literal pattern) in this view; `buf` holds it unless the
+    /// line itself can be returned.
+    pub(crate) fn render<'a>(self, line: &'a str, buf: &'a mut String) -> &'a str {
+        let out = buf;
         match self {
             View::Normalized | View::NormalizedCase => normalize::normalize_into(line, self.folds_case(), out),
+            View::RawCase => return line.trim(),
             View::Raw => {
                 out.clear();
                 let t = line.trim();
@@ -76,11 +91,8 @@ impl View {
                     out.extend(t.chars().flat_map(char::to_lowercase));
                 }
             }
-            View::RawCase => {
-                out.clear();
-                out.push_str(line.trim());
-            }
         }
+        out
     }
 }
 
@@ -130,6 +142,8 @@ pub struct Engine {
     pub packs: Vec<PackInfo>,
     pub(crate) scope: ScopeIndex,
     pub(crate) views: [Option<Tiers>; 4],
+    /// Which lines the normalised views need to look at.
+    pub(crate) gate: Gate,
     pub(crate) matchers: Vec<MatcherInfo>,
     pub(crate) blocks: Vec<BlockInfo>,
     pub(crate) sequences: Vec<SequenceInfo>,
@@ -139,11 +153,20 @@ pub struct Engine {
     pub ungated_regexes: Vec<(String, String)>,
 }
 
+/// Where in a line a literal pattern must be.
+#[derive(Clone, Copy)]
+enum Place {
+    Whole,
+    Start,
+    Anywhere,
+}
+
 /// How a literal pattern enters its tier.
 type AddLiteral = fn(&mut TiersBuilder, String, MatcherId);
 
 struct Compiler {
     builders: [TiersBuilder; 4],
+    gate: GateBuilder,
     matchers: Vec<MatcherInfo>,
     errors: Vec<RuleError>,
     ungated: Vec<(String, String)>,
@@ -159,16 +182,17 @@ impl Compiler {
         let view = View::of(m.raw, m.case_sensitive);
         let matcher = self.matchers.len() as MatcherId;
         self.matchers.push(MatcherInfo { rule, role, max_words: m.max_words });
-        let lists: [(&[String], AddLiteral); 4] = [
-            (&m.exact, TiersBuilder::add_exact),
-            (&m.prefix, TiersBuilder::add_prefix),
-            (&m.suffix, TiersBuilder::add_suffix),
-            (&m.contains, TiersBuilder::add_contains),
+        // (patterns, how they enter the tiers, how they enter the gate)
+        let lists: [(&[String], AddLiteral, Place); 4] = [
+            (&m.exact, TiersBuilder::add_exact, Place::Whole),
+            (&m.prefix, TiersBuilder::add_prefix, Place::Start),
+            (&m.suffix, TiersBuilder::add_suffix, Place::Anywhere),
+            (&m.contains, TiersBuilder::add_contains, Place::Anywhere),
         ];
-        for (patterns, add) in lists {
+        for (patterns, add, place) in lists {
             for p in patterns {
-                view.render(p, &mut self.scratch);
-                if self.scratch.is_empty() {
+                let rendered = view.render(p, &mut self.scratch).to_string();
+                if rendered.is_empty() {
                     self.error(
                         location,
                         format!(
@@ -177,13 +201,33 @@ impl Compiler {
                     );
                     continue;
                 }
-                add(&mut self.builders[view as usize], self.scratch.clone(), matcher);
+                if view.normalizes() {
+                    match place {
+                        Place::Whole => self.gate.add_head(&rendered, false),
+                        Place::Start => self.gate.add_head(&rendered, true),
+                        Place::Anywhere => self.gate.add_full(&rendered),
+                    }
+                }
+                add(&mut self.builders[view as usize], rendered, matcher);
             }
         }
         for p in &m.regex {
             match self.builders[view as usize].add_regex(p, matcher) {
-                Ok(true) => {}
-                Ok(false) => self.ungated.push((id.to_string(), p.clone())),
+                Ok(RegexGate::Literals(literals)) if view.normalizes() => {
+                    literals.iter().for_each(|l| self.gate.add_full(l))
+                }
+                Ok(RegexGate::PrefixLiterals(literals)) if view.normalizes() => {
+                    literals.iter().for_each(|l| self.gate.add_head(l, true))
+                }
+                Ok(RegexGate::Literals(_) | RegexGate::PrefixLiterals(_)) => {}
+                Ok(gate) => {
+                    if view.normalizes() {
+                        self.gate.add_ungated();
+                    }
+                    if matches!(gate, RegexGate::None) {
+                        self.ungated.push((id.to_string(), p.clone()));
+                    }
+                }
                 Err(e) => self.error(location, format!("rule `{id}`: {e}")),
             }
         }
@@ -196,6 +240,7 @@ impl Engine {
     pub fn compile(packs: &[Pack], disabled: &[String]) -> Result<Engine, RuleErrors> {
         let mut c = Compiler {
             builders: View::ALL.map(|v| TiersBuilder::new(v.folds_case())),
+            gate: GateBuilder::default(),
             matchers: Vec::new(),
             errors: Vec::new(),
             ungated: Vec::new(),
@@ -284,6 +329,7 @@ impl Engine {
             return Err(RuleErrors(c.errors));
         }
         let views = c.builders.map(|b| if b.is_empty() { None } else { Some(b.build()) });
+        let gate = c.gate.build();
         Ok(Engine {
             rules,
             packs: packs
@@ -296,6 +342,7 @@ impl Engine {
                 .collect(),
             scope,
             views,
+            gate,
             matchers: c.matchers,
             blocks,
             sequences,

@@ -12,12 +12,21 @@
 /// - whitespace collapsed to single spaces and trimmed;
 /// - lower-cased when `fold_case`.
 pub fn normalize_into(line: &str, fold_case: bool, out: &mut String) {
+    normalize_head_into(line, fold_case, out, usize::MAX);
+}
+
+/// Like `normalize_into`, but stops once more than `limit` bytes are written: enough for
+/// exact and prefix patterns of at most `limit` bytes. Returns whether the line is whole.
+pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit: usize) -> bool {
     out.clear();
     let body = strip_block_markers(line);
     let bytes = body.as_bytes();
     let mut pending_space = false;
     let mut i = 0;
     while i < body.len() {
+        if out.len() > limit {
+            return false;
+        }
         let b = bytes[i];
         // ASCII fast path.
         if b < 0x80 {
@@ -59,7 +68,13 @@ pub fn normalize_into(line: &str, fold_case: bool, out: &mut String) {
                     push(out, '_', fold_case, &mut pending_space);
                 }
                 b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c => pending_space = !out.is_empty(),
-                _ => push(out, b as char, fold_case, &mut pending_space),
+                _ => {
+                    if pending_space {
+                        out.push(' ');
+                        pending_space = false;
+                    }
+                    out.push(if fold_case { b.to_ascii_lowercase() } else { b } as char);
+                }
             }
             i += 1;
             continue;
@@ -84,6 +99,7 @@ pub fn normalize_into(line: &str, fold_case: bool, out: &mut String) {
             c => push(out, c, fold_case, &mut pending_space),
         }
     }
+    true
 }
 
 #[inline]

@@ -18,6 +18,9 @@ pub struct ScopeIndex {
     excluded: HashMap<String, Vec<u32>>,
     signatures: Option<AhoCorasick>,
     signature_packs: Vec<u32>,
+    /// Per signature: the other signatures that are prefixes of it (leftmost-longest
+    /// reports only the longest at a position; the shorter ones are there too).
+    signature_shorter: Vec<Vec<usize>>,
     paths: Option<GlobSet>,
     path_packs: Vec<u32>,
 }
@@ -56,7 +59,19 @@ impl ScopeIndex {
             }
         }
         if !signatures.is_empty() {
-            index.signatures = Some(AhoCorasick::new(&signatures).map_err(|e| e.to_string())?);
+            index.signature_shorter = signatures
+                .iter()
+                .map(|s| {
+                    (0..signatures.len())
+                        .filter(|&o| signatures[o].len() < s.len() && s.starts_with(&signatures[o]))
+                        .collect()
+                })
+                .collect();
+            let ac = AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&signatures)
+                .map_err(|e| e.to_string())?;
+            index.signatures = Some(ac);
         }
         if !index.path_packs.is_empty() {
             index.paths = Some(globs.build().map_err(|e| e.to_string())?);
@@ -82,8 +97,15 @@ impl ScopeIndex {
             }
         }
         if let Some(ac) = &self.signatures {
-            for m in ac.find_overlapping_iter(text) {
-                active[self.signature_packs[m.pattern().as_usize()] as usize] = true;
+            // Restarting one byte after each match start finds every occurrence that
+            // overlapping search would, while keeping the fast prefilter.
+            let mut at = 0;
+            while let Some(m) = ac.find(aho_corasick::Input::new(text).span(at..text.len())) {
+                let p = m.pattern().as_usize();
+                for q in std::iter::once(p).chain(self.signature_shorter[p].iter().copied()) {
+                    active[self.signature_packs[q] as usize] = true;
+                }
+                at = m.start() + 1;
             }
         }
         if let (Some(set), Some(path)) = (&self.paths, ctx.path) {
@@ -171,6 +193,13 @@ mod tests {
         let path = scope(&[], &[], &[], &["**/news/*.txt"]);
         let index = ScopeIndex::new(&[&global, &sig, &path]).unwrap();
         assert_eq!(active_for(&index, None, None, "Thanks for visiting Udayavani"), [true, true, false]);
+        // Overlapping and nested signatures of different packs are all found.
+        let a = scope(&[], &[], &["The Moscow Times"], &[]);
+        let b = scope(&[], &[], &["A Message from The Moscow"], &[]);
+        let c = scope(&[], &[], &["The Moscow"], &[]);
+        let nested = ScopeIndex::new(&[&a, &b, &c]).unwrap();
+        assert_eq!(active_for(&nested, None, None, "A Message from The Moscow Times:"), [true, true, true]);
+        assert_eq!(active_for(&nested, None, None, "The Moscow"), [false, false, true]);
         assert_eq!(active_for(&index, None, Some("corpus/news/a.txt"), "x"), [true, false, true]);
         assert_eq!(active_for(&index, None, Some("corpus/blog/a.txt"), "udayavani"), [true, false, false]);
     }

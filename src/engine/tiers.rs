@@ -17,6 +17,13 @@ const DFA_THRESHOLD: usize = 100;
 /// A regex literal shorter than this is too common to gate anything.
 const MIN_LITERAL_LEN: usize = 3;
 
+/// What a prefix pattern stands for: a matcher, or the literal start of an anchored regex.
+#[derive(Clone, Copy, Debug)]
+enum PrefixTarget {
+    Matcher(MatcherId),
+    Regex(u32),
+}
+
 #[derive(Clone, Copy, Debug)]
 enum PhraseKind {
     Contains,
@@ -28,22 +35,78 @@ enum PhraseKind {
 pub struct TiersBuilder {
     fold_case: bool,
     exact: HashMap<Box<str>, Vec<MatcherId>>,
-    prefixes: Vec<(String, MatcherId)>,
+    prefixes: Vec<(String, PrefixTarget)>,
     phrases: Vec<(String, PhraseKind, MatcherId)>,
     regexes: Vec<(Regex, MatcherId)>,
+    anchored: Vec<(u32, Box<[bool; 256]>)>,
     ungated: Vec<u32>,
 }
 
+/// How a regex is kept from running on every line.
+pub enum RegexGate {
+    /// One of these literals must be in the line.
+    Literals(Vec<String>),
+    /// Anchored: the line must start with one of these literals.
+    PrefixLiterals(Vec<String>),
+    /// Anchored at the line start: the line's first byte must be one of a set.
+    FirstByte,
+    /// Nothing: it runs on every line of its view.
+    None,
+}
+
+/// FxHash (rustc's hasher): exact-line lookups hash every candidate line, and SipHash's
+/// DoS resistance buys nothing for patterns the user wrote.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0xf135_7aea_2e62_a9c5;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(c.try_into().unwrap())).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// Which line lengths (in bytes) some exact pattern has: most lines are skipped
+/// without hashing.
+#[derive(Default)]
+struct LengthSet {
+    short: [u64; 4],
+    any_long: bool,
+}
+
+impl LengthSet {
+    fn insert(&mut self, len: usize) {
+        if len < 256 { self.short[len / 64] |= 1 << (len % 64) } else { self.any_long = true }
+    }
+    fn may_contain(&self, len: usize) -> bool {
+        if len < 256 { self.short[len / 64] & (1 << (len % 64)) != 0 } else { self.any_long }
+    }
+}
+
 pub struct Tiers {
-    exact: HashMap<Box<str>, Vec<MatcherId>>,
+    exact: HashMap<Box<str>, Vec<MatcherId>, FxBuild>,
+    exact_lengths: LengthSet,
     prefix_ac: Option<AhoCorasick>,
     /// Per prefix pattern: its matchers, and the other prefix patterns that are prefixes
     /// of it (leftmost-longest reports only the longest; these are the shorter ones).
-    prefix_targets: Vec<Vec<MatcherId>>,
+    prefix_targets: Vec<Vec<PrefixTarget>>,
     prefix_shorter: Vec<Vec<u32>>,
     phrase_ac: Option<AhoCorasick>,
     phrase_targets: Vec<Vec<(PhraseKind, MatcherId)>>,
     regexes: Vec<(Regex, MatcherId)>,
+    /// Regexes anchored at the line start, with the bytes a match can start with.
+    anchored: Vec<(u32, Box<[bool; 256]>)>,
     /// Regexes without a usable literal: they run on every line of this view.
     ungated: Vec<u32>,
 }
@@ -57,7 +120,7 @@ impl TiersBuilder {
         self.exact.entry(pattern.into_boxed_str()).or_default().push(m);
     }
     pub fn add_prefix(&mut self, pattern: String, m: MatcherId) {
-        self.prefixes.push((pattern, m));
+        self.prefixes.push((pattern, PrefixTarget::Matcher(m)));
     }
     pub fn add_suffix(&mut self, pattern: String, m: MatcherId) {
         self.phrases.push((pattern, PhraseKind::Suffix, m));
@@ -66,26 +129,33 @@ impl TiersBuilder {
         self.phrases.push((pattern, PhraseKind::Contains, m));
     }
 
-    /// Add a regex; returns whether it got a gating literal (false: it runs on every line).
-    pub fn add_regex(&mut self, pattern: &str, m: MatcherId) -> Result<bool, String> {
+    /// Add a regex; says how it is gated.
+    pub fn add_regex(&mut self, pattern: &str, m: MatcherId) -> Result<RegexGate, String> {
         let regex = regex::RegexBuilder::new(pattern)
             .case_insensitive(self.fold_case)
             .build()
             .map_err(|e| format!("bad regex `{pattern}`: {e}"))?;
         let index = self.regexes.len() as u32;
         self.regexes.push((regex, m));
-        match required_literals(pattern, self.fold_case) {
-            Some(literals) => {
-                for lit in literals {
-                    self.phrases.push((lit, PhraseKind::Regex(index), m));
-                }
-                Ok(true)
+        // Anchored with a literal start: one anchored lookup per line, like a prefix.
+        if let Some(literals) = anchored_prefix_literals(pattern, self.fold_case) {
+            for lit in &literals {
+                self.prefixes.push((lit.clone(), PrefixTarget::Regex(index)));
             }
-            None => {
-                self.ungated.push(index);
-                Ok(false)
-            }
+            return Ok(RegexGate::PrefixLiterals(literals));
         }
+        if let Some(literals) = required_literals(pattern, self.fold_case) {
+            for lit in &literals {
+                self.phrases.push((lit.clone(), PhraseKind::Regex(index), m));
+            }
+            return Ok(RegexGate::Literals(literals));
+        }
+        if let Some(first) = anchored_first_bytes(pattern, self.fold_case) {
+            self.anchored.push((index, first));
+            return Ok(RegexGate::FirstByte);
+        }
+        self.ungated.push(index);
+        Ok(RegexGate::None)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -103,16 +173,100 @@ impl TiersBuilder {
         let prefix_ac = automaton(&prefix_patterns, MatchKind::LeftmostLongest, StartKind::Anchored);
         let (phrase_patterns, phrase_targets) = group(self.phrases.into_iter().map(|(p, k, m)| (p, (k, m))));
         let phrase_ac = automaton(&phrase_patterns, MatchKind::Standard, StartKind::Unanchored);
+        let mut exact_lengths = LengthSet::default();
+        for p in self.exact.keys() {
+            exact_lengths.insert(p.len());
+        }
         Tiers {
-            exact: self.exact,
+            exact: self.exact.into_iter().collect(),
+            exact_lengths,
             prefix_ac,
             prefix_targets,
             prefix_shorter,
             phrase_ac,
             phrase_targets,
             regexes: self.regexes,
+            anchored: self.anchored,
             ungated: self.ungated,
         }
+    }
+}
+
+/// For a regex anchored at the line start (`^…`) whose matches all begin with one of a
+/// few literals, those literals (of any length: they are looked up at the start only).
+pub fn anchored_prefix_literals(pattern: &str, fold_case: bool) -> Option<Vec<String>> {
+    use regex_syntax::hir::Look;
+    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    if !hir.properties().look_set_prefix().contains(Look::Start) {
+        return None;
+    }
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 256 || literals.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(literals.len());
+    for lit in literals {
+        let s = std::str::from_utf8(lit.as_bytes()).ok()?;
+        out.push(if fold_case { s.to_lowercase() } else { s.to_string() });
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// For a regex anchored at the line start (`^…`), the bytes its matches can begin with.
+pub fn anchored_first_bytes(pattern: &str, fold_case: bool) -> Option<Box<[bool; 256]>> {
+    use regex_syntax::hir::Look;
+    let hir = regex_syntax::ParserBuilder::new().case_insensitive(fold_case).build().parse(pattern).ok()?;
+    if !hir.properties().look_set_prefix().contains(Look::Start) {
+        return None;
+    }
+    let mut set = Box::new([false; 256]);
+    let nullable = add_first_bytes(&hir, &mut set);
+    (!nullable).then_some(set)
+}
+
+/// Add the bytes a non-empty match of `hir` can start with; returns whether `hir` can
+/// match the empty string (then what follows it can start the match too).
+fn add_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(lit) => match lit.0.first() {
+            Some(&b) => {
+                set[b as usize] = true;
+                false
+            }
+            None => true,
+        },
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                for b in r.start()..=r.end() {
+                    set[b as usize] = true;
+                }
+            }
+            false
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            // UTF-8 keeps code point order, so every character in a range has a lead
+            // byte between those of its ends.
+            let lead = |c: char| {
+                let mut buf = [0; 4];
+                c.encode_utf8(&mut buf);
+                buf[0]
+            };
+            for r in c.ranges() {
+                for b in lead(r.start())..=lead(r.end()) {
+                    set[b as usize] = true;
+                }
+            }
+            false
+        }
+        HirKind::Repetition(rep) => add_first_bytes(&rep.sub, set) || rep.min == 0,
+        HirKind::Capture(cap) => add_first_bytes(&cap.sub, set),
+        HirKind::Concat(subs) => subs.iter().all(|s| add_first_bytes(s, set)),
+        HirKind::Alternation(subs) => subs.iter().fold(false, |nullable, s| add_first_bytes(s, set) | nullable),
     }
 }
 
@@ -180,21 +334,47 @@ impl Tiers {
     /// Push every matcher that accepts `line` (already in this view's form) into `out`.
     /// A matcher may be pushed more than once.
     pub fn matches(&self, line: &str, scratch: &mut TierScratch, out: &mut Vec<MatcherId>) {
-        if let Some(ms) = self.exact.get(line) {
+        self.matches_in(line, Mode::Full, scratch, out);
+    }
+
+    /// Exact and prefix patterns only, on the start of a line (`whole`: it is all there).
+    /// Returns true when an anchored regex needs the whole line to confirm.
+    pub fn matches_head(&self, head: &str, whole: bool, scratch: &mut TierScratch, out: &mut Vec<MatcherId>) -> bool {
+        self.matches_in(head, Mode::Head { whole }, scratch, out)
+    }
+
+    fn matches_in(&self, line: &str, mode: Mode, scratch: &mut TierScratch, out: &mut Vec<MatcherId>) -> bool {
+        let whole = match mode {
+            Mode::Full => true,
+            Mode::Head { whole } => whole,
+        };
+        if whole
+            && self.exact_lengths.may_contain(line.len())
+            && let Some(ms) = self.exact.get(line)
+        {
             out.extend_from_slice(ms);
         }
+        scratch.regex_seen.clear();
         if let Some(ac) = &self.prefix_ac
             && let Some(m) = ac.find(Input::new(line).anchored(Anchored::Yes))
         {
-            {
-                let p = m.pattern().as_usize();
-                out.extend_from_slice(&self.prefix_targets[p]);
-                for &shorter in &self.prefix_shorter[p] {
-                    out.extend_from_slice(&self.prefix_targets[shorter as usize]);
+            let p = m.pattern().as_usize();
+            for &q in std::iter::once(&(p as u32)).chain(&self.prefix_shorter[p]) {
+                for &target in &self.prefix_targets[q as usize] {
+                    match target {
+                        PrefixTarget::Matcher(matcher) => out.push(matcher),
+                        PrefixTarget::Regex(r) => {
+                            if !scratch.regex_seen.contains(&r) {
+                                scratch.regex_seen.push(r);
+                            }
+                        }
+                    }
                 }
             }
         }
-        scratch.regex_seen.clear();
+        if let Mode::Head { .. } = mode {
+            return !scratch.regex_seen.is_empty();
+        }
         if let Some(ac) = &self.phrase_ac {
             for m in ac.find_overlapping_iter(line) {
                 for &(kind, matcher) in &self.phrase_targets[m.pattern().as_usize()] {
@@ -217,18 +397,57 @@ impl Tiers {
                 out.push(*matcher);
             }
         }
+        if let Some(&first) = line.as_bytes().first() {
+            for (r, bytes) in &self.anchored {
+                if bytes[first as usize] {
+                    let (re, matcher) = &self.regexes[*r as usize];
+                    if re.is_match(line) {
+                        out.push(*matcher);
+                    }
+                }
+            }
+        }
         for &r in &self.ungated {
             let (re, matcher) = &self.regexes[r as usize];
             if re.is_match(line) {
                 out.push(*matcher);
             }
         }
+        false
     }
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Full,
+    Head { whole: bool },
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchored_regexes_are_looked_up_as_prefixes() {
+        assert_eq!(
+            anchored_prefix_literals(r"^<?https?://\S+>?$", false).unwrap(),
+            ["<http://", "<https://", "http://", "https://"]
+        );
+        assert_eq!(
+            anchored_prefix_literals(r"^(original|source) url:", true).unwrap(),
+            ["original url:", "source url:"]
+        );
+        assert!(anchored_prefix_literals(r"^\s*date", true).is_none());
+        let mut b = TiersBuilder::new(false);
+        b.add_regex(r"^https?://\S+$", 7).unwrap();
+        let t = b.build();
+        let mut out = Vec::new();
+        t.matches("https://x.org/a", &mut TierScratch::default(), &mut out);
+        assert_eq!(out, [7]);
+        out.clear();
+        t.matches("see https://x.org/a", &mut TierScratch::default(), &mut out);
+        assert!(out.is_empty());
+    }
 
     #[test]
     fn every_matching_prefix_is_reported_not_just_the_longest() {
@@ -251,8 +470,12 @@ mod tests {
         let mut b = TiersBuilder::new(true);
         b.add_suffix("all rights reserved.".into(), 1);
         b.add_contains("ad blocker".into(), 2);
-        assert!(b.add_regex(r"views expressed .* not necessarily reflect", 3).unwrap());
-        assert!(!b.add_regex(r"^\W+$", 4).unwrap());
+        assert!(matches!(
+            b.add_regex(r"views expressed .* not necessarily reflect", 3).unwrap(),
+            RegexGate::Literals(_)
+        ));
+        assert!(matches!(b.add_regex(r"^\W+$", 4).unwrap(), RegexGate::FirstByte));
+        assert!(matches!(b.add_regex(r"\d{4}!$", 5).unwrap(), RegexGate::None));
         let t = b.build();
         let mut scratch = TierScratch::default();
         let mut run = |line: &str| {
@@ -267,6 +490,19 @@ mod tests {
         assert_eq!(run("you seem to have an ad blocker on."), [2]);
         assert_eq!(run("the views expressed here do not necessarily reflect ours"), [3]);
         assert_eq!(run("--- ***"), [4]);
+        assert_eq!(run("in 2024!"), [5]);
+    }
+
+    #[test]
+    fn first_bytes_of_anchored_regexes() {
+        let fb = anchored_first_bytes(r"^(?:[*\-]\s*)+$", false).unwrap();
+        assert!(fb[b'*' as usize] && fb[b'-' as usize] && !fb[b'a' as usize]);
+        let fb = anchored_first_bytes(r"^\s*(?:\d+ min\s*)*[\p{So}]", false).unwrap();
+        assert!(fb[b' ' as usize] && fb[b'7' as usize] && fb[0xF0] && !fb[b'a' as usize]);
+        assert!(anchored_first_bytes(r"^\s*$", false).is_none()); // can match empty
+        assert!(anchored_first_bytes(r"x$", false).is_none()); // not anchored
+        let fb = anchored_first_bytes(r"^date", true).unwrap();
+        assert!(fb[b'd' as usize] && fb[b'D' as usize]);
     }
 
     #[test]

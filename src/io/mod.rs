@@ -1,4 +1,8 @@
-//! Files on disk: finding inputs and writing outputs atomically.
+//! Files on disk: finding inputs, reading records, writing outputs atomically.
+
+pub mod format;
+pub mod records;
+pub mod sink;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,17 +17,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new().prefix(".dechrome-").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_data()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// One input file and where its cleaned text goes.
+/// One input (`-` is standard input), its format, and where its cleaned records go.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Job {
     pub input: PathBuf,
+    pub format: format::Format,
     /// `None`: standard output.
     pub output: Option<PathBuf>,
+    /// Attribute file aligned with the output records (`--attributes`).
+    pub attributes: Option<PathBuf>,
 }
 
 /// Files under `dir` (recursively, sorted by name), as paths relative to `dir`,
@@ -36,7 +42,7 @@ pub fn walk(dir: &Path, globs: Option<&globset::GlobSet>) -> std::io::Result<Vec
             continue;
         }
         let rel = entry.path().strip_prefix(dir).expect("walk stays below its root").to_path_buf();
-        if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with(".dechrome-")) {
+        if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with(sink::TEMP_PREFIX)) {
             continue; // our own temporary files
         }
         if globs.is_none_or(|g| g.is_match(&rel)) {

@@ -126,12 +126,18 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
 struct FileCtx<'a> {
     file: Arc<str>,
     text: &'a str,
+    /// Byte offset where each line starts, so locating a rule costs a binary search.
+    line_starts: Vec<usize>,
     errors: Vec<RuleError>,
 }
 
 impl FileCtx<'_> {
     fn loc(&self, offset: usize) -> Location {
-        let (line, col) = line_col(self.text, offset);
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let col = self.text[start..offset].chars().count() as u32 + 1;
+        let (line, col) = (line as u32, col);
         Location { file: self.file.clone(), line, col }
     }
     fn error(&mut self, offset: usize, message: impl Into<String>) {
@@ -172,7 +178,10 @@ pub fn parse_packs(sources: &[PackSource]) -> Result<Vec<Pack>, RuleErrors> {
 }
 
 pub fn parse_pack(source: &PackSource) -> Result<Pack, RuleErrors> {
-    let mut ctx = FileCtx { file: Arc::from(source.name.as_str()), text: &source.text, errors: Vec::new() };
+    let line_starts =
+        std::iter::once(0).chain(memchr::memchr_iter(b'\n', source.text.as_bytes()).map(|i| i + 1)).collect();
+    let mut ctx =
+        FileCtx { file: Arc::from(source.name.as_str()), text: &source.text, line_starts, errors: Vec::new() };
     let raw: RawFile = match toml::from_str(&source.text) {
         Ok(raw) => raw,
         Err(e) => {

@@ -1,0 +1,483 @@
+//! Records: what the readers yield and the writers write back. A JSONL record keeps every
+//! field as the raw JSON it came in, so only the text field changes on the way out.
+
+use std::io::{BufRead, Read as _, Write};
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::format::Format;
+
+/// One document and where it came from.
+#[derive(Debug)]
+pub struct Record {
+    pub text: String,
+    pub id: Option<String>,
+    pub url: Option<String>,
+    /// 1-based line of the input where the record starts.
+    pub line: u64,
+    pub body: Body,
+}
+
+#[derive(Debug)]
+pub enum Body {
+    /// A text file or a segment of one.
+    Text,
+    /// A JSON object with its fields as raw JSON; the text is at `text_path`.
+    Json(Object),
+    /// A WET conversion record with its WARC headers in order.
+    Wet(Vec<(String, String)>),
+}
+
+/// A bad record: where, and why. `stream_broken`: nothing after it can be read.
+#[derive(Debug, Clone)]
+pub struct RecordError {
+    pub line: u64,
+    pub message: String,
+    pub stream_broken: bool,
+}
+
+/// Which JSON fields hold the text, the id and the URL (dotted paths into nested objects).
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub text: Vec<String>,
+    pub id: Vec<String>,
+    pub url: Vec<String>,
+    /// Tried when `url` is absent (the default looks in `metadata.url`, then `url`).
+    pub url_fallback: Option<Vec<String>>,
+}
+
+impl Default for Fields {
+    fn default() -> Self {
+        Fields::new("text", "id", None)
+    }
+}
+
+impl Fields {
+    /// `url: None` means the default: `metadata.url`, else `url`.
+    pub fn new(text: &str, id: &str, url: Option<&str>) -> Fields {
+        let split = |p: &str| p.split('.').map(str::to_string).collect::<Vec<_>>();
+        Fields {
+            text: split(text),
+            id: split(id),
+            url: split(url.unwrap_or("metadata.url")),
+            url_fallback: url.is_none().then(|| vec!["url".to_string()]),
+        }
+    }
+}
+
+/// A JSON object as (key, raw value) pairs in input order.
+#[derive(Debug, Clone)]
+pub struct Object(pub Vec<(String, Box<RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Object;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+                let mut fields = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Box<RawValue>>()? {
+                    fields.push((k, v));
+                }
+                Ok(Object(fields))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Object {
+    fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_ref())
+    }
+
+    /// The raw value at a dotted path.
+    pub fn lookup(&self, path: &[String]) -> Option<Box<RawValue>> {
+        let (first, rest) = path.split_first()?;
+        let value = self.get(first)?;
+        if rest.is_empty() {
+            return Some(value.to_owned());
+        }
+        serde_json::from_str::<Object>(value.get()).ok()?.lookup(rest)
+    }
+
+    /// A copy with the value at `path` replaced (objects along the path are rebuilt,
+    /// everything else stays raw).
+    pub fn replaced(&self, path: &[String], new: &RawValue) -> Object {
+        let (first, rest) = path.split_first().expect("non-empty path");
+        let mut out = self.clone();
+        for (k, v) in out.0.iter_mut().rev() {
+            if k == first {
+                *v = if rest.is_empty() {
+                    new.to_owned()
+                } else {
+                    let inner = serde_json::from_str::<Object>(v.get()).expect("looked up before");
+                    inner.replaced(rest, new).to_raw()
+                };
+                break;
+            }
+        }
+        out
+    }
+
+    pub fn push(&mut self, key: &str, value: Box<RawValue>) {
+        self.0.push((key.to_string(), value));
+    }
+
+    pub fn write(&self, w: &mut dyn Write) -> std::io::Result<()> {
+        w.write_all(b"{")?;
+        for (i, (k, v)) in self.0.iter().enumerate() {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *w, k)?;
+            w.write_all(b":")?;
+            w.write_all(v.get().as_bytes())?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn to_raw(&self) -> Box<RawValue> {
+        let mut buf = Vec::new();
+        self.write(&mut buf).expect("writing to memory");
+        RawValue::from_string(String::from_utf8(buf).expect("JSON is UTF-8")).expect("valid JSON")
+    }
+}
+
+/// A JSON string as a raw value.
+pub fn raw_string(s: &str) -> Box<RawValue> {
+    RawValue::from_string(serde_json::to_string(s).expect("strings serialise")).expect("valid JSON")
+}
+
+fn string_at(obj: &Object, path: &[String]) -> Option<String> {
+    serde_json::from_str::<String>(obj.lookup(path)?.get()).ok()
+}
+
+pub type RecordResult = Result<Record, RecordError>;
+
+/// The records of one input, in order.
+pub type RecordStream = Box<dyn Iterator<Item = RecordResult> + Send>;
+
+/// Read records of `format` from `reader`. Text files bigger than `segment_bytes` are
+/// cut at blank lines into segments of about that size, each cleaned as a document.
+pub fn records(reader: Box<dyn BufRead + Send>, format: Format, fields: Fields, segment_bytes: usize) -> RecordStream {
+    match format {
+        Format::Text => {
+            Box::new(TextSegments { reader, segment_bytes, buf: Vec::new(), line: 1, done: false, yielded: false })
+        }
+        Format::Jsonl => Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false }),
+        Format::Wet => Box::new(WetRecords { reader, line: 0, done: false }),
+    }
+}
+
+fn io_error(line: u64, e: std::io::Error) -> RecordError {
+    RecordError { line, message: format!("truncated or corrupt input: {e}"), stream_broken: true }
+}
+
+fn utf8(bytes: Vec<u8>, first_line: u64) -> Result<String, RecordError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = first_line + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        RecordError { line, message: "invalid UTF-8".into(), stream_broken: false }
+    })
+}
+
+struct TextSegments {
+    reader: Box<dyn BufRead + Send>,
+    segment_bytes: usize,
+    buf: Vec<u8>,
+    line: u64,
+    done: bool,
+    yielded: bool,
+}
+
+impl TextSegments {
+    /// Where to cut `buf`: after the last blank line in the second half of the segment
+    /// window, else after the last line break in the window, else after the next one.
+    fn cut(&self) -> usize {
+        let b = &self.buf;
+        let end = self.segment_bytes.min(b.len());
+        let from = end / 2;
+        if let Some(i) = memchr::memmem::rfind(&b[from..end], b"\n\n") {
+            return from + i + 2;
+        }
+        if let Some(i) = memchr::memmem::rfind(&b[from..end], b"\n\r\n") {
+            return from + i + 3;
+        }
+        if let Some(i) = memchr::memrchr(b'\n', &b[..end]) {
+            return i + 1;
+        }
+        memchr::memchr(b'\n', b).map_or(b.len(), |i| i + 1)
+    }
+}
+
+impl Iterator for TextSegments {
+    type Item = RecordResult;
+
+    fn next(&mut self) -> Option<RecordResult> {
+        if self.done {
+            return None;
+        }
+        while self.buf.len() < self.segment_bytes {
+            let chunk = match self.reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(io_error(self.line, e)));
+                }
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            let n = chunk.len().min(self.segment_bytes.saturating_sub(self.buf.len()).max(1 << 16));
+            self.buf.extend_from_slice(&chunk[..n]);
+            self.reader.consume(n);
+        }
+        let at_end = self.buf.len() < self.segment_bytes;
+        if at_end && self.buf.is_empty() && self.yielded {
+            self.done = true;
+            return None;
+        }
+        let cut = if at_end { self.buf.len() } else { self.cut() };
+        let rest = self.buf.split_off(cut);
+        let bytes = std::mem::replace(&mut self.buf, rest);
+        let first_line = self.line;
+        self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        self.yielded = true;
+        if at_end {
+            self.done = true;
+        }
+        Some(utf8(bytes, first_line).map(|text| Record {
+            text,
+            id: None,
+            url: None,
+            line: first_line,
+            body: Body::Text,
+        }))
+    }
+}
+
+struct JsonLines {
+    reader: Box<dyn BufRead + Send>,
+    fields: Fields,
+    line: u64,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl JsonLines {
+    fn parse(&self, bytes: Vec<u8>) -> RecordResult {
+        let line = self.line;
+        let bad = |message: String| RecordError { line, message, stream_broken: false };
+        let text = utf8(bytes, line)?;
+        let obj: Object = serde_json::from_str(text.trim_end()).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+        let path = self.fields.text.join(".");
+        let raw = obj.lookup(&self.fields.text).ok_or_else(|| bad(format!("no `{path}` field")))?;
+        let doc: String = serde_json::from_str(raw.get())
+            .map_err(|_| bad(format!("`{path}` is not a string: {}", short(raw.get()))))?;
+        let url = string_at(&obj, &self.fields.url)
+            .or_else(|| self.fields.url_fallback.as_ref().and_then(|p| string_at(&obj, p)));
+        let id = string_at(&obj, &self.fields.id);
+        Ok(Record { text: doc, id, url, line, body: Body::Json(obj) })
+    }
+}
+
+fn short(s: &str) -> String {
+    if s.len() <= 40 { s.to_string() } else { format!("{}…", &s[..s.floor_char_boundary(40)]) }
+}
+
+impl Iterator for JsonLines {
+    type Item = RecordResult;
+
+    fn next(&mut self) -> Option<RecordResult> {
+        while !self.done {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => self.done = true,
+                Ok(_) => {
+                    self.line += 1;
+                    if self.buf.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let bytes = std::mem::take(&mut self.buf);
+                    return Some(self.parse(bytes));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(io_error(self.line + 1, e)));
+                }
+            }
+        }
+        None
+    }
+}
+
+struct WetRecords {
+    reader: Box<dyn BufRead + Send>,
+    line: u64,
+    done: bool,
+}
+
+impl WetRecords {
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> Result<usize, RecordError> {
+        buf.clear();
+        let n = self.reader.read_until(b'\n', buf).map_err(|e| io_error(self.line + 1, e))?;
+        if n > 0 {
+            self.line += 1;
+        }
+        Ok(n)
+    }
+
+    fn broken(&mut self, line: u64, message: String) -> Option<RecordResult> {
+        self.done = true;
+        Some(Err(RecordError { line, message, stream_broken: true }))
+    }
+}
+
+impl Iterator for WetRecords {
+    type Item = RecordResult;
+
+    fn next(&mut self) -> Option<RecordResult> {
+        let mut buf = Vec::new();
+        while !self.done {
+            // Version line, after any blank lines between records.
+            loop {
+                match self.read_line(&mut buf) {
+                    Ok(0) => {
+                        self.done = true;
+                        return None;
+                    }
+                    Ok(_) if buf.iter().all(u8::is_ascii_whitespace) => continue,
+                    Ok(_) => break,
+                    Err(e) => return self.broken(e.line, e.message),
+                }
+            }
+            let start = self.line;
+            if !buf.starts_with(b"WARC/") {
+                return self.broken(
+                    start,
+                    format!("expected a WARC version line, found {:?}", short(&String::from_utf8_lossy(&buf))),
+                );
+            }
+            // Headers as a map: new fields appear over the years, so none is read by position.
+            let mut headers: Vec<(String, String)> = Vec::new();
+            loop {
+                match self.read_line(&mut buf) {
+                    Ok(0) => return self.broken(self.line, "truncated WARC headers".into()),
+                    Ok(_) if buf.iter().all(u8::is_ascii_whitespace) => break,
+                    Ok(_) => {
+                        let text = String::from_utf8_lossy(&buf);
+                        match text.split_once(':') {
+                            Some((k, v)) => headers.push((k.trim().to_string(), v.trim().to_string())),
+                            None => {
+                                return self
+                                    .broken(self.line, format!("bad WARC header line {:?}", short(text.trim_end())));
+                            }
+                        }
+                    }
+                    Err(e) => return self.broken(e.line, e.message),
+                }
+            }
+            let header =
+                |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+            let Some(length) = header("Content-Length").and_then(|v| v.parse::<usize>().ok()) else {
+                return self.broken(start, "WARC record without a valid Content-Length".into());
+            };
+            let mut content = vec![0u8; length];
+            if let Err(e) = self.reader.read_exact(&mut content) {
+                return self.broken(start, format!("truncated WARC record: {e}"));
+            }
+            let content_line = self.line + 1;
+            self.line += content.iter().filter(|&&b| b == b'\n').count() as u64;
+            if !header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion")) {
+                continue; // warcinfo and friends are not documents
+            }
+            let text = match utf8(content, content_line) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(e)),
+            };
+            let url = header("WARC-Target-URI");
+            let id = header("WARC-Record-ID");
+            return Some(Ok(Record { text, id, url, line: start, body: Body::Wet(headers) }));
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(format: Format, input: &[u8], segment: usize) -> Vec<RecordResult> {
+        records(Box::new(std::io::Cursor::new(input.to_vec())), format, Fields::default(), segment).collect()
+    }
+
+    #[test]
+    fn jsonl_keeps_fields_raw_and_finds_nested_url() {
+        let recs = read(
+            Format::Jsonl,
+            b"{\"id\":\"a\",\"n\":1.50,\"text\":\"hi\",\"metadata\":{\"url\":\"https://x.org/\"}}\n\n",
+            1 << 20,
+        );
+        assert_eq!(recs.len(), 1);
+        let r = recs[0].as_ref().unwrap();
+        assert_eq!((r.text.as_str(), r.id.as_deref(), r.url.as_deref()), ("hi", Some("a"), Some("https://x.org/")));
+        let Body::Json(obj) = &r.body else { panic!() };
+        let mut out = Vec::new();
+        obj.replaced(&["text".to_string()], &raw_string("bye")).write(&mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"id\":\"a\",\"n\":1.50,\"text\":\"bye\",\"metadata\":{\"url\":\"https://x.org/\"}}"
+        );
+    }
+
+    #[test]
+    fn bad_json_lines_are_reported_with_their_line_and_the_rest_read() {
+        let input = b"{\"text\":\"a\"}\nnot json\n{\"id\":1}\n{\"text\":5}\n{\"text\":\"b\"}\n";
+        let recs = read(Format::Jsonl, input, 1 << 20);
+        let summary: Vec<String> = recs
+            .iter()
+            .map(|r| match r {
+                Ok(r) => format!("ok {}", r.text),
+                Err(e) => format!("{}: {}", e.line, e.message.split(':').next().unwrap()),
+            })
+            .collect();
+        assert_eq!(summary, ["ok a", "2: invalid JSON", "3: no `text` field", "4: `text` is not a string", "ok b"]);
+    }
+
+    #[test]
+    fn big_text_is_cut_at_blank_lines_and_nothing_is_lost() {
+        let text = "para one line\nstill para one\n\npara two\n\npara three\n".repeat(50);
+        let recs = read(Format::Text, text.as_bytes(), 100);
+        assert!(recs.len() > 10);
+        let joined: String = recs.iter().map(|r| r.as_ref().unwrap().text.as_str()).collect();
+        assert_eq!(joined, text);
+        for r in &recs[..recs.len() - 1] {
+            assert!(r.as_ref().unwrap().text.ends_with("\n\n"));
+        }
+        // An empty file is still one (empty) document.
+        assert_eq!(read(Format::Text, b"", 100).len(), 1);
+    }
+
+    #[test]
+    fn wet_records_by_header_map() {
+        let body = "Hello world\nline two\n";
+        let wet = format!(
+            "WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 4\r\n\r\nabcd\r\n\r\n\
+             WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://a.example/x\r\nWARC-New-Field: y\r\n\
+             WARC-Record-ID: <urn:uuid:1>\r\nContent-Length: {}\r\n\r\n{body}\r\n\r\n",
+            body.len()
+        );
+        let recs = read(Format::Wet, wet.as_bytes(), 0);
+        assert_eq!(recs.len(), 1);
+        let r = recs[0].as_ref().unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.url.as_deref(), r.id.as_deref()),
+            (body, Some("https://a.example/x"), Some("<urn:uuid:1>"))
+        );
+    }
+}
