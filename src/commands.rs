@@ -66,7 +66,9 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
         }
         Some(b.build()?)
     };
-    let single_file = args.inputs.len() == 1 && (args.inputs[0].as_os_str() == "-" || args.inputs[0].is_file());
+    // Any existing non-directory counts as a file: FIFOs (`<(zcat x.gz)`) and devices too.
+    let is_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
+    let single_file = args.inputs.len() == 1 && (args.inputs[0].as_os_str() == "-" || is_file(&args.inputs[0]));
     let out_is_file =
         single_file && args.output.as_ref().is_some_and(|o| !o.is_dir() && !o.to_string_lossy().ends_with('/'));
     // (input, output path relative to OUT or absolute, name for the attribute file)
@@ -103,7 +105,7 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
                     attributes: attributes(&out_rel),
                 });
             }
-        } else if input.is_file() {
+        } else if is_file(input) {
             let format = format_of(args, input);
             let output = match &args.output {
                 None if single_file => None,

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Benchmark dechrome against ripgrep on the same corpus, in one run (issue 4's cases).
+#
+#   bench/run.sh [MB] [RUNS]      defaults: 200 MB corpus, 5 runs per command
+#
+# Builds the corpus with ../shared/bench/make_corpus.py into target/bench/, installs
+# ripgrep, hyperfine and zstd from Debian if missing, times every case with hyperfine
+# (one warm-up run) and prints MB/s from the median with the ratios the targets use.
+# Then peak RSS (/usr/bin/time) of the shipped packs on this corpus. BENCH_MEMORY_MB=1000
+# also measures a second, larger corpus for the "flat memory" check.
+set -euo pipefail
+MB=${1:-200}
+RUNS=${2:-5}
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${SHARED:-$root/../shared}
+work=$root/target/bench
+mkdir -p "$work"
+
+need=()
+command -v rg >/dev/null || need+=(ripgrep)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v zstd >/dev/null || need+=(zstd)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+(cd "$root" && cargo build --release --quiet)
+bin=$root/target/release/dechrome
+
+corpus=$work/c$MB
+if [ ! -f "$corpus/corpus.txt" ]; then
+    python3 "$shared/bench/make_corpus.py" "$corpus" --mb "$MB"
+fi
+[ -f "$corpus/corpus.jsonl.zst" ] || zstd -q -k -3 "$corpus/corpus.jsonl" -o "$corpus/corpus.jsonl.zst"
+lines=$shared/bench/frequent-lines.txt
+python3 "$root/bench/exact_pack.py" "$lines" "$work/frequent.toml"
+[ -f "$work/large.toml" ] || python3 "$root/bench/gen_rules.py" "$work/large.toml" --shared "$shared"
+
+txt=$corpus/corpus.txt
+out=$work/out
+hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$work/results.json" \
+    --prepare "rm -rf $out" \
+    -n rg "rg -j1 -v -x -F -f $lines $txt > /dev/null" \
+    -n case1-exact300 "$bin clean $txt --no-default-rules --rules $work/frequent.toml -j1 -q > /dev/null" \
+    -n case2-shipped "$bin clean $txt -j1 -q > /dev/null" \
+    -n case3-shipped-tree-j2 "$bin clean $corpus/tree -o $out -j2 -q" \
+    -n case4-jsonl-zst "$bin clean $corpus/corpus.jsonl.zst -o $out/c.jsonl.zst -j1 -q" \
+    -n case5-13k-rules "$bin clean $txt --no-default-rules --rules $work/large.toml -j1 -q > /dev/null" \
+    -n case5-compile "$bin clean /dev/null --no-default-rules --rules $work/large.toml -q" \
+    >"$work/hyperfine.log"
+
+python3 - "$work/results.json" "$txt" "$corpus/corpus.jsonl" <<'PY'
+import json, os, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+text_mb = os.path.getsize(sys.argv[2]) / 1e6
+jsonl_mb = os.path.getsize(sys.argv[3]) / 1e6
+med = {k: r["median"] for k, r in res.items()}
+def mbs(k, mb=text_mb): return mb / med[k]
+rg = mbs("rg")
+rows = [
+    ("rg -j1 -v -x -F (300 lines)", mbs("rg"), "reference", None),
+    ("1: 300 exact lines, 1 thread", mbs("case1-exact300"), "≥ 1.5× rg", mbs("case1-exact300") / rg),
+    ("2: shipped packs, 1 thread", mbs("case2-shipped"), "≥ 1.0× rg", mbs("case2-shipped") / rg),
+    ("3: shipped packs, tree, --jobs 2", mbs("case3-shipped-tree-j2"), "≥ 1.8× case 2", mbs("case3-shipped-tree-j2") / mbs("case2-shipped")),
+    ("4: JSONL.zst → JSONL.zst, 1 thread", mbs("case4-jsonl-zst", jsonl_mb), "≥ 0.6× case 2", mbs("case4-jsonl-zst", jsonl_mb) / mbs("case2-shipped")),
+    ("5: 13,000 rules, 1 thread", mbs("case5-13k-rules"), "≥ 0.5× case 1", mbs("case5-13k-rules") / mbs("case1-exact300")),
+]
+print(f"corpus: {text_mb:.0f} MB text, {jsonl_mb:.0f} MB JSONL; medians of {len(res['rg']['times'])} runs")
+print(f"| case | MB/s | target | ratio |\n|---|---|---|---|")
+for name, speed, target, ratio in rows:
+    print(f"| {name} | {speed:.0f} | {target} | {'' if ratio is None else f'{ratio:.2f}'} |")
+print(f"| 5: load + compile 13,000 rules | {med['case5-compile']:.2f} s | < 1 s | |")
+PY
+
+rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
+echo
+echo "peak RSS, shipped packs, 1 thread ($MB MB corpus):"
+echo "  text:  $(rss "$bin" clean "$txt" -j1 -q) KB"
+echo "  jsonl: $(rss "$bin" clean "$corpus/corpus.jsonl" -o "$work/rss.jsonl" -j1 -q) KB"
+if [ -n "${BENCH_MEMORY_MB:-}" ]; then
+    big=$work/c$BENCH_MEMORY_MB
+    [ -f "$big/corpus.txt" ] || python3 "$shared/bench/make_corpus.py" "$big" --mb "$BENCH_MEMORY_MB" >/dev/null
+    echo "peak RSS ($BENCH_MEMORY_MB MB corpus):"
+    echo "  text:  $(rss "$bin" clean "$big/corpus.txt" -j1 -q) KB"
+    echo "  jsonl: $(rss "$bin" clean "$big/corpus.jsonl" -o "$work/rss.jsonl" -j1 -q) KB"
+    rm -rf "$big/tree"
+fi
+rm -f "$work/rss.jsonl"

@@ -1,0 +1,352 @@
+//! Corpus runs as a pipeline uses them: JSONL (plain, gz, multi-member gz, zst, stdin),
+//! WET, bad records, --strict, kill and --skip-existing, attributes, --max-removed.
+
+mod common;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn dechrome() -> Command {
+    Command::cargo_bin("dechrome").unwrap()
+}
+
+/// Dolma-style records from the seeds, with extra fields of every JSON kind.
+fn corpus_lines(rounds: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for round in 0..rounds {
+        for (name, text) in common::fixtures() {
+            let record = format!(
+                "{{\"id\":\"{round}/{name}\",\"text\":{},\"source\":\"seed\",\"added\":\"2024-11-13T00:00:00.000Z\",\
+                 \"metadata\":{{\"url\":null,\"score\":1.50,\"big\":12345678901234567890,\"tags\":[\"a\",\"\\u00e9\"],\"nested\":{{\"x\":true}}}}}}",
+                serde_json::to_string(&text).unwrap()
+            );
+            lines.push(record);
+        }
+    }
+    lines
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn read_all(path: &Path) -> String {
+    let raw = fs::read(path).unwrap();
+    let mut out = String::new();
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("gz") => flate2::read::MultiGzDecoder::new(&raw[..]).read_to_string(&mut out).unwrap(),
+        Some("zst") => zstd::stream::read::Decoder::new(&raw[..]).unwrap().read_to_string(&mut out).unwrap(),
+        _ => return String::from_utf8(raw).unwrap(),
+    };
+    out
+}
+
+/// Every input record comes out in order, non-text fields identical (raw JSON text), the
+/// text cleaned exactly as the library cleans it.
+fn assert_cleaned_records(input: &[String], output: &str) {
+    let engine = common::shipped();
+    let out: Vec<&str> = output.lines().collect();
+    assert_eq!(out.len(), input.len(), "record count");
+    for (i, o) in input.iter().zip(&out) {
+        let (i, o): (serde_json::Map<String, Value>, serde_json::Map<String, Value>) =
+            (serde_json::from_str(i).unwrap(), serde_json::from_str(o).unwrap());
+        assert_eq!(i.keys().collect::<Vec<_>>(), o.keys().collect::<Vec<_>>(), "field order");
+        for (k, v) in &i {
+            if k != "text" {
+                assert_eq!(&o[k], v, "field {k}");
+            }
+        }
+        let expected = engine.clean(i["text"].as_str().unwrap(), Default::default()).text;
+        assert_eq!(o["text"].as_str().unwrap(), expected, "text of {}", i["id"]);
+    }
+}
+
+#[test]
+fn jsonl_plain_gz_zst_and_stdin_clean_record_by_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = corpus_lines(3);
+    let body = lines.join("\n") + "\n";
+    let plain = tmp.path().join("in.jsonl");
+    fs::write(&plain, &body).unwrap();
+    let gz = tmp.path().join("in.jsonl.gz");
+    fs::write(&gz, gzip(body.as_bytes())).unwrap();
+    let zst = tmp.path().join("in.jsonl.zst");
+    fs::write(&zst, zstd::encode_all(body.as_bytes(), 3).unwrap()).unwrap();
+    for (input, out_name) in [(&plain, "out.jsonl"), (&gz, "out.jsonl.gz"), (&zst, "out.jsonl.zst")] {
+        let out = tmp.path().join(out_name);
+        dechrome().arg("clean").arg(input).arg("-o").arg(&out).arg("-q").assert().success();
+        assert_cleaned_records(&lines, &read_all(&out));
+    }
+    // Raw bytes of untouched fields survive (1.50 stays 1.50, the big integer stays exact).
+    assert!(
+        fs::read_to_string(tmp.path().join("out.jsonl"))
+            .unwrap()
+            .contains("\"score\":1.50,\"big\":12345678901234567890")
+    );
+    let out = dechrome().args(["clean", "-", "--format", "jsonl", "-q"]).write_stdin(body.clone()).output().unwrap();
+    assert!(out.status.success());
+    assert_cleaned_records(&lines, &String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn every_member_of_a_multi_member_gzip_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = corpus_lines(2);
+    let (first, second) = lines.split_at(4);
+    let mut bytes = gzip((first.join("\n") + "\n").as_bytes());
+    bytes.extend(gzip((second.join("\n") + "\n").as_bytes()));
+    let input = tmp.path().join("two.jsonl.gz");
+    fs::write(&input, bytes).unwrap();
+    let out = tmp.path().join("out.jsonl.gz");
+    let assert = dechrome().arg("clean").arg(&input).arg("-o").arg(&out).assert().success();
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("10 records read: 10 written"));
+    assert_cleaned_records(&lines, &read_all(&out));
+}
+
+#[test]
+fn wet_records_get_their_url_scoped_packs_only() {
+    let wet = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/sample.warc.wet");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("in");
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(&wet, dir.join("CC-TEST-00000.warc.wet")).unwrap();
+    let out = tmp.path().join("out");
+    dechrome().arg("clean").arg(&dir).arg("-o").arg(&out).arg("-q").assert().success();
+    let text = fs::read_to_string(out.join("CC-TEST-00000.jsonl")).unwrap();
+    let records: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 4, "the warcinfo record is not a document");
+    let by_url =
+        |u: &str| records.iter().find(|r| r["metadata"]["url"] == u).unwrap()["text"].as_str().unwrap().to_string();
+    assert!(!by_url("https://www.globalresearch.ca/article/1").contains("Region:"));
+    assert!(by_url("https://example.com/region-report").contains("Region: [Asia](#)"));
+    assert!(by_url("https://badglobalresearch.ca/x").contains("Theme: [Intelligence](#)"));
+    assert!(!by_url("https://www.udayavani.com/news/1").contains("Top News"));
+    assert_eq!(records[0]["id"], "<urn:uuid:00000000-0000-0000-0000-000000000001>");
+    assert_eq!(records[0]["metadata"]["warc_headers"]["WARC-Identified-Content-Language"], "eng");
+}
+
+#[test]
+fn bad_records_cost_only_themselves_and_strict_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = corpus_lines(1);
+    let mut body = format!("{}\n{{\"text\": broken\n{}\n{{\"id\":\"no-text\"}}\n{}\n", good[0], good[1], good[2]);
+    body.push_str(&good[3][..good[3].len() / 2]); // a truncated last record
+    let mut bytes = gzip(body.as_bytes());
+    bytes.truncate(bytes.len() - 12); // and a truncated gzip stream
+    let input = tmp.path().join("bad.jsonl.gz");
+    fs::write(&input, &bytes).unwrap();
+    let out = tmp.path().join("out.jsonl");
+    let assert = dechrome().arg("clean").arg(&input).arg("-o").arg(&out).assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("bad.jsonl.gz:2: invalid JSON"), "{stderr}");
+    assert!(stderr.contains("bad.jsonl.gz:4: no `text` field"), "{stderr}");
+    assert!(stderr.contains("truncated or corrupt"), "{stderr}");
+    assert!(stderr.contains("3 written"), "{stderr}");
+    let written: Vec<Value> =
+        fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(written.len(), 3);
+    // The counts add up: read = written + dropped + rejected.
+    let read: u64 = stderr.split(" records read").next().unwrap().rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(read >= 6, "{stderr}");
+    let strict_out = tmp.path().join("strict.jsonl");
+    dechrome().arg("clean").arg(&input).arg("-o").arg(&strict_out).arg("--strict").assert().code(2);
+    assert!(!strict_out.exists(), "--strict left an output file");
+    assert!(
+        fs::read_dir(tmp.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".dechrome-"))
+    );
+}
+
+fn shard_tree(dir: &Path, shards: usize, rounds: usize) {
+    fs::create_dir_all(dir).unwrap();
+    let body = corpus_lines(rounds).join("\n") + "\n";
+    for s in 0..shards {
+        fs::write(dir.join(format!("shard-{s:03}.jsonl.zst")), zstd::encode_all(body.as_bytes(), 1).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn a_killed_run_leaves_no_partial_output_and_skip_existing_finishes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    shard_tree(&input, 24, 60);
+    let reference = tmp.path().join("reference");
+    dechrome().arg("clean").arg(&input).arg("-o").arg(&reference).args(["-q", "-j", "1"]).assert().success();
+
+    let out = tmp.path().join("out");
+    let bin = assert_cmd::cargo::cargo_bin("dechrome");
+    let mut child = std::process::Command::new(&bin)
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["-q", "-j", "1"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once a few shards are complete.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let done = fs::read_dir(&out)
+            .map(|d| d.filter(|e| !e.as_ref().unwrap().file_name().to_string_lossy().starts_with('.')).count())
+            .unwrap_or(0);
+        if done >= 3 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let finished: Vec<_> =
+        fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let complete = finished.iter().filter(|n| !n.starts_with('.')).count();
+    assert!(complete < 24, "the run finished before it was killed; make the input bigger");
+    for name in finished.iter().filter(|n| !n.starts_with('.')) {
+        // Whatever has a final name is complete.
+        assert_eq!(read_all(&out.join(name)), read_all(&reference.join(name)), "{name}");
+    }
+    let assert =
+        dechrome().arg("clean").arg(&input).arg("-o").arg(&out).args(["--skip-existing", "-j", "2"]).assert().success();
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains(&format!("{complete} inputs skipped")));
+    for s in 0..24 {
+        let name = format!("shard-{s:03}.jsonl.zst");
+        assert_eq!(read_all(&out.join(&name)), read_all(&reference.join(&name)), "{name}");
+    }
+}
+
+#[test]
+fn attribute_files_line_up_with_output_records_and_reproduce_removals() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = corpus_lines(2);
+    let input = tmp.path().join("in.jsonl");
+    fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let attrs = tmp.path().join("attrs");
+    let out = tmp.path().join("out.jsonl");
+    dechrome()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .arg("--attributes")
+        .arg(&attrs)
+        .arg("-q")
+        .assert()
+        .success();
+    let outputs: Vec<Value> =
+        fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let attributes: Vec<Value> = fs::read_to_string(attrs.join("out.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(outputs.len(), attributes.len());
+    let engine = common::shipped();
+    for ((line, output), attr) in lines.iter().zip(&outputs).zip(&attributes) {
+        assert_eq!(output["id"], attr["id"]);
+        let input: Value = serde_json::from_str(line).unwrap();
+        let text = input["text"].as_str().unwrap();
+        let cleaned = engine.clean(text, Default::default());
+        // Removal spans: exactly the engine's, and each covers whole lines of the input.
+        let mut spans: Vec<(String, usize, usize)> = Vec::new();
+        for (name, list) in attr["attributes"].as_object().unwrap() {
+            for span in list.as_array().unwrap() {
+                spans.push((name.clone(), span[0].as_u64().unwrap() as usize, span[1].as_u64().unwrap() as usize));
+            }
+        }
+        for r in &cleaned.removals {
+            let name = format!("dechrome__{}", engine.rules[r.rule as usize].id);
+            assert!(spans.contains(&(name, r.bytes.start, r.bytes.end)), "{}: missing {r:?}", input["id"]);
+            assert!(r.bytes.start == 0 || text.as_bytes()[r.bytes.start - 1] == b'\n');
+        }
+        // Deleting the removal spans and applying the rewrites keeps every output line.
+        let mut edits: Vec<(usize, usize, &str)> =
+            cleaned.removals.iter().map(|r| (r.bytes.start, r.bytes.end, "")).collect();
+        edits.extend(cleaned.rewrites.iter().map(|w| (w.bytes.start, w.bytes.end, w.replacement.as_str())));
+        edits.sort();
+        let mut rebuilt = String::new();
+        let mut at = 0;
+        for (s, e, with) in edits {
+            rebuilt.push_str(&text[at..s]);
+            rebuilt.push_str(with);
+            at = e;
+        }
+        rebuilt.push_str(&text[at..]);
+        let squash = |s: &str| s.split('\n').filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n");
+        assert_eq!(squash(&rebuilt), squash(output["text"].as_str().unwrap()), "{}", input["id"]);
+    }
+}
+
+#[test]
+fn max_removed_drops_or_flags_and_rejected_keeps_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let chrome = "You seem to have an Ad Blocker on.\nShare this:\n";
+    let article = "A long article sentence that stays in the cleaned output of this test record.\n";
+    let lines = [
+        serde_json::json!({"id": "chrome", "text": chrome}).to_string(),
+        serde_json::json!({"id": "article", "text": article}).to_string(),
+    ];
+    fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("out.jsonl");
+    let rejected = tmp.path().join("rejected.jsonl");
+    let assert = dechrome()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--max-removed", "0.5", "--rejected"])
+        .arg(&rejected)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("2 records read: 1 written, 1 dropped"));
+    assert!(fs::read_to_string(&out).unwrap().contains("\"article\""));
+    let dropped: Value = serde_json::from_str(fs::read_to_string(&rejected).unwrap().trim()).unwrap();
+    assert_eq!(dropped["text"], chrome, "the rejected file keeps the original text");
+    dechrome()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--max-removed", "0.5", "--mark-only", "-q"])
+        .assert()
+        .success();
+    let flagged: Vec<Value> =
+        fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(flagged.len(), 2);
+    assert_eq!(flagged[0]["dechrome"]["over_max_removed"], true);
+    assert!(flagged[1].get("dechrome").is_none());
+}
+
+/// A text file is one document; beyond --segment-mib it is cleaned in segments cut at
+/// blank lines (memory stays bounded). Seed 002 is left out: its site pack removes
+/// everything after its Telegram prompt to the end of the document (the segment), which
+/// in a concatenation of pages is other pages; such corpora belong in JSONL.
+#[test]
+fn big_text_files_are_cleaned_in_segments_with_nothing_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pages: Vec<(String, String)> = common::fixtures().into_iter().filter(|(n, _)| !n.starts_with("002")).collect();
+    let mut text = String::new();
+    for (_, t) in pages.iter().cycle().take(200) {
+        text.push_str(t);
+        text.push_str("\n\n");
+    }
+    let input = tmp.path().join("big.txt");
+    fs::write(&input, &text).unwrap();
+    let out = dechrome().arg("clean").arg(&input).args(["--segment-mib", "1", "-q"]).output().unwrap();
+    assert!(out.status.success());
+    let cleaned = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(cleaned.matches("Did Trump Really Call Putin Late Last Week?").count(), 50);
+    assert_eq!(cleaned.matches("The Kremlin intentionally seeks to instill doubt").count(), 100);
+    assert_eq!(cleaned.matches("stronger relationships with the 45th and 47th President").count(), 50);
+    assert!(!cleaned.contains("Dorchester Center") && !cleaned.contains("For media inquiries"));
+    // The same as cleaning it whole, but for what crosses a segment boundary.
+    let whole = dechrome().arg("clean").arg(&input).args(["--segment-mib", "64", "-q"]).output().unwrap();
+    let whole = String::from_utf8(whole.stdout).unwrap();
+    assert!((whole.len() as i64 - cleaned.len() as i64).abs() < 2_000, "{} vs {}", whole.len(), cleaned.len());
+}
