@@ -44,6 +44,17 @@ pub struct RuleArgs {
     /// Turn a rule off by id (repeatable).
     #[arg(long = "disable", value_name = "ID")]
     pub disable: Vec<String>,
+    /// How much the detectors remove: conservative (only what is certainly chrome),
+    /// balanced, aggressive (the smallest clean text, at some risk to content).
+    #[arg(long, value_enum, default_value_t = ProfileArg::Balanced)]
+    pub profile: ProfileArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProfileArg {
+    Conservative,
+    Balanced,
+    Aggressive,
 }
 
 #[derive(Args, Debug)]

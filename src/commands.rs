@@ -12,7 +12,7 @@ use dechrome::pipeline::{self, RunOptions};
 use dechrome::rules::{self, RuleErrors, lint};
 use dechrome::{Engine, RuleOptions, RuleSet, explain};
 
-use crate::cli::{CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, RuleArgs, RulesCommand};
+use crate::cli::{CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, ProfileArg, RuleArgs, RulesCommand};
 
 const RULES_FAILED: u8 = 2;
 
@@ -25,7 +25,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn rule_options(args: &RuleArgs) -> RuleOptions {
-    RuleOptions { no_default_rules: args.no_default_rules, paths: args.rules.clone(), disabled: args.disable.clone() }
+    let profile = match args.profile {
+        ProfileArg::Conservative => dechrome::Profile::Conservative,
+        ProfileArg::Balanced => dechrome::Profile::Balanced,
+        ProfileArg::Aggressive => dechrome::Profile::Aggressive,
+    };
+    RuleOptions {
+        profile,
+        no_default_rules: args.no_default_rules,
+        paths: args.rules.clone(),
+        disabled: args.disable.clone(),
+    }
 }
 
 /// Print every rule error and give the exit code for them.

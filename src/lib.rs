@@ -20,7 +20,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 pub use engine::decide::{Removal, Rewrite, RewriteBy, Scratch};
-pub use engine::{DocContext, Engine};
+pub use engine::{DocContext, Engine, Profile};
 use rules::{Pack, PackSource, RuleErrors};
 
 /// A cleaned document: its text and every decision that produced it.
@@ -72,6 +72,7 @@ pub struct RuleSet {
 /// directories on disk.
 #[derive(Clone, Debug, Default)]
 pub struct RuleOptions {
+    pub profile: engine::Profile,
     pub no_default_rules: bool,
     pub paths: Vec<PathBuf>,
     pub disabled: Vec<String>,
@@ -123,5 +124,6 @@ impl RuleSet {
 
 /// Load and compile in one step.
 pub fn load_engine(options: &RuleOptions) -> Result<Engine, RuleErrors> {
-    RuleSet::load(options)?.compile(&options.disabled)
+    let set = RuleSet::load(options)?;
+    Engine::compile_with_profile(&set.packs, &options.disabled, options.profile)
 }

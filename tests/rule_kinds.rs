@@ -206,3 +206,39 @@ fn disabled_rules_do_not_run_and_unknown_ids_are_errors() {
     let err = set.compile(&["no-such-rule".to_string()]).err().unwrap();
     assert!(err.to_string().contains("no-such-rule"));
 }
+
+#[test]
+fn line_scorer_uses_profiles_guards_and_explains_itself() {
+    // Hand-set weights: links count against a line, words for it.
+    let pack = |extra: &str| {
+        format!(
+            "[[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-scorer\"\n\
+             [rule.params]\nbias = 0.5\nmin_lines = 3\n{extra}\n\
+             [rule.params.threshold]\nconservative = 0.05\nbalanced = 0.5\naggressive = 0.9\n\
+             [rule.params.weights]\nlink_density = -3.0\nlog_words = 0.2\n"
+        )
+    };
+    let doc = "My Title Of The Page\n* [Home](#)\n* [News](#)\nA plain line of text here.\nAnother plain line.\n";
+    let compile = |extra: &str, profile| {
+        let text = format!("[pack]\nname = \"t\"\ndescription = \"d\"\n{}", pack(extra));
+        let set =
+            dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text }]).unwrap();
+        dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap()
+    };
+    let balanced = compile("", dechrome::Profile::Balanced);
+    let cleaned = balanced.clean(doc, Default::default());
+    assert_eq!(cleaned.text, "My Title Of The Page\nA plain line of text here.\nAnother plain line.\n");
+    let detail = cleaned.removals[0].detail.as_deref().unwrap();
+    assert!(detail.starts_with("P(content) 0.") && detail.contains("link_density -3.00"), "{detail}");
+    // Conservative keeps more, aggressive removes more (here: the plain lines too).
+    assert_eq!(clean(&compile("", dechrome::Profile::Conservative), doc), doc);
+    let aggressive = clean(&compile("", dechrome::Profile::Aggressive), doc);
+    assert_eq!(aggressive, "My Title Of The Page\n", "the title is kept, the rest goes");
+    // Prose guard: long sentences survive any threshold.
+    let prose = "My Title Of The Page\n* [Home](#)\nThis is a real sentence of prose with quite a few words in it, so it stays.\nx y\n";
+    let guarded =
+        compile("protect_words = { conservative = 10, balanced = 10, aggressive = 10 }", dechrome::Profile::Aggressive);
+    assert!(clean(&guarded, prose).contains("This is a real sentence of prose"));
+    // Too short to judge: left alone.
+    assert_eq!(clean(&balanced, "* [Home](#)\nText.\n"), "* [Home](#)\nText.\n");
+}

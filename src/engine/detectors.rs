@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use super::features;
 use super::normalize::{normalize_into, word_count};
 
 /// What a detector sees: the document's lines, and which of them pattern rules already
@@ -37,18 +38,36 @@ pub trait Detector: Send + Sync {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>);
 }
 
-type Constructor = fn(toml::Table) -> Result<Box<dyn Detector>, String>;
+/// How much to remove: detectors pick their thresholds by profile.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// Only what is certainly chrome.
+    Conservative,
+    #[default]
+    Balanced,
+    /// The smallest clean text, at some risk to content.
+    Aggressive,
+}
+
+type Constructor = fn(toml::Table, Profile) -> Result<Box<dyn Detector>, String>;
 
 /// Every detector: name, one-line description, constructor from `params`.
-pub const REGISTRY: &[(&str, &str, Constructor)] = &[(
-    "trailing-headlines",
-    "a run of short headline-like lines after the last article paragraph (\"Top News\", \"Latest Additions\" lists)",
-    |params| Ok(Box::new(TrailingHeadlines::from_params(params)?)),
-)];
+pub const REGISTRY: &[(&str, &str, Constructor)] = &[
+    (
+        "trailing-headlines",
+        "a run of short headline-like lines after the last article paragraph (\"Top News\", \"Latest Additions\" lists)",
+        |params, _| Ok(Box::new(TrailingHeadlines::from_params(params)?)),
+    ),
+    (
+        "line-scorer",
+        "a learned logistic scorer over line and context features; drops lines whose P(content) is below the profile's threshold",
+        |params, profile| Ok(Box::new(LineScorer::from_params(params, profile)?)),
+    ),
+];
 
-pub fn build(name: &str, params: &toml::Table) -> Result<Box<dyn Detector>, String> {
+pub fn build(name: &str, params: &toml::Table, profile: Profile) -> Result<Box<dyn Detector>, String> {
     match REGISTRY.iter().find(|(n, _, _)| *n == name) {
-        Some((_, _, construct)) => construct(params.clone()),
+        Some((_, _, construct)) => construct(params.clone(), profile),
         None => Err(format!(
             "unknown detector `{name}` (known: {})",
             REGISTRY.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ")
@@ -76,6 +95,10 @@ pub struct TrailingHeadlines {
     pub min_share: f64,
 }
 
+fn yes() -> bool {
+    true
+}
+
 mod defaults {
     pub fn min_lines() -> usize {
         5
@@ -85,6 +108,9 @@ mod defaults {
     }
     pub fn min_share() -> f64 {
         0.8
+    }
+    pub fn scorer_min_lines() -> usize {
+        5
     }
 }
 
@@ -147,6 +173,173 @@ impl Detector for TrailingHeadlines {
     }
 }
 
+/// Logistic regression over `features::NAMES`: P(content) = σ(bias + Σ wᵢ·fᵢ). Lines
+/// below the profile's threshold are dropped; the detail names the features that
+/// weighed most, so `explain` shows why.
+pub struct LineScorer {
+    bias: f32,
+    weights: [f32; features::N],
+    threshold: f32,
+    phrases: Option<aho_corasick::AhoCorasick>,
+    keep_title: bool,
+    /// Lines of prose with at least this many words are never dropped (0: no guard).
+    protect_words: usize,
+    /// Documents with fewer lines are left alone: too little context to judge.
+    min_lines: usize,
+    /// Second stage over the first stage's logits of neighbouring lines, if trained.
+    context: Option<(f32, [f32; features::CONTEXT_N])>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineScorerParams {
+    /// Never drop the document's title (extraction benchmarks leave titles out of their
+    /// gold text, so a trained scorer learns to drop them; readers want them).
+    #[serde(default = "yes")]
+    keep_title: bool,
+    bias: f64,
+    weights: std::collections::BTreeMap<String, f64>,
+    threshold: PerProfile<f64>,
+    #[serde(default)]
+    phrases: Vec<String>,
+    context: Option<ContextParams>,
+    /// Per profile: prose lines of at least this many words are kept whatever their score.
+    protect_words: Option<PerProfile<usize>>,
+    #[serde(default = "defaults::scorer_min_lines")]
+    min_lines: usize,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct PerProfile<T> {
+    conservative: T,
+    balanced: T,
+    aggressive: T,
+}
+
+impl<T: Copy> PerProfile<T> {
+    fn get(&self, profile: Profile) -> T {
+        match profile {
+            Profile::Conservative => self.conservative,
+            Profile::Balanced => self.balanced,
+            Profile::Aggressive => self.aggressive,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextParams {
+    bias: f64,
+    weights: std::collections::BTreeMap<String, f64>,
+}
+
+impl LineScorer {
+    fn from_params(params: toml::Table, profile: Profile) -> Result<Self, String> {
+        let p: LineScorerParams = params_into(params)?;
+        let weights: [f32; features::N] = named_weights(&p.weights, features::NAMES)?;
+        let context = match &p.context {
+            Some(c) => Some((c.bias as f32, named_weights(&c.weights, features::CONTEXT_NAMES)?)),
+            None => None,
+        };
+        let threshold = p.threshold.get(profile) as f32;
+        let protect_words = p.protect_words.map_or(0, |w| w.get(profile));
+        let phrases = (!p.phrases.is_empty())
+            .then(|| aho_corasick::AhoCorasick::new(p.phrases.iter().map(|s| s.to_lowercase())))
+            .transpose()
+            .map_err(|e| format!("bad params: phrases: {e}"))?;
+        Ok(LineScorer {
+            bias: p.bias as f32,
+            weights,
+            threshold,
+            phrases,
+            keep_title: p.keep_title,
+            protect_words,
+            min_lines: p.min_lines,
+            context,
+        })
+    }
+
+    /// The title: the first markdown heading in the first third of the lines, else the
+    /// first line when it has 3 to 25 words and no link.
+    fn title(doc: &DocView<'_>, considered: &[usize]) -> Option<usize> {
+        let third = considered.len().div_ceil(3);
+        if let Some(&h) = considered[..third].iter().find(|&&i| doc.line(i).trim_start().starts_with("# ")) {
+            return Some(h);
+        }
+        let &first = considered.first()?;
+        let line = doc.line(first);
+        let words = word_count(line);
+        ((3..=25).contains(&words) && !line.contains("](")).then_some(first)
+    }
+}
+
+/// A weight vector from `name = weight` pairs; unknown names are errors, missing ones 0.
+fn named_weights<const K: usize>(
+    named: &std::collections::BTreeMap<String, f64>,
+    names: &[&str],
+) -> Result<[f32; K], String> {
+    let mut weights = [0.0; K];
+    for (name, w) in named {
+        let Some(i) = names.iter().position(|n| n == name) else {
+            return Err(format!("bad params: unknown feature `{name}` (known: {})", names.join(", ")));
+        };
+        weights[i] = *w as f32;
+    }
+    Ok(weights)
+}
+
+/// The logit and each feature's contribution to it.
+fn linear<const K: usize>(bias: f32, weights: &[f32; K], f: &[f32; K]) -> (f32, [f32; K]) {
+    let mut contributions = [0.0; K];
+    let mut z = bias;
+    for i in 0..K {
+        contributions[i] = weights[i] * f[i];
+        z += contributions[i];
+    }
+    (z, contributions)
+}
+
+/// The three contributions that pushed hardest towards chrome, as `name ±value`.
+fn most_negative<const K: usize>(contributions: &[f32; K], names: &[&str]) -> String {
+    let mut order: Vec<usize> = (0..K).filter(|&i| contributions[i] != 0.0).collect();
+    order.sort_by(|&a, &b| contributions[a].total_cmp(&contributions[b]));
+    order.iter().take(3).map(|&i| format!("{} {:+.2}", names[i], contributions[i])).collect::<Vec<_>>().join(", ")
+}
+
+impl Detector for LineScorer {
+    fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
+        let considered: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)).collect();
+        if considered.len() < self.min_lines {
+            return;
+        }
+        let lines: Vec<&str> = considered.iter().map(|&i| doc.line(i)).collect();
+        let feats = features::document_features(&lines, self.phrases.as_ref());
+        let title = if self.keep_title { Self::title(doc, &considered) } else { None };
+        let first: Vec<(f32, [f32; features::N])> = feats.iter().map(|f| linear(self.bias, &self.weights, f)).collect();
+        let logits: Vec<f32> = first.iter().map(|(z, _)| *z).collect();
+        let context = self.context.map(|(bias, w)| {
+            features::context_features(&logits).iter().map(|g| linear(bias, &w, g)).collect::<Vec<_>>()
+        });
+        for (k, &line) in considered.iter().enumerate() {
+            let z = context.as_ref().map_or(logits[k], |c| c[k].0);
+            let p = 1.0 / (1.0 + (-z).exp());
+            if p >= self.threshold
+                || Some(line) == title
+                || (self.protect_words > 0 && features::is_prose(doc.line(line), self.protect_words))
+            {
+                continue;
+            }
+            let mut detail = format!("P(content) {p:.2} < {:.2}", self.threshold);
+            if let Some(c) = &context {
+                detail.push_str(&format!("; context: {}", most_negative(&c[k].1, features::CONTEXT_NAMES)));
+            }
+            detail.push_str(&format!("; line: {}", most_negative(&first[k].1, features::NAMES)));
+            out.push(Detection { lines: line..line + 1, detail });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,7 +362,7 @@ mod tests {
 
     #[test]
     fn trailing_headline_list_is_found() {
-        let d = build("trailing-headlines", &toml::Table::new()).unwrap();
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
         let text = format!(
             "{ARTICLE}\n\nTop News\n\nFirst headline here\n\nSecond headline: the sequel\n\nThird one\nFourth one\nFifth one\n"
         );
@@ -180,7 +373,7 @@ mod tests {
 
     #[test]
     fn a_short_closing_sentence_and_short_documents_are_left_alone() {
-        let d = build("trailing-headlines", &toml::Table::new()).unwrap();
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
         assert!(run(d.as_ref(), &format!("{ARTICLE}\n\nHe declined to comment.\n")).is_empty());
         // No article line before the short lines: a list page, not chrome after an article.
         assert!(run(d.as_ref(), "One\nTwo\nThree\nFour\nFive\nSix\n").is_empty());
@@ -194,7 +387,9 @@ mod tests {
     fn params_are_strict() {
         let mut params = toml::Table::new();
         params.insert("min_line".into(), toml::Value::Integer(3));
-        assert!(build("trailing-headlines", &params).err().unwrap().contains("min_line"));
-        assert!(build("nope", &toml::Table::new()).err().unwrap().contains("unknown detector `nope`"));
+        assert!(build("trailing-headlines", &params, Profile::Balanced).err().unwrap().contains("min_line"));
+        assert!(
+            build("nope", &toml::Table::new(), Profile::Balanced).err().unwrap().contains("unknown detector `nope`")
+        );
     }
 }

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod decide;
 pub mod detectors;
+pub mod features;
 pub mod gate;
 pub mod normalize;
 pub mod scope;
@@ -15,6 +16,7 @@ use regex::Regex;
 
 use crate::rules::{Location, Matcher, Pack, Position, RuleError, RuleErrors, RuleKind};
 use detectors::Detector;
+pub use detectors::Profile;
 use gate::{Gate, GateBuilder};
 pub use scope::DocContext;
 use scope::ScopeIndex;
@@ -238,6 +240,11 @@ impl Engine {
     /// Compile packs; rules whose id is in `disabled` are left out. All errors are
     /// reported together.
     pub fn compile(packs: &[Pack], disabled: &[String]) -> Result<Engine, RuleErrors> {
+        Self::compile_with_profile(packs, disabled, Profile::default())
+    }
+
+    /// Compile with a profile: detectors take their thresholds from it.
+    pub fn compile_with_profile(packs: &[Pack], disabled: &[String], profile: Profile) -> Result<Engine, RuleErrors> {
         let mut c = Compiler {
             builders: View::ALL.map(|v| TiersBuilder::new(v.folds_case())),
             gate: GateBuilder::default(),
@@ -302,7 +309,7 @@ impl Engine {
                         }
                         replaces.push(ReplaceInfo { rule: index, regexes, with: r.with.clone() });
                     }
-                    RuleKind::Detector(d) => match detectors::build(&d.name, &d.params) {
+                    RuleKind::Detector(d) => match detectors::build(&d.name, &d.params, profile) {
                         Ok(detector) => detectors.push(DetectorInfo { rule: index, detector }),
                         Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
                     },

@@ -1,0 +1,370 @@
+//! Train the line scorer's weights on labelled scrapes and write them as a pack.
+//!
+//!     cargo run --release --example train_scorer -- [EVAL_DIR] [OUT.toml]
+//!
+//! EVAL_DIR defaults to ../shared/eval/dev (raw/NAME.txt with labels/NAME.jsonl), OUT to
+//! rules/generic/scorer.toml. Logistic regression (IRLS, L2) on the same features the
+//! engine computes at run time (`dechrome::engine::features`), each line weighted by its
+//! word tokens because the quality metric counts tokens. Thresholds per profile are
+//! chosen on the pages' token-level macro F1; a held-out fifth of the pages (by name)
+//! is scored first to show how well the weights generalise, then the final weights are
+//! trained on every page.
+
+// Matrix code reads best with index loops.
+#![allow(clippy::needless_range_loop)]
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use dechrome::engine::features::{CONTEXT_NAMES, N, NAMES, context_features, document_features};
+
+/// Chrome phrases common to many sites (the `phrase` feature). Written into the pack.
+const PHRASES: &[&str] = &[
+    "cookie",
+    "newsletter",
+    "subscribe",
+    "sign in",
+    "sign up",
+    "log in",
+    "login",
+    "register",
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "terms and conditions",
+    "all rights reserved",
+    "copyright",
+    "©",
+    "advertisement",
+    "share this",
+    "share on",
+    "follow us",
+    "related articles",
+    "related posts",
+    "related stories",
+    "read more",
+    "read next",
+    "you may also like",
+    "you might also like",
+    "recommended for you",
+    "leave a comment",
+    "leave a reply",
+    "comments",
+    "posted in",
+    "filed under",
+    "tags:",
+    "skip to",
+    "back to top",
+    "click here",
+    "contact us",
+    "about us",
+    "previous post",
+    "next post",
+    "more stories",
+    "most popular",
+    "trending",
+    "sponsored",
+    "download the app",
+    "accept all",
+    "javascript",
+];
+
+struct Page {
+    /// Features, content label and token weight of each line the scorer sees.
+    lines: Vec<([f32; N], bool, f32)>,
+    /// Content tokens on lines the pattern rules remove (lost whatever the scorer does).
+    removed_content_tokens: f32,
+}
+
+/// The shipped packs without the scorer: the scorer sees what their pattern rules leave.
+fn pattern_engine() -> dechrome::Engine {
+    let set = dechrome::RuleSet::default_rules().expect("shipped packs load");
+    let has_scorer = set.packs.iter().any(|p| p.rules.iter().any(|r| r.id == "line-scorer"));
+    let disabled = if has_scorer { vec!["line-scorer".to_string()] } else { vec![] };
+    set.compile(&disabled).expect("shipped packs compile")
+}
+
+fn load(dir: &Path, phrases: &aho_corasick::AhoCorasick) -> Vec<Page> {
+    let engine = pattern_engine();
+    let mut names: Vec<PathBuf> =
+        std::fs::read_dir(dir.join("raw")).expect("raw/ in the eval dir").map(|e| e.unwrap().path()).collect();
+    names.sort();
+    let mut pages = Vec::new();
+    for raw_path in names {
+        let name = raw_path.file_stem().unwrap().to_string_lossy().into_owned();
+        let raw = std::fs::read_to_string(&raw_path).unwrap();
+        let Ok(labels) = std::fs::read_to_string(dir.join("labels").join(format!("{name}.jsonl"))) else { continue };
+        let mut by_line: HashMap<usize, (bool, f32)> = HashMap::new();
+        for l in labels.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let line = v["line"].as_u64().unwrap() as usize;
+            let content = v["label_seq"] == "CONTENT";
+            by_line.insert(line, (content, v["n_tokens"].as_f64().unwrap_or(0.0) as f32));
+        }
+        let all: Vec<&str> = raw.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+        let mut removed = vec![false; all.len()];
+        for r in engine.clean(&raw, Default::default()).removals {
+            if engine.rules[r.rule as usize].kind != "detector" {
+                removed[r.lines].fill(true);
+            }
+        }
+        let removed_content_tokens: f32 = (0..all.len())
+            .filter(|&i| removed[i])
+            .filter_map(|i| by_line.get(&i))
+            .filter(|(content, _)| *content)
+            .map(|(_, t)| *t)
+            .sum();
+        let kept: Vec<usize> = (0..all.len()).filter(|&i| !removed[i] && !all[i].trim().is_empty()).collect();
+        let texts: Vec<&str> = kept.iter().map(|&i| all[i]).collect();
+        let feats = document_features(&texts, Some(phrases));
+        let lines = kept
+            .iter()
+            .zip(feats)
+            .map(|(i, f)| {
+                let (content, tokens) = by_line.get(i).copied().unwrap_or((false, 0.0));
+                (f, content, tokens)
+            })
+            .collect();
+        pages.push(Page { lines, removed_content_tokens });
+    }
+    pages
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// A training row: features, label, weight.
+type Row = (Vec<f64>, bool, f64);
+
+/// Logistic regression by iteratively reweighted least squares with an L2 penalty (not
+/// on the bias). Returns [bias, weights…].
+fn fit(rows: &[Row]) -> Vec<f64> {
+    let d = rows[0].0.len() + 1;
+    // Strong enough to keep correlated features (words, chars) from trading huge weights.
+    let lambda = 200.0;
+    let mut beta = vec![0.0f64; d];
+    let mut x = vec![0.0f64; d];
+    for _ in 0..30 {
+        let mut grad = vec![0.0f64; d];
+        let mut hess = vec![vec![0.0f64; d]; d];
+        for (f, content, w) in rows {
+            x[0] = 1.0;
+            x[1..].copy_from_slice(f);
+            let z: f64 = x.iter().zip(&beta).map(|(a, b)| a * b).sum();
+            let p = sigmoid(z);
+            let y = if *content { 1.0 } else { 0.0 };
+            for i in 0..d {
+                grad[i] += w * (y - p) * x[i];
+                let s = w * p * (1.0 - p) * x[i];
+                for j in 0..=i {
+                    hess[i][j] += s * x[j];
+                }
+            }
+        }
+        for i in 0..d {
+            for j in 0..i {
+                hess[j][i] = hess[i][j];
+            }
+        }
+        for i in 1..d {
+            grad[i] -= lambda * beta[i];
+            hess[i][i] += lambda;
+        }
+        let step = solve(hess, grad);
+        let size: f64 = step.iter().map(|s| s.abs()).sum();
+        for i in 0..d {
+            beta[i] += step[i];
+        }
+        if size < 1e-6 {
+            break;
+        }
+    }
+    beta
+}
+
+/// Solve `a · x = b` by Gaussian elimination with partial pivoting.
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
+    let d = b.len();
+    for col in 0..d {
+        let pivot = (col..d).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap();
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        for row in col + 1..d {
+            let factor = a[row][col] / a[col][col];
+            for k in col..d {
+                a[row][k] -= factor * a[col][k];
+            }
+            b[row] -= factor * b[col];
+        }
+    }
+    let mut x = vec![0.0; d];
+    for row in (0..d).rev() {
+        let rest: f64 = (row + 1..d).map(|k| a[row][k] * x[k]).sum();
+        x[row] = (b[row] - rest) / a[row][row];
+    }
+    x
+}
+
+fn dot(beta: &[f64], f: &[f64]) -> f64 {
+    beta[0] + beta[1..].iter().zip(f).map(|(a, b)| a * b).sum::<f64>()
+}
+
+/// Both stages, trained on `pages`.
+struct Model {
+    line: Vec<f64>,
+    context: Vec<f64>,
+}
+
+impl Model {
+    fn train(pages: &[&Page]) -> Model {
+        let rows: Vec<Row> = pages
+            .iter()
+            .flat_map(|p| {
+                p.lines.iter().map(|(f, c, t)| (f.iter().map(|&v| v as f64).collect(), *c, (*t as f64).max(0.2)))
+            })
+            .collect();
+        let line = fit(&rows);
+        let mut ctx_rows = Vec::new();
+        for page in pages {
+            for ((g, (_, c, t)), _) in context_rows(page, &line).into_iter().zip(&page.lines).zip(0..) {
+                ctx_rows.push((g, *c, (*t as f64).max(0.2)));
+            }
+        }
+        let context = fit(&ctx_rows);
+        Model { line, context }
+    }
+
+    /// P(content) of each line of a page.
+    fn predict(&self, page: &Page) -> Vec<f64> {
+        context_rows(page, &self.line).iter().map(|g| sigmoid(dot(&self.context, g))).collect()
+    }
+}
+
+fn context_rows(page: &Page, line: &[f64]) -> Vec<Vec<f64>> {
+    let logits: Vec<f32> =
+        page.lines.iter().map(|(f, _, _)| dot(line, &f.iter().map(|&v| v as f64).collect::<Vec<_>>()) as f32).collect();
+    context_features(&logits).iter().map(|g| g.iter().map(|&v| v as f64).collect()).collect()
+}
+
+/// Token-level macro precision, recall and F1 over pages when lines with P(content)
+/// below `threshold` are dropped (an estimate of score.py's bag-of-words figures).
+fn evaluate(pages: &[&Page], probs: &[Vec<f64>], threshold: f64) -> (f64, f64, f64) {
+    let (mut ps, mut rs, mut fs) = (0.0, 0.0, 0.0);
+    for (page, probs) in pages.iter().zip(probs) {
+        let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, page.removed_content_tokens as f64);
+        for ((_, content, tokens), p) in page.lines.iter().zip(probs) {
+            let kept = *p >= threshold;
+            let t = *tokens as f64;
+            match (kept, content) {
+                (true, true) => tp += t,
+                (true, false) => fp += t,
+                (false, true) => fn_ += t,
+                _ => {}
+            }
+        }
+        let p = if tp + fp == 0.0 { if fn_ == 0.0 { 1.0 } else { 0.0 } } else { tp / (tp + fp) };
+        let r = if tp + fn_ == 0.0 { 1.0 } else { tp / (tp + fn_) };
+        ps += p;
+        rs += r;
+        fs += if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    }
+    let n = pages.len() as f64;
+    (ps / n, rs / n, fs / n)
+}
+
+type Choice = (f64, (f64, f64, f64));
+
+/// Thresholds: balanced maximises F1; conservative the best F1 keeping recall ≥ 0.99;
+/// aggressive the highest threshold (smallest text) keeping recall ≥ 0.95.
+fn choose_thresholds(pages: &[&Page], probs: &[Vec<f64>]) -> [Choice; 3] {
+    let grid: Vec<Choice> = (1..99).map(|i| i as f64 / 100.0).map(|t| (t, evaluate(pages, probs, t))).collect();
+    let best = |ok: &dyn Fn(&Choice) -> bool| {
+        *grid.iter().filter(|g| ok(g)).max_by(|a, b| a.1.2.total_cmp(&b.1.2)).unwrap_or(&grid[0])
+    };
+    let balanced = best(&|_| true);
+    let conservative = best(&|g| g.1.1 >= 0.99);
+    let aggressive = *grid.iter().filter(|g| g.1.1 >= 0.95).max_by(|a, b| a.0.total_cmp(&b.0)).unwrap_or(&balanced);
+    [conservative, balanced, aggressive]
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/eval/dev"));
+    let out = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("rules/generic/scorer.toml"));
+    let phrases = aho_corasick::AhoCorasick::new(PHRASES).unwrap();
+    let pages = load(&dir, &phrases);
+    let lines: usize = pages.iter().map(|p| p.lines.len()).sum();
+    eprintln!("{} pages, {lines} lines", pages.len());
+
+    // Held-out check: every fifth page by name.
+    let held: Vec<&Page> = pages.iter().enumerate().filter(|(i, _)| i % 5 == 0).map(|(_, p)| p).collect();
+    let fit: Vec<&Page> = pages.iter().enumerate().filter(|(i, _)| i % 5 != 0).map(|(_, p)| p).collect();
+    let model = Model::train(&fit);
+    let fit_probs: Vec<Vec<f64>> = fit.iter().map(|p| model.predict(p)).collect();
+    let held_probs: Vec<Vec<f64>> = held.iter().map(|p| model.predict(p)).collect();
+    for (name, (t, _)) in ["conservative", "balanced", "aggressive"].iter().zip(choose_thresholds(&fit, &fit_probs)) {
+        let (p, r, f) = evaluate(&held, &held_probs, t);
+        eprintln!("held-out {name:12} threshold {t:.2}: P {p:.3} R {r:.3} F1 {f:.3} (line-level estimate)");
+    }
+
+    let all: Vec<&Page> = pages.iter().collect();
+    let model = Model::train(&all);
+    let probs: Vec<Vec<f64>> = all.iter().map(|p| model.predict(p)).collect();
+    let thresholds = choose_thresholds(&all, &probs);
+    let mut toml = String::new();
+    let _ = writeln!(
+        toml,
+        "# Written by `cargo run --release --example train_scorer`: logistic regression on {} lines of {} pages\n\
+         # ({}), each line weighted by its word tokens. Edit the thresholds freely; retrain for the weights.\n",
+        lines,
+        pages.len(),
+        dir.file_name().map_or_else(|| dir.display().to_string(), |n| format!("eval split `{}`", n.to_string_lossy()))
+    );
+    toml.push_str(
+        "[pack]\nname = \"generic-scorer\"\ndescription = \"Learned line scorer: removes lines that look like chrome on sites without a pack.\"\n\n",
+    );
+    toml.push_str("[[rule]]\nid = \"line-scorer\"\nkind = \"detector\"\n");
+    toml.push_str("why = \"Line and context features (links, length, punctuation, position, neighbours) say it is not article text.\"\n");
+    toml.push_str("detector = \"line-scorer\"\n");
+    toml.push_str(
+        "examples.remove = [\"\"\"\n* [Home](#)\n* [World](#)\n* [Business](#)\n* [Sport](#)\n\n\
+         The minister said on Tuesday that the budget, which was delayed by a month, would be published in the spring.\n\n\
+         Officials expect the new rules to take effect next year, after a consultation with industry groups and unions.\n\n\
+         [Privacy Policy](#) | [Terms of Use](#) | [Contact Us](#)\n\"\"\"]\n\
+         examples.keep = [\"\"\"\nThe minister said on Tuesday that the budget, which was delayed by a month, would be published in the spring.\n\n\
+         Officials expect the new rules to take effect next year, after a consultation with industry groups and unions.\n\"\"\"]\n\n"
+    );
+    toml.push_str("[rule.params]\n");
+    let _ = writeln!(toml, "bias = {:.4}", model.line[0]);
+    let _ = writeln!(toml, "phrases = [{}]", PHRASES.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", "));
+    toml.push_str(
+        "# Documents with fewer lines (after the pattern rules) are left alone: too little context.\nmin_lines = 5\n",
+    );
+    toml.push_str(
+        "\n# Prose lines (this many words, sentence-final punctuation, few links) are never dropped.\n\
+         [rule.params.protect_words]\nconservative = 15\nbalanced = 30\naggressive = 60\n",
+    );
+    toml.push_str("\n# P(content) below which a line is dropped; estimated macro P/R/F1 on the training pages\n# (before the title and prose guards).\n");
+    toml.push_str("[rule.params.threshold]\n");
+    for (name, (t, (p, r, f))) in ["conservative", "balanced", "aggressive"].iter().zip(thresholds) {
+        let _ = writeln!(toml, "{name} = {t:.2}  # P {p:.3} R {r:.3} F1 {f:.3}");
+        eprintln!("all-pages {name:12} threshold {t:.2}: P {p:.3} R {r:.3} F1 {f:.3}");
+    }
+    toml.push_str("\n# Weight of each feature (see src/engine/features.rs); positive = more like content.\n");
+    toml.push_str("[rule.params.weights]\n");
+    for (name, w) in NAMES.iter().zip(&model.line[1..]) {
+        let _ = writeln!(toml, "{name} = {w:.4}");
+    }
+    toml.push_str("\n# Second stage: the first stage's logits of the line and its neighbours.\n");
+    toml.push_str("[rule.params.context]\n");
+    let _ = writeln!(toml, "bias = {:.4}", model.context[0]);
+    toml.push_str("[rule.params.context.weights]\n");
+    for (name, w) in CONTEXT_NAMES.iter().zip(&model.context[1..]) {
+        let _ = writeln!(toml, "{name} = {w:.4}");
+    }
+    std::fs::write(&out, toml).unwrap();
+    eprintln!("wrote {}", out.display());
+}

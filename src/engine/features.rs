@@ -1,0 +1,340 @@
+//! Line features for the learned line scorer. The run-time detector and the trainer
+//! (`examples/train_scorer.rs`) both call `document_features`, so a model is always
+//! applied to the features it was trained on.
+
+use std::collections::HashMap;
+
+use aho_corasick::AhoCorasick;
+
+use super::normalize::normalize_into;
+
+/// Feature names, in vector order; pack files give weights by these names.
+pub const NAMES: &[&str] = &[
+    "log_words",
+    "word_length",
+    "link_density",
+    "log_links",
+    "terminal",
+    "list_item",
+    "heading",
+    "caps_ratio",
+    "stop_ratio",
+    "digit_ratio",
+    "pipes",
+    "image",
+    "phrase",
+    "comma_ratio",
+    "position",
+    "before_main",
+    "after_main",
+    "prev_log_words",
+    "next_log_words",
+    "prev_link_density",
+    "next_link_density",
+    "prev_terminal",
+    "next_terminal",
+    "window_link_density",
+    "window_log_words",
+    "short_run",
+    "duplicate",
+    "window_paragraphs",
+    "words_if_terminal",
+    "indent",
+    "only_link",
+    "long_words_ratio",
+];
+
+pub const N: usize = 32;
+
+/// Function words of a few languages: prose has many, menus and headlines few.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "because", "been", "but", "by", "can",
+    "could", "did", "do", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into",
+    "is", "it", "its", "just", "like", "more", "most", "not", "of", "on", "one", "only", "or", "other", "our", "out",
+    "she", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "to", "up", "was", "we", "were", "what", "when", "which", "while", "who", "will", "with", "would", "you",
+    "your", // en
+    "der", "die", "das", "und", "ist", "nicht", "mit", "sich", "auf", "für", "ein", "eine", "den", "dem",
+    "zu", // de
+    "le", "la", "les", "et", "est", "des", "du", "un", "une", "que", "qui", "dans", "pour", "pas", "sur", // fr
+    "el", "los", "las", "y", "es", "del", "por", "con", "para", "una", "se", "lo", "como", "pero", // es
+    "il", "di", "che", "non", "per", "sono", "della", "da", "je", "na", "se", "že", "v", "o", "do", // it, cs
+    "и", "в", "не", "на", "что", "с", "по", "как", "это", "но", // ru
+];
+
+/// Whether a line reads like a paragraph of prose: at least `min_words` words, ending
+/// like a sentence, mostly not links. The line scorer never drops such a line.
+pub fn is_prose(line: &str, min_words: usize) -> bool {
+    let mut norm = String::new();
+    let s = line_stats(line, None, &mut norm);
+    s.link_density() < 0.2 && ((s.words >= min_words as f32 && s.terminal) || s.words >= PROSE_WITHOUT_STOP)
+}
+
+/// A line this long with few links is prose even without a final full stop.
+const PROSE_WITHOUT_STOP: f32 = 80.0;
+
+/// What a line is made of, before context.
+#[derive(Clone, Copy, Default, Debug)]
+struct LineStats {
+    words: f32,
+    chars: f32,
+    link_chars: f32,
+    links: f32,
+    terminal: bool,
+    list_item: bool,
+    heading: bool,
+    caps: f32,
+    stop: f32,
+    digits: f32,
+    pipes: bool,
+    image: bool,
+    phrase: bool,
+    commas: f32,
+    indent: bool,
+    long_words: f32,
+}
+
+/// Size features stop growing here: a linear model must not extrapolate to lines of
+/// thousands of words (one-line articles exist).
+const MAX_WORDS: f32 = 120.0;
+
+impl LineStats {
+    fn log_words(&self) -> f32 {
+        self.words.min(MAX_WORDS).ln_1p()
+    }
+    fn link_density(&self) -> f32 {
+        if self.chars == 0.0 { 0.0 } else { (self.link_chars / self.chars).min(1.0) }
+    }
+    fn paragraph_like(&self) -> bool {
+        self.words >= 12.0 && self.terminal && self.link_density() < 0.5
+    }
+}
+
+fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, norm: &mut String) -> LineStats {
+    let trimmed = raw.trim_start();
+    let mut s = LineStats {
+        indent: raw.len() - trimmed.len() >= 2,
+        heading: trimmed.starts_with('#'),
+        list_item: matches!(trimmed.as_bytes(), [b'*' | b'-' | b'+', b' ', ..])
+            || trimmed
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())),
+        pipes: trimmed.contains(" | "),
+        image: trimmed.contains("!["),
+        ..Default::default()
+    };
+    // Link text: `[text](target)`.
+    let bytes = trimmed.as_bytes();
+    let mut open: Option<usize> = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'[' => open = Some(i),
+            b']' if bytes.get(i + 1) == Some(&b'(') => {
+                if let Some(o) = open.take() {
+                    s.link_chars += trimmed[o + 1..i].chars().filter(|c| c.is_alphanumeric()).count() as f32;
+                    s.links += 1.0;
+                }
+            }
+            _ => {}
+        }
+    }
+    normalize_into(raw, false, norm);
+    for word in norm.split_whitespace() {
+        let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+        if letters == 0 {
+            continue;
+        }
+        s.words += 1.0;
+        s.chars += letters as f32;
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            s.caps += 1.0;
+        }
+        if letters >= 8 {
+            s.long_words += 1.0;
+        }
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        if STOPWORDS.contains(&bare.as_str()) {
+            s.stop += 1.0;
+        }
+    }
+    s.digits = norm.chars().filter(char::is_ascii_digit).count() as f32;
+    s.commas = norm.matches(',').count() as f32;
+    let end = norm.trim_end_matches(['"', '\'', ')', ']', '*', '_', ' ']);
+    s.terminal = end.ends_with(['.', '!', '?', ':', ';', '…']) || end.ends_with("...");
+    if let Some(ac) = phrases {
+        let lower = norm.to_lowercase();
+        s.phrase = ac.is_match(&lower);
+    }
+    s
+}
+
+/// Features for the lines `considered` (non-blank, not removed by other rules), in order.
+/// `lines` are the documents' line contents; returns one vector per considered line.
+pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[f32; N]> {
+    let mut norm = String::new();
+    let stats: Vec<LineStats> = lines.iter().map(|l| line_stats(l, phrases, &mut norm)).collect();
+    let n = stats.len();
+    let first_para = stats.iter().position(LineStats::paragraph_like);
+    let last_para = stats.iter().rposition(LineStats::paragraph_like);
+    let mut counts: HashMap<&str, u32> = HashMap::new();
+    for l in lines {
+        *counts.entry(l.trim()).or_default() += 1;
+    }
+    // Runs of short lines (menus, tag clouds, headline lists).
+    let mut short_run = vec![0usize; n];
+    let mut i = 0;
+    while i < n {
+        if stats[i].words <= 6.0 {
+            let start = i;
+            while i < n && stats[i].words <= 6.0 {
+                i += 1;
+            }
+            short_run[start..i].fill(i - start);
+        } else {
+            i += 1;
+        }
+    }
+    let window = |i: usize, r: usize| (i.saturating_sub(r), (i + r + 1).min(n));
+    (0..n)
+        .map(|i| {
+            let s = &stats[i];
+            let prev = if i > 0 { stats[i - 1] } else { LineStats::default() };
+            let next = if i + 1 < n { stats[i + 1] } else { LineStats::default() };
+            let (a, b) = window(i, 3);
+            let others = (b - a) as f32;
+            let w_link = stats[a..b].iter().map(LineStats::link_density).sum::<f32>() / others;
+            let w_words = stats[a..b].iter().map(LineStats::log_words).sum::<f32>() / others;
+            let (pa, pb) = window(i, 5);
+            let w_para = stats[pa..pb].iter().filter(|s| s.paragraph_like()).count() as f32 / (pb - pa) as f32;
+            let words = s.words.max(1.0);
+            let f: [f32; N] = [
+                s.log_words(),
+                (s.chars / words).min(15.0),
+                s.link_density(),
+                s.links.ln_1p(),
+                s.terminal as u8 as f32,
+                s.list_item as u8 as f32,
+                s.heading as u8 as f32,
+                s.caps / words,
+                s.stop / words,
+                s.digits / s.chars.max(1.0),
+                s.pipes as u8 as f32,
+                s.image as u8 as f32,
+                s.phrase as u8 as f32,
+                s.commas / words,
+                if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
+                first_para.is_none_or(|p| i < p) as u8 as f32,
+                last_para.is_none_or(|p| i > p) as u8 as f32,
+                prev.log_words(),
+                next.log_words(),
+                prev.link_density(),
+                next.link_density(),
+                prev.terminal as u8 as f32,
+                next.terminal as u8 as f32,
+                w_link,
+                w_words,
+                (short_run[i] as f32).ln_1p(),
+                (counts[lines[i].trim()] > 1) as u8 as f32,
+                w_para,
+                if s.terminal { s.log_words() } else { 0.0 },
+                s.indent as u8 as f32,
+                (s.link_density() > 0.9) as u8 as f32,
+                s.long_words / words,
+            ];
+            f
+        })
+        .collect()
+}
+
+/// Second-stage (context) feature names: first-stage logits of the line and its
+/// neighbourhood. Content and chrome come in runs; these let the model see the run.
+pub const CONTEXT_NAMES: &[&str] = &[
+    "own",
+    "prev",
+    "next",
+    "mean_1",
+    "mean_3",
+    "mean_8",
+    "max_3",
+    "min_3",
+    "content_share_5",
+    "content_before",
+    "content_after",
+];
+
+pub const CONTEXT_N: usize = 11;
+
+/// Context features from each considered line's first-stage logit.
+pub fn context_features(logits: &[f32]) -> Vec<[f32; CONTEXT_N]> {
+    let n = logits.len();
+    let clamp = |z: f32| z.clamp(-8.0, 8.0);
+    let z: Vec<f32> = logits.iter().map(|&v| clamp(v)).collect();
+    let positive: Vec<u32> = z.iter().map(|&v| (v > 0.0) as u32).collect();
+    let mut before = vec![0u32; n + 1];
+    for i in 0..n {
+        before[i + 1] = before[i] + positive[i];
+    }
+    let total = before[n];
+    let mean = |i: usize, r: usize| {
+        let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
+        z[a..b].iter().sum::<f32>() / (b - a) as f32
+    };
+    (0..n)
+        .map(|i| {
+            let (a, b) = (i.saturating_sub(3), (i + 4).min(n));
+            let (a5, b5) = (i.saturating_sub(5), (i + 6).min(n));
+            [
+                z[i],
+                if i > 0 { z[i - 1] } else { 0.0 },
+                if i + 1 < n { z[i + 1] } else { 0.0 },
+                mean(i, 1),
+                mean(i, 3),
+                mean(i, 8),
+                z[a..b].iter().copied().fold(f32::MIN, f32::max),
+                z[a..b].iter().copied().fold(f32::MAX, f32::min),
+                (before[b5] - before[a5]) as f32 / (b5 - a5) as f32,
+                (before[i] > 0) as u8 as f32,
+                (total - before[i + 1] > 0) as u8 as f32,
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_the_vector() {
+        assert_eq!(NAMES.len(), N);
+        assert_eq!(CONTEXT_NAMES.len(), CONTEXT_N);
+    }
+
+    #[test]
+    fn context_sees_runs() {
+        let c = context_features(&[-3.0, -3.0, 2.0, 2.0, -1.0]);
+        assert_eq!(c[0][9], 0.0); // no content before the first line
+        assert_eq!(c[4][10], 0.0); // none after the last
+        assert_eq!(c[2][1], -3.0);
+        assert!(c[3][3] > 0.0);
+    }
+
+    #[test]
+    fn menus_and_prose_differ_where_expected() {
+        let lines = [
+            "* [Home](#)",
+            "* [World](#)",
+            "The minister said on Tuesday that the budget, which was late, would be published in the spring.",
+            "Share this article",
+        ];
+        let f = document_features(&lines, None);
+        let idx = |name: &str| NAMES.iter().position(|n| *n == name).unwrap();
+        assert_eq!(f[0][idx("link_density")], 1.0);
+        assert_eq!(f[0][idx("list_item")], 1.0);
+        assert_eq!(f[0][idx("before_main")], 1.0);
+        assert_eq!(f[2][idx("terminal")], 1.0);
+        assert!(f[2][idx("stop_ratio")] > 0.3);
+        assert_eq!(f[3][idx("after_main")], 1.0);
+        assert_eq!(f[1][idx("short_run")], (2.0f32).ln_1p());
+    }
+}
