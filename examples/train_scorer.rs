@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use dechrome::engine::features::{CONTEXT_NAMES, N, NAMES, context_features, document_features};
+use dechrome::engine::features::{CONTEXT_NAMES, N, NAMES, context_features, document_features, phrase_matcher};
 
 /// Chrome phrases common to many sites (the `phrase` feature). Written into the pack.
 const PHRASES: &[&str] = &[
@@ -294,7 +294,7 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/eval/dev"));
     let out = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("rules/generic/scorer.toml"));
-    let phrases = aho_corasick::AhoCorasick::new(PHRASES).unwrap();
+    let phrases = phrase_matcher(PHRASES).unwrap();
     let pages = load(&dir, &phrases);
     let lines: usize = pages.iter().map(|p| p.lines.len()).sum();
     eprintln!("{} pages, {lines} lines", pages.len());

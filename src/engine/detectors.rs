@@ -245,7 +245,7 @@ impl LineScorer {
         let threshold = p.threshold.get(profile) as f32;
         let protect_words = p.protect_words.map_or(0, |w| w.get(profile));
         let phrases = (!p.phrases.is_empty())
-            .then(|| aho_corasick::AhoCorasick::new(p.phrases.iter().map(|s| s.to_lowercase())))
+            .then(|| features::phrase_matcher(&p.phrases))
             .transpose()
             .map_err(|e| format!("bad params: phrases: {e}"))?;
         Ok(LineScorer {
@@ -300,11 +300,27 @@ fn linear<const K: usize>(bias: f32, weights: &[f32; K], f: &[f32; K]) -> (f32, 
     (z, contributions)
 }
 
-/// The three contributions that pushed hardest towards chrome, as `name ±value`.
-fn most_negative<const K: usize>(contributions: &[f32; K], names: &[&str]) -> String {
-    let mut order: Vec<usize> = (0..K).filter(|&i| contributions[i] != 0.0).collect();
-    order.sort_by(|&a, &b| contributions[a].total_cmp(&contributions[b]));
-    order.iter().take(3).map(|&i| format!("{} {:+.2}", names[i], contributions[i])).collect::<Vec<_>>().join(", ")
+/// Append the three contributions that pushed hardest towards chrome, as `name ±value`.
+fn most_negative<const K: usize>(out: &mut String, contributions: &[f32; K], names: &[&str]) {
+    use std::fmt::Write;
+    let mut top: [Option<usize>; 3] = [None; 3];
+    for i in (0..K).filter(|&i| contributions[i] != 0.0) {
+        // Insertion into a sorted top three: no allocation per line.
+        let mut candidate = i;
+        for slot in top.iter_mut() {
+            match slot {
+                None => {
+                    *slot = Some(candidate);
+                    break;
+                }
+                Some(j) if contributions[candidate] < contributions[*j] => std::mem::swap(j, &mut candidate),
+                Some(_) => {}
+            }
+        }
+    }
+    for (n, i) in top.iter().flatten().enumerate() {
+        let _ = write!(out, "{}{} {:+.2}", if n > 0 { ", " } else { "" }, names[*i], contributions[*i]);
+    }
 }
 
 impl Detector for LineScorer {
@@ -330,11 +346,15 @@ impl Detector for LineScorer {
             {
                 continue;
             }
-            let mut detail = format!("P(content) {p:.2} < {:.2}", self.threshold);
+            use std::fmt::Write;
+            let mut detail = String::with_capacity(160);
+            let _ = write!(detail, "P(content) {p:.2} < {:.2}", self.threshold);
             if let Some(c) = &context {
-                detail.push_str(&format!("; context: {}", most_negative(&c[k].1, features::CONTEXT_NAMES)));
+                detail.push_str("; context: ");
+                most_negative(&mut detail, &c[k].1, features::CONTEXT_NAMES);
             }
-            detail.push_str(&format!("; line: {}", most_negative(&first[k].1, features::NAMES)));
+            detail.push_str("; line: ");
+            most_negative(&mut detail, &first[k].1, features::NAMES);
             out.push(Detection { lines: line..line + 1, detail });
         }
     }

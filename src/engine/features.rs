@@ -42,9 +42,13 @@ pub const NAMES: &[&str] = &[
     "indent",
     "only_link",
     "long_words_ratio",
+    "html",
+    "comment_byline",
+    "wordy_without_function_words",
+    "starts_with_link",
 ];
 
-pub const N: usize = 32;
+pub const N: usize = 36;
 
 /// Function words of a few languages: prose has many, menus and headlines few.
 const STOPWORDS: &[&str] = &[
@@ -62,16 +66,46 @@ const STOPWORDS: &[&str] = &[
     "и", "в", "не", "на", "что", "с", "по", "как", "это", "но", // ru
 ];
 
+/// The matcher for the `phrase` feature; trainer and detector must build it the same way.
+pub fn phrase_matcher<I, P>(phrases: I) -> Result<AhoCorasick, aho_corasick::BuildError>
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    AhoCorasick::builder().ascii_case_insensitive(true).build(phrases)
+}
+
 /// Whether a line reads like a paragraph of prose: at least `min_words` words, ending
 /// like a sentence, mostly not links. The line scorer never drops such a line.
 pub fn is_prose(line: &str, min_words: usize) -> bool {
     let mut norm = String::new();
     let s = line_stats(line, None, &mut norm);
-    s.link_density() < 0.2 && ((s.words >= min_words as f32 && s.terminal) || s.words >= PROSE_WITHOUT_STOP)
+    s.link_density() < 0.2
+        && !s.html
+        && ((s.words >= min_words as f32 && s.terminal) || (s.words >= PROSE_WITHOUT_STOP && s.stop / s.words >= 0.05))
 }
 
 /// A line this long with few links is prose even without a final full stop.
 const PROSE_WITHOUT_STOP: f32 = 80.0;
+
+type FxSet = std::collections::HashSet<&'static str, super::tiers::FxBuild>;
+
+fn stopwords() -> &'static FxSet {
+    static SET: std::sync::OnceLock<FxSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+}
+
+/// `<tag`, `</tag` or `<tag>` with a letter right after the bracket.
+fn has_html_tag(line: &str) -> bool {
+    let b = line.as_bytes();
+    memchr::memchr_iter(b'<', b).any(|i| {
+        let rest = &b[i + 1..];
+        let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+        rest.first().is_some_and(u8::is_ascii_alphabetic)
+            && rest.iter().take(12).position(|&c| c == b'>' || c == b' ').is_some_and(|p| p > 0)
+            && !rest.starts_with(b"http")
+    })
+}
 
 /// What a line is made of, before context.
 #[derive(Clone, Copy, Default, Debug)]
@@ -92,6 +126,11 @@ struct LineStats {
     commas: f32,
     indent: bool,
     long_words: f32,
+    /// HTML markup left in the text (`<p>`, `</div>`).
+    html: bool,
+    /// `Name says:` / `Name said:` / `Reply` comment furniture.
+    comment: bool,
+    starts_with_link: bool,
 }
 
 /// Size features stop growing here: a linear model must not extrapolate to lines of
@@ -121,6 +160,8 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, norm: &mut String) -> Li
                 .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())),
         pipes: trimmed.contains(" | "),
         image: trimmed.contains("!["),
+        html: has_html_tag(trimmed),
+        starts_with_link: trimmed.trim_start_matches(['*', '-', '+', ' ', '#']).starts_with('['),
         ..Default::default()
     };
     // Link text: `[text](target)`.
@@ -139,8 +180,27 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, norm: &mut String) -> Li
         }
     }
     normalize_into(raw, false, norm);
-    for word in norm.split_whitespace() {
-        let letters = word.chars().filter(|c| c.is_alphanumeric()).count();
+    // One pass over the words; ASCII words are lower-cased on the stack.
+    let mut lower = [0u8; 24];
+    for word in norm.split_ascii_whitespace() {
+        let mut letters = 0usize;
+        if word.is_ascii() {
+            for b in word.bytes() {
+                if b.is_ascii_alphanumeric() {
+                    letters += 1;
+                    s.digits += b.is_ascii_digit() as u8 as f32;
+                }
+                s.commas += (b == b',') as u8 as f32;
+            }
+        } else {
+            for c in word.chars() {
+                if c.is_alphanumeric() {
+                    letters += 1;
+                    s.digits += c.is_ascii_digit() as u8 as f32;
+                }
+                s.commas += (c == ',') as u8 as f32;
+            }
+        }
         if letters == 0 {
             continue;
         }
@@ -152,18 +212,25 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, norm: &mut String) -> Li
         if letters >= 8 {
             s.long_words += 1.0;
         }
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-        if STOPWORDS.contains(&bare.as_str()) {
+        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let stop = if bare.is_ascii() && bare.len() <= lower.len() {
+            lower[..bare.len()].copy_from_slice(bare.as_bytes());
+            lower[..bare.len()].make_ascii_lowercase();
+            std::str::from_utf8(&lower[..bare.len()]).is_ok_and(|w| stopwords().contains(w))
+        } else {
+            !bare.is_ascii() && stopwords().contains(bare.to_lowercase().as_str())
+        };
+        if stop {
             s.stop += 1.0;
         }
     }
-    s.digits = norm.chars().filter(char::is_ascii_digit).count() as f32;
+    s.comment = norm.split_whitespace().take(6).any(|w| matches!(w, "says:" | "said:" | "wrote:" | "says" | "writes:"))
+        || norm.eq_ignore_ascii_case("reply");
     s.commas = norm.matches(',').count() as f32;
     let end = norm.trim_end_matches(['"', '\'', ')', ']', '*', '_', ' ']);
     s.terminal = end.ends_with(['.', '!', '?', ':', ';', '…']) || end.ends_with("...");
     if let Some(ac) = phrases {
-        let lower = norm.to_lowercase();
-        s.phrase = ac.is_match(&lower);
+        s.phrase = ac.is_match(norm.as_str());
     }
     s
 }
@@ -176,7 +243,7 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[
     let n = stats.len();
     let first_para = stats.iter().position(LineStats::paragraph_like);
     let last_para = stats.iter().rposition(LineStats::paragraph_like);
-    let mut counts: HashMap<&str, u32> = HashMap::new();
+    let mut counts: HashMap<&str, u32, super::tiers::FxBuild> = HashMap::default();
     for l in lines {
         *counts.entry(l.trim()).or_default() += 1;
     }
@@ -240,6 +307,10 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[
                 s.indent as u8 as f32,
                 (s.link_density() > 0.9) as u8 as f32,
                 s.long_words / words,
+                s.html as u8 as f32,
+                s.comment as u8 as f32,
+                (s.words >= 20.0 && s.stop / words < 0.05) as u8 as f32,
+                s.starts_with_link as u8 as f32,
             ];
             f
         })
@@ -336,5 +407,12 @@ mod tests {
         assert!(f[2][idx("stop_ratio")] > 0.3);
         assert_eq!(f[3][idx("after_main")], 1.0);
         assert_eq!(f[1][idx("short_run")], (2.0f32).ln_1p());
+        let g = document_features(
+            &["<p class=\"byline\">by Jill</p>", "ljhms says: [Dec 20](#) nice", "See <https://x.org> now"],
+            None,
+        );
+        assert_eq!(g[0][idx("html")], 1.0);
+        assert_eq!(g[1][idx("comment_byline")], 1.0);
+        assert_eq!(g[2][idx("html")], 0.0);
     }
 }
