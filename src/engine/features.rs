@@ -6,8 +6,6 @@ use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 
-use super::normalize::normalize_into;
-
 /// Feature names, in vector order; pack files give weights by these names.
 pub const NAMES: &[&str] = &[
     "log_words",
@@ -78,8 +76,7 @@ where
 /// Whether a line reads like a paragraph of prose: at least `min_words` words, ending
 /// like a sentence, mostly not links. The line scorer never drops such a line.
 pub fn is_prose(line: &str, min_words: usize) -> bool {
-    let mut norm = String::new();
-    let s = line_stats(line, None, &mut norm);
+    let s = line_stats(line, None);
     s.link_density() < 0.2
         && !s.html
         && ((s.words >= min_words as f32 && s.terminal) || (s.words >= PROSE_WITHOUT_STOP && s.stop / s.words >= 0.05))
@@ -149,15 +146,16 @@ impl LineStats {
     }
 }
 
-fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, norm: &mut String) -> LineStats {
+fn line_stats(raw: &str, phrases: Option<&AhoCorasick>) -> LineStats {
     let trimmed = raw.trim_start();
     let mut s = LineStats {
         indent: raw.len() - trimmed.len() >= 2,
         heading: trimmed.starts_with('#'),
-        list_item: matches!(trimmed.as_bytes(), [b'*' | b'-' | b'+', b' ', ..])
-            || trimmed
-                .split_once(". ")
-                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit())),
+        list_item: matches!(trimmed.as_bytes(), [b'*' | b'-' | b'+', b' ', ..]) || {
+            // `1. `, `12. `: a few digits, a dot, a space.
+            let digits = trimmed.bytes().take(4).take_while(u8::is_ascii_digit).count();
+            (1..=3).contains(&digits) && trimmed.as_bytes()[digits..].starts_with(b". ")
+        },
         pipes: trimmed.contains(" | "),
         image: trimmed.contains("!["),
         html: has_html_tag(trimmed),
@@ -179,67 +177,145 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, norm: &mut String) -> Li
             _ => {}
         }
     }
-    normalize_into(raw, false, norm);
-    // One pass over the words; ASCII words are lower-cased on the stack.
-    let mut lower = [0u8; 24];
-    for word in norm.split_ascii_whitespace() {
-        let mut letters = 0usize;
-        if word.is_ascii() {
-            for b in word.bytes() {
-                if b.is_ascii_alphanumeric() {
-                    letters += 1;
-                    s.digits += b.is_ascii_digit() as u8 as f32;
-                }
-                s.commas += (b == b',') as u8 as f32;
-            }
-        } else {
-            for c in word.chars() {
-                if c.is_alphanumeric() {
-                    letters += 1;
-                    s.digits += c.is_ascii_digit() as u8 as f32;
-                }
-                s.commas += (c == ',') as u8 as f32;
-            }
-        }
-        if letters == 0 {
-            continue;
-        }
-        s.words += 1.0;
-        s.chars += letters as f32;
-        if word.chars().next().is_some_and(char::is_uppercase) {
-            s.caps += 1.0;
-        }
-        if letters >= 8 {
-            s.long_words += 1.0;
-        }
-        let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
-        let stop = if bare.is_ascii() && bare.len() <= lower.len() {
-            lower[..bare.len()].copy_from_slice(bare.as_bytes());
-            lower[..bare.len()].make_ascii_lowercase();
-            std::str::from_utf8(&lower[..bare.len()]).is_ok_and(|w| stopwords().contains(w))
-        } else {
-            !bare.is_ascii() && stopwords().contains(bare.to_lowercase().as_str())
-        };
-        if stop {
-            s.stop += 1.0;
-        }
-    }
-    s.comment = norm.split_whitespace().take(6).any(|w| matches!(w, "says:" | "said:" | "wrote:" | "says" | "writes:"))
-        || norm.eq_ignore_ascii_case("reply");
-    s.commas = norm.matches(',').count() as f32;
-    let end = norm.trim_end_matches(['"', '\'', ')', ']', '*', '_', ' ']);
-    s.terminal = end.ends_with(['.', '!', '?', ':', ';', '…']) || end.ends_with("...");
+    word_stats(trimmed, &mut s);
     if let Some(ac) = phrases {
-        s.phrase = ac.is_match(norm.as_str());
+        s.phrase = ac.is_match(trimmed);
     }
     s
+}
+
+/// Markup that is never a letter and never ends a sentence.
+fn is_markup(c: char) -> bool {
+    matches!(
+        c,
+        '*' | '_'
+            | '`'
+            | '#'
+            | '>'
+            | '['
+            | ']'
+            | '!'
+            | '~'
+            | '"'
+            | '\''
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{2019}'
+            | '\u{00BB}'
+    )
+}
+
+/// Words, letters, digits, commas, capitalised words, function words, long words,
+/// comment furniture and sentence-final punctuation, in one pass over the original
+/// line: link targets (`](…)`) are skipped and markup is never counted as a letter, so
+/// the counts match those of the normalised line without building it.
+fn word_stats(line: &str, s: &mut LineStats) {
+    let bytes = line.as_bytes();
+    let mut word = [0u8; 32]; // the current word's letters, lower-cased, as UTF-8
+    let mut word_len = 0usize; // bytes; more than `word.len()` means too long to be a function word
+    let mut letters = 0usize;
+    let mut only_letters = true;
+    let mut punct_after_letters = false;
+    let mut first_letter_upper = false;
+    let mut last_content: Option<char> = None;
+    let mut tokens = 0usize;
+    let mut token_start = 0usize;
+    let finish =
+        |s: &mut LineStats, letters: usize, word_len: usize, only_letters: bool, upper: bool, word: &[u8; 32]| {
+            if letters == 0 {
+                return;
+            }
+            s.words += 1.0;
+            s.chars += letters as f32;
+            s.caps += upper as u8 as f32;
+            s.long_words += (letters >= 8) as u8 as f32;
+            if only_letters && word_len <= word.len() {
+                s.stop += std::str::from_utf8(&word[..word_len]).is_ok_and(|w| stopwords().contains(w)) as u8 as f32;
+            }
+        };
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip link targets: `](…)`, nested parentheses allowed.
+        if bytes[i] == b']' && bytes.get(i + 1) == Some(&b'(') {
+            let mut depth = 0;
+            let mut j = i + 2;
+            while j < bytes.len() {
+                match bytes[j] {
+                    b'(' => depth += 1,
+                    b')' if depth == 0 => break,
+                    b')' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+            continue;
+        }
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            let c = line[i..].chars().next().expect("char boundary");
+            (c, c.len_utf8())
+        };
+        if c.is_whitespace() {
+            if letters > 0 || i > token_start {
+                if tokens < 6 {
+                    let t = line[token_start..i].trim_matches(is_markup);
+                    s.comment |= matches!(t, "says:" | "said:" | "wrote:" | "writes:" | "says");
+                }
+                tokens += 1;
+            }
+            finish(s, letters, word_len, only_letters, first_letter_upper, &word);
+            (letters, word_len, only_letters, first_letter_upper, punct_after_letters) = (0, 0, true, false, false);
+            token_start = i + len;
+        } else {
+            if c.is_alphanumeric() {
+                if letters == 0 {
+                    first_letter_upper = c.is_uppercase();
+                }
+                if punct_after_letters {
+                    only_letters = false; // `don't`, `e-mail`: not a function word
+                }
+                letters += 1;
+                s.digits += c.is_ascii_digit() as u8 as f32;
+                if b < 0x80 {
+                    if word_len < word.len() {
+                        word[word_len] = b.to_ascii_lowercase();
+                    }
+                    word_len += 1;
+                } else {
+                    for lower in c.to_lowercase() {
+                        let n = lower.len_utf8();
+                        if word_len + n <= word.len() {
+                            lower.encode_utf8(&mut word[word_len..]);
+                        }
+                        word_len += n;
+                    }
+                }
+            } else if !is_markup(c) && letters > 0 {
+                punct_after_letters = true;
+            }
+            s.commas += (c == ',') as u8 as f32;
+            if !is_markup(c) && c != ')' {
+                last_content = Some(c);
+            }
+        }
+        i += len;
+    }
+    if letters > 0 && tokens < 6 {
+        let t = line[token_start..].trim_matches(is_markup);
+        s.comment |= matches!(t, "says:" | "said:" | "wrote:" | "writes:" | "says");
+    }
+    finish(s, letters, word_len, only_letters, first_letter_upper, &word);
+    s.comment |= line.trim().eq_ignore_ascii_case("reply");
+    s.terminal = last_content.is_some_and(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '\u{2026}'));
 }
 
 /// Features for the lines `considered` (non-blank, not removed by other rules), in order.
 /// `lines` are the documents' line contents; returns one vector per considered line.
 pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[f32; N]> {
-    let mut norm = String::new();
-    let stats: Vec<LineStats> = lines.iter().map(|l| line_stats(l, phrases, &mut norm)).collect();
+    let stats: Vec<LineStats> = lines.iter().map(|l| line_stats(l, phrases)).collect();
     let n = stats.len();
     let first_para = stats.iter().position(LineStats::paragraph_like);
     let last_para = stats.iter().rposition(LineStats::paragraph_like);
@@ -414,5 +490,8 @@ mod tests {
         assert_eq!(g[0][idx("html")], 1.0);
         assert_eq!(g[1][idx("comment_byline")], 1.0);
         assert_eq!(g[2][idx("html")], 0.0);
+        // Function words count with trailing punctuation, in other languages, not inside words.
+        let h = document_features(&["the, and. für že don't"], None);
+        assert_eq!(h[0][idx("stop_ratio")], 4.0 / 5.0);
     }
 }

@@ -76,7 +76,9 @@ struct RawRule {
     id: Spanned<String>,
     kind: Spanned<String>,
     why: Option<String>,
-    // line / keep matchers (also `regex` and `case_sensitive` for replace)
+    // line / keep matchers (also `regex` and `case_sensitive` for replace). These repeat
+    // RawMatcher's fields because serde cannot combine `flatten` with
+    // `deny_unknown_fields`, and strict loading needs the latter.
     exact: Patterns,
     prefix: Patterns,
     suffix: Patterns,
