@@ -277,7 +277,8 @@ fn evaluate(pages: &[&Page], probs: &[Vec<f64>], threshold: f64) -> (f64, f64, f
 type Choice = (f64, (f64, f64, f64));
 
 /// Thresholds: balanced maximises F1; conservative the best F1 keeping recall ≥ 0.99;
-/// aggressive the highest threshold (smallest text) keeping recall ≥ 0.95.
+/// aggressive the highest threshold (smallest text) keeping recall ≥ 0.95, and never
+/// below balanced's.
 fn choose_thresholds(pages: &[&Page], probs: &[Vec<f64>]) -> [Choice; 3] {
     let grid: Vec<Choice> = (1..99).map(|i| i as f64 / 100.0).map(|t| (t, evaluate(pages, probs, t))).collect();
     let best = |ok: &dyn Fn(&Choice) -> bool| {
@@ -285,7 +286,8 @@ fn choose_thresholds(pages: &[&Page], probs: &[Vec<f64>]) -> [Choice; 3] {
     };
     let balanced = best(&|_| true);
     let conservative = best(&|g| g.1.1 >= 0.99);
-    let aggressive = *grid.iter().filter(|g| g.1.1 >= 0.95).max_by(|a, b| a.0.total_cmp(&b.0)).unwrap_or(&balanced);
+    let highest = *grid.iter().filter(|g| g.1.1 >= 0.95).max_by(|a, b| a.0.total_cmp(&b.0)).unwrap_or(&balanced);
+    let aggressive = if highest.0 >= balanced.0 { highest } else { balanced };
     [conservative, balanced, aggressive]
 }
 

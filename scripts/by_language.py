@@ -16,10 +16,12 @@ worse = []
 for p in json.load(open(sys.argv[1]))["pages"]:
     l = lang.get(p["name"], "?")
     by[l].append((p["out"]["f1"], p["raw"]["f1"], p["out"]["recall"]))
-    if l != "en" and p["out"]["f1"] < p["raw"]["f1"]:
+    known_non_english = l != "?" and not l.lower().startswith("en")
+    if known_non_english and p["out"]["f1"] < p["raw"]["f1"]:
         worse.append(f'{p["name"]} {p["out"]["f1"]:.3f} < raw {p["raw"]["f1"]:.3f}')
 print("lang pages   out F1  raw F1  out R")
 for l, v in sorted(by.items(), key=lambda kv: -len(kv[1])):
     n = len(v)
     print(f"{l:4} {n:5}   {sum(a for a, _, _ in v) / n:.3f}   {sum(b for _, b, _ in v) / n:.3f}   {sum(c for _, _, c in v) / n:.3f}")
-print(f"non-English pages below raw: {len(worse)}" + "".join(f"\n  {w}" for w in worse))
+print("(? = language not recorded in the index)")
+print(f"pages in a known non-English language below raw: {len(worse)}" + "".join(f"\n  {w}" for w in worse))
