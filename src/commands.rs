@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use dechrome::io::format::{Format, output_name};
 use dechrome::io::records::Fields;
+use dechrome::io::sink::Sink;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
 use dechrome::rules::{self, RuleErrors, lint};
@@ -185,12 +186,14 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         progress: Some(&on_progress),
         ..RunOptions::default()
     };
-    let mut report_file = args.report.as_deref().map(AtomicFile::create).transpose()?;
-    let mut rejected_file = args.rejected.as_deref().map(AtomicFile::create).transpose()?;
+    // Written under temporary names, renamed when the run succeeds (compressed by extension).
+    let create = |p: &Path| Sink::file(p).with_context(|| format!("cannot create {}", p.display()));
+    let mut report_file = args.report.as_deref().map(create).transpose()?;
+    let mut rejected_file = args.rejected.as_deref().map(create).transpose()?;
     let outcome = pool.install(|| {
         let extra = pipeline::Extra {
-            report: report_file.as_mut().map(|f| &mut f.writer as &mut dyn Write),
-            rejected: rejected_file.as_mut().map(|f| &mut f.writer as &mut dyn Write),
+            report: report_file.as_mut().map(Sink::writer),
+            rejected: rejected_file.as_mut().map(Sink::writer),
         };
         pipeline::run(&engine, &jobs, &options, extra)
     })?;
@@ -205,7 +208,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     for f in [report_file, rejected_file].into_iter().flatten() {
-        f.commit()?;
+        f.finish()?;
     }
     if let Some(path) = &args.stats {
         write_stats(path, &engine, &outcome)?;
@@ -261,37 +264,10 @@ fn write_stats(path: &Path, engine: &Engine, outcome: &pipeline::RunOutcome) -> 
         "rules": rules,
         "domains": outcome.domains,
     });
-    let mut f = AtomicFile::create(path)?;
-    serde_json::to_writer_pretty(&mut f.writer, &stats)?;
-    f.writer.write_all(b"\n")?;
-    f.commit()
-}
-
-/// A file written under a temporary name and renamed into place by `commit`.
-struct AtomicFile {
-    writer: std::io::BufWriter<tempfile::NamedTempFile>,
-    path: PathBuf,
-}
-
-impl AtomicFile {
-    fn create(path: &Path) -> Result<Self> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".dechrome-")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-        Ok(AtomicFile { writer: std::io::BufWriter::new(tmp), path: path.to_path_buf() })
-    }
-
-    fn commit(self) -> Result<()> {
-        let tmp = self.writer.into_inner().map_err(|e| e.into_error())?;
-        tmp.persist(&self.path).with_context(|| format!("cannot write {}", self.path.display()))?;
-        Ok(())
-    }
+    let mut f = Sink::file(path).with_context(|| format!("cannot create {}", path.display()))?;
+    serde_json::to_writer_pretty(f.writer(), &stats)?;
+    f.writer().write_all(b"\n")?;
+    f.finish().with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn use_color(choice: ColorChoice) -> bool {

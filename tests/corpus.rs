@@ -118,7 +118,13 @@ fn wet_records_get_their_url_scoped_packs_only() {
     fs::create_dir_all(&dir).unwrap();
     fs::copy(&wet, dir.join("CC-TEST-00000.warc.wet")).unwrap();
     let out = tmp.path().join("out");
-    dechrome().arg("clean").arg(&dir).arg("-o").arg(&out).arg("-q").assert().success();
+    let stats = tmp.path().join("stats.json");
+    dechrome().arg("clean").arg(&dir).arg("-o").arg(&out).arg("-q").arg("--stats").arg(&stats).assert().success();
+    let stats: Value = serde_json::from_str(&fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(stats["totals"]["records"]["read"], 4);
+    assert_eq!(stats["domains"]["www.globalresearch.ca"]["hits"]["globalresearch-region-theme"], 2);
+    assert!(stats["domains"]["example.com"]["hits"].get("globalresearch-region-theme").is_none());
+    assert_eq!(stats["rules"]["udayavani-tail"]["hits"], 1);
     let text = fs::read_to_string(out.join("CC-TEST-00000.jsonl")).unwrap();
     let records: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(records.len(), 4, "the warcinfo record is not a document");

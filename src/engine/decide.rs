@@ -222,11 +222,7 @@ impl Engine {
                     removed[l] = !s.protected[l];
                 }
             }
-            let view = DocView {
-                text,
-                lines: &s.lines.iter().map(|l| l.content.clone()).collect::<Vec<_>>(),
-                removed: &removed,
-            };
+            let view = DocView { text, lines: &s.lines, removed: &removed };
             let mut found = Vec::new();
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use super::decide::LineSpan;
 use super::features;
 use super::normalize::{normalize_into, word_count};
 
@@ -13,17 +14,17 @@ use super::normalize::{normalize_into, word_count};
 /// remove (detectors look at the structure that is left, so cleaning stays idempotent).
 pub struct DocView<'a> {
     pub text: &'a str,
-    /// Byte range of each line's content (without its terminator).
-    pub lines: &'a [Range<usize>],
+    pub lines: &'a [LineSpan],
     pub removed: &'a [bool],
 }
 
 impl DocView<'_> {
+    /// A line's content, without its terminator.
     pub fn line(&self, i: usize) -> &str {
-        &self.text[self.lines[i].clone()]
+        &self.text[self.lines[i].content.clone()]
     }
     pub fn is_blank(&self, i: usize) -> bool {
-        self.line(i).trim().is_empty()
+        self.lines[i].blank
     }
 }
 
@@ -362,15 +363,12 @@ impl Detector for LineScorer {
 
 #[cfg(test)]
 mod tests {
+    use super::super::decide::split_lines;
     use super::*;
 
     fn run(detector: &dyn Detector, text: &str) -> Vec<Detection> {
         let mut lines = Vec::new();
-        let mut start = 0;
-        for l in text.split('\n') {
-            lines.push(start..start + l.len());
-            start += l.len() + 1;
-        }
+        split_lines(text, &mut lines);
         let removed = vec![false; lines.len()];
         let mut out = Vec::new();
         detector.detect(&DocView { text, lines: &lines, removed: &removed }, &mut out);

@@ -4,21 +4,14 @@ pub mod format;
 pub mod records;
 pub mod sink;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `path` via a temporary file in the same directory and a rename, so
 /// a reader never sees a partial file under the final name.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new().prefix(".dechrome-").suffix(".tmp").tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut sink = sink::Sink::file(path)?;
+    sink.writer().write_all(bytes)?;
+    sink.finish()
 }
 
 /// One input (`-` is standard input), its format, and where its cleaned records go.
