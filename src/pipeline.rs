@@ -164,7 +164,8 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, mut extra: Extra
                 }
             }
         }
-        batch.par_iter_mut().for_each_init(Scratch::default, |scratch, item| {
+        let scratch = || Scratch::with_details(options.report);
+        batch.par_iter_mut().for_each_init(scratch, |scratch, item| {
             if let Item::Record { input, record, cleaned } = item {
                 let url = record.url.as_deref().or(options.url);
                 let ctx = DocContext { url, path: Some(&names[*input]) };

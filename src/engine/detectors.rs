@@ -16,6 +16,8 @@ pub struct DocView<'a> {
     pub text: &'a str,
     pub lines: &'a [LineSpan],
     pub removed: &'a [bool],
+    /// Whether `Detection::detail` is wanted (empty otherwise).
+    pub details: bool,
 }
 
 impl DocView<'_> {
@@ -28,7 +30,8 @@ impl DocView<'_> {
     }
 }
 
-/// One finding: the lines to drop and why, with the score that decided it.
+/// One finding: the lines to drop and why, with the score that decided it (empty when
+/// the caller did not ask for details).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Detection {
     pub lines: Range<usize>,
@@ -347,6 +350,10 @@ impl Detector for LineScorer {
             {
                 continue;
             }
+            if !doc.details {
+                out.push(Detection { lines: line..line + 1, detail: String::new() });
+                continue;
+            }
             use std::fmt::Write;
             let mut detail = String::with_capacity(160);
             let _ = write!(detail, "P(content) {p:.2} < {:.2}", self.threshold);
@@ -371,7 +378,7 @@ mod tests {
         split_lines(text, &mut lines);
         let removed = vec![false; lines.len()];
         let mut out = Vec::new();
-        detector.detect(&DocView { text, lines: &lines, removed: &removed }, &mut out);
+        detector.detect(&DocView { text, lines: &lines, removed: &removed, details: true }, &mut out);
         out
     }
 

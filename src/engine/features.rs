@@ -85,11 +85,19 @@ pub fn is_prose(line: &str, min_words: usize) -> bool {
 /// A line this long with few links is prose even without a final full stop.
 const PROSE_WITHOUT_STOP: f32 = 80.0;
 
-type FxSet = std::collections::HashSet<&'static str, super::tiers::FxBuild>;
+type FxSet = std::collections::HashSet<&'static [u8], super::tiers::FxBuild>;
 
-fn stopwords() -> &'static FxSet {
-    static SET: std::sync::OnceLock<FxSet> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOPWORDS.iter().copied().collect())
+/// The function words as bytes, and the longest one's length (longer words skip the lookup).
+fn stopwords() -> &'static (FxSet, usize) {
+    static SET: std::sync::OnceLock<(FxSet, usize)> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        (STOPWORDS.iter().map(|w| w.as_bytes()).collect(), STOPWORDS.iter().map(|w| w.len()).max().unwrap_or(0))
+    })
+}
+
+fn is_stopword(lowered: &[u8]) -> bool {
+    let (set, longest) = stopwords();
+    lowered.len() <= *longest && set.contains(lowered)
 }
 
 /// `<tag`, `</tag` or `<tag>` with a letter right after the bracket.
@@ -230,7 +238,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
             s.caps += upper as u8 as f32;
             s.long_words += (letters >= 8) as u8 as f32;
             if only_letters && word_len <= word.len() {
-                s.stop += std::str::from_utf8(&word[..word_len]).is_ok_and(|w| stopwords().contains(w)) as u8 as f32;
+                s.stop += is_stopword(&word[..word_len]) as u8 as f32;
             }
         };
     let mut i = 0;
@@ -338,6 +346,17 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[
         }
     }
     let window = |i: usize, r: usize| (i.saturating_sub(r), (i + r + 1).min(n));
+    // Prefix sums: window means in constant time per line.
+    let prefix = |f: &dyn Fn(&LineStats) -> f32| {
+        let mut acc = vec![0.0f32; n + 1];
+        for (k, s) in stats.iter().enumerate() {
+            acc[k + 1] = acc[k] + f(s);
+        }
+        acc
+    };
+    let link_sum = prefix(&|s| s.link_density());
+    let words_sum = prefix(&|s| s.log_words());
+    let para_sum = prefix(&|s| s.paragraph_like() as u8 as f32);
     (0..n)
         .map(|i| {
             let s = &stats[i];
@@ -345,10 +364,10 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[
             let next = if i + 1 < n { stats[i + 1] } else { LineStats::default() };
             let (a, b) = window(i, 3);
             let others = (b - a) as f32;
-            let w_link = stats[a..b].iter().map(LineStats::link_density).sum::<f32>() / others;
-            let w_words = stats[a..b].iter().map(LineStats::log_words).sum::<f32>() / others;
+            let w_link = (link_sum[b] - link_sum[a]) / others;
+            let w_words = (words_sum[b] - words_sum[a]) / others;
             let (pa, pb) = window(i, 5);
-            let w_para = stats[pa..pb].iter().filter(|s| s.paragraph_like()).count() as f32 / (pb - pa) as f32;
+            let w_para = (para_sum[pb] - para_sum[pa]) / (pb - pa) as f32;
             let words = s.words.max(1.0);
             let f: [f32; N] = [
                 s.log_words(),
