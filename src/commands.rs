@@ -286,7 +286,7 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let text = pipeline::read_text(&args.file).map_err(anyhow::Error::msg)?;
-    let name = args.file.display().to_string();
+    let name = if args.file.as_os_str() == "-" { "<stdin>".to_string() } else { args.file.display().to_string() };
     let cleaned = engine.clean(&text, dechrome::DocContext { url: args.url.as_deref(), path: Some(&name) });
     let rendered = if args.diff {
         explain::diff(&name, &text, &cleaned.text)
@@ -385,7 +385,14 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
             println!("{} ({} rule) in pack `{}`, {}", rule.id, rule.kind.name(), pack.name, rule.location);
             println!("why: {}", rule.why);
             if !pack.scope.is_global() {
-                println!("scope: {:?}", pack.scope);
+                let s = &pack.scope;
+                let excluded = s.excluded_domains.iter().map(|d| format!("~{d}"));
+                let domains: Vec<String> = s.domains.iter().cloned().chain(excluded).collect();
+                for (what, list) in [("domains", &domains), ("signatures", &s.signatures), ("paths", &s.paths)] {
+                    if !list.is_empty() {
+                        println!("scope {what}: {}", list.join(", "));
+                    }
+                }
             }
             if let Some(src) = set.source_of(&rule.location) {
                 println!("\n{src}");

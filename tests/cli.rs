@@ -219,3 +219,16 @@ fn a_closed_pipe_is_not_an_error() {
     let status = std::process::Command::new("bash").arg("-c").arg(script).current_dir(tmp.path()).status().unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn rules_show_prints_where_why_scope_and_the_rule_itself() {
+    let out = dechrome().args(["rules", "show", "udayavani-tail"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("udayavani-tail (block rule) in pack `udayavani.com`, embedded:sites/udayavani.com.toml:")
+    );
+    assert!(text.contains("scope domains: udayavani.com"), "{text}");
+    assert!(text.contains("[[rule]]\nid = \"udayavani-tail\""), "{text}");
+    dechrome().args(["rules", "show", "no-such-rule"]).assert().code(2);
+}
