@@ -316,6 +316,9 @@ impl Iterator for JsonLines {
     }
 }
 
+/// WET conversion records are text of at most a few MB; anything far larger is corrupt.
+const MAX_WARC_RECORD: usize = 1 << 30;
+
 struct WetRecords {
     reader: Box<dyn BufRead + Send>,
     line: u64,
@@ -387,6 +390,10 @@ impl Iterator for WetRecords {
             let Some(length) = header("Content-Length").and_then(|v| v.parse::<usize>().ok()) else {
                 return self.broken(start, "WARC record without a valid Content-Length".into());
             };
+            if length > MAX_WARC_RECORD {
+                // A corrupt length must not turn into a huge allocation.
+                return self.broken(start, format!("WARC Content-Length {length} exceeds {MAX_WARC_RECORD} bytes"));
+            }
             let mut content = vec![0u8; length];
             if let Err(e) = self.reader.read_exact(&mut content) {
                 return self.broken(start, format!("truncated WARC record: {e}"));
@@ -474,6 +481,9 @@ mod tests {
         );
         let recs = read(Format::Wet, wet.as_bytes(), 0);
         assert_eq!(recs.len(), 1);
+        let corrupt = "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 99999999999\r\n\r\nabc";
+        let err = read(Format::Wet, corrupt.as_bytes(), 0).pop().unwrap().unwrap_err();
+        assert!(err.message.contains("exceeds") && err.stream_broken, "{err:?}");
         let r = recs[0].as_ref().unwrap();
         assert_eq!(
             (r.text.as_str(), r.url.as_deref(), r.id.as_deref()),
