@@ -65,18 +65,20 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// The matcher for the `phrase` feature; trainer and detector must build it the same way.
+/// Patterns are lower-cased and matched against an ASCII-lower-cased copy of each line:
+/// case-insensitive automata lose their SIMD prefilter.
 pub fn phrase_matcher<I, P>(phrases: I) -> Result<AhoCorasick, aho_corasick::BuildError>
 where
     I: IntoIterator<Item = P>,
-    P: AsRef<[u8]>,
+    P: AsRef<str>,
 {
-    AhoCorasick::builder().ascii_case_insensitive(true).build(phrases)
+    AhoCorasick::new(phrases.into_iter().map(|p| p.as_ref().to_ascii_lowercase()))
 }
 
 /// Whether a line reads like a paragraph of prose: at least `min_words` words, ending
 /// like a sentence, mostly not links. The line scorer never drops such a line.
 pub fn is_prose(line: &str, min_words: usize) -> bool {
-    let s = line_stats(line, None);
+    let s = line_stats(line, None, &mut Vec::new());
     s.link_density() < 0.2
         && !s.html
         && ((s.words >= min_words as f32 && s.terminal) || (s.words >= PROSE_WITHOUT_STOP && s.stop / s.words >= 0.05))
@@ -154,7 +156,7 @@ impl LineStats {
     }
 }
 
-fn line_stats(raw: &str, phrases: Option<&AhoCorasick>) -> LineStats {
+fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, lower: &mut Vec<u8>) -> LineStats {
     let trimmed = raw.trim_start();
     let mut s = LineStats {
         indent: raw.len() - trimmed.len() >= 2,
@@ -170,24 +172,12 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>) -> LineStats {
         starts_with_link: trimmed.trim_start_matches(['*', '-', '+', ' ', '#']).starts_with('['),
         ..Default::default()
     };
-    // Link text: `[text](target)`.
-    let bytes = trimmed.as_bytes();
-    let mut open: Option<usize> = None;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'[' => open = Some(i),
-            b']' if bytes.get(i + 1) == Some(&b'(') => {
-                if let Some(o) = open.take() {
-                    s.link_chars += trimmed[o + 1..i].chars().filter(|c| c.is_alphanumeric()).count() as f32;
-                    s.links += 1.0;
-                }
-            }
-            _ => {}
-        }
-    }
     word_stats(trimmed, &mut s);
     if let Some(ac) = phrases {
-        s.phrase = ac.is_match(trimmed);
+        lower.clear();
+        lower.extend_from_slice(trimmed.as_bytes());
+        lower.make_ascii_lowercase();
+        s.phrase = ac.is_match(&lower[..]);
     }
     s
 }
@@ -213,38 +203,105 @@ fn is_markup(c: char) -> bool {
     )
 }
 
-/// Words, letters, digits, commas, capitalised words, function words, long words,
-/// comment furniture and sentence-final punctuation, in one pass over the original
+/// Byte classes of ASCII characters for the statistics pass.
+const WS: u8 = 1;
+const ALNUM: u8 = 2;
+const DIGIT: u8 = 4;
+const UPPER: u8 = 8;
+const MARKUP: u8 = 16;
+const COMMA: u8 = 32;
+
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() { WS } else { 0 }
+            | if c.is_ascii_alphanumeric() { ALNUM } else { 0 }
+            | if c.is_ascii_digit() { DIGIT } else { 0 }
+            | if c.is_ascii_uppercase() { UPPER } else { 0 }
+            | if matches!(c, b'*' | b'_' | b'`' | b'#' | b'>' | b'[' | b']' | b'!' | b'~' | b'"' | b'\'') {
+                MARKUP
+            } else {
+                0
+            }
+            | if c == b',' { COMMA } else { 0 };
+        b += 1;
+    }
+    t
+};
+
+/// The current word while scanning a line.
+#[derive(Default)]
+struct Word {
+    /// Its letters, lower-cased, as UTF-8 (a longer word cannot be a function word).
+    lower: [u8; 32],
+    len: usize,
+    letters: usize,
+    only_letters: bool,
+    punct_after_letters: bool,
+    upper: bool,
+}
+
+impl Word {
+    fn letter(&mut self, upper: bool) {
+        if self.letters == 0 {
+            self.upper = upper;
+            self.only_letters = true;
+        }
+        if self.punct_after_letters {
+            self.only_letters = false; // `don't`, `e-mail`: not a function word
+        }
+        self.letters += 1;
+    }
+
+    fn push_lower(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() <= self.lower.len() {
+            self.lower[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        }
+        self.len += bytes.len();
+    }
+
+    /// Count the finished word into `s` and start a new one.
+    fn finish(&mut self, s: &mut LineStats) {
+        if self.letters > 0 {
+            s.words += 1.0;
+            s.chars += self.letters as f32;
+            s.caps += self.upper as u8 as f32;
+            s.long_words += (self.letters >= 8) as u8 as f32;
+            if self.only_letters && self.len <= self.lower.len() {
+                s.stop += is_stopword(&self.lower[..self.len]) as u8 as f32;
+            }
+        }
+        *self = Word::default();
+    }
+}
+
+/// Words, letters, digits, commas, capitalised words, function words, long words, link
+/// text, comment furniture and sentence-final punctuation, in one pass over the original
 /// line: link targets (`](…)`) are skipped and markup is never counted as a letter, so
 /// the counts match those of the normalised line without building it.
 fn word_stats(line: &str, s: &mut LineStats) {
     let bytes = line.as_bytes();
-    let mut word = [0u8; 32]; // the current word's letters, lower-cased, as UTF-8
-    let mut word_len = 0usize; // bytes; more than `word.len()` means too long to be a function word
-    let mut letters = 0usize;
-    let mut only_letters = true;
-    let mut punct_after_letters = false;
-    let mut first_letter_upper = false;
+    let mut word = Word::default();
+    let mut letters_total = 0usize;
+    let mut link_open: Option<usize> = None; // letters_total at the last `[`
     let mut last_content: Option<char> = None;
     let mut tokens = 0usize;
     let mut token_start = 0usize;
-    let finish =
-        |s: &mut LineStats, letters: usize, word_len: usize, only_letters: bool, upper: bool, word: &[u8; 32]| {
-            if letters == 0 {
-                return;
-            }
-            s.words += 1.0;
-            s.chars += letters as f32;
-            s.caps += upper as u8 as f32;
-            s.long_words += (letters >= 8) as u8 as f32;
-            if only_letters && word_len <= word.len() {
-                s.stop += is_stopword(&word[..word_len]) as u8 as f32;
-            }
-        };
+    // Only short tokens can be `says:` and friends (with a little markup around them).
+    let comment_word = |t: &str| {
+        t.len() <= 12 && matches!(t.trim_matches(is_markup), "says:" | "said:" | "wrote:" | "writes:" | "says")
+    };
     let mut i = 0;
     while i < bytes.len() {
-        // Skip link targets: `](…)`, nested parentheses allowed.
-        if bytes[i] == b']' && bytes.get(i + 1) == Some(&b'(') {
+        let b = bytes[i];
+        if b == b']' && bytes.get(i + 1) == Some(&b'(') {
+            if let Some(open) = link_open.take() {
+                s.links += 1.0;
+                s.link_chars += (letters_total - open) as f32;
+            }
+            // Skip the target, nested parentheses allowed.
             let mut depth = 0;
             let mut j = i + 2;
             while j < bytes.len() {
@@ -259,77 +316,75 @@ fn word_stats(line: &str, s: &mut LineStats) {
             i = j + 1;
             continue;
         }
-        let b = bytes[i];
-        let (c, len) = if b < 0x80 {
-            (b as char, 1)
+        let (len, class, c) = if b < 0x80 {
+            (1, ASCII_CLASS[b as usize], b as char)
         } else {
             let c = line[i..].chars().next().expect("char boundary");
-            (c, c.len_utf8())
+            let class = if c.is_whitespace() {
+                WS
+            } else if c.is_alphanumeric() {
+                ALNUM | if c.is_uppercase() { UPPER } else { 0 }
+            } else if is_markup(c) {
+                MARKUP
+            } else {
+                0
+            };
+            (c.len_utf8(), class, c)
         };
-        if c.is_whitespace() {
-            if letters > 0 || i > token_start {
-                if tokens < 6 {
-                    let t = line[token_start..i].trim_matches(is_markup);
-                    s.comment |= matches!(t, "says:" | "said:" | "wrote:" | "writes:" | "says");
-                }
+        if class & WS != 0 {
+            if (word.letters > 0 || i > token_start) && tokens < 6 {
+                s.comment |= comment_word(&line[token_start..i]);
+            }
+            if word.letters > 0 || i > token_start {
                 tokens += 1;
             }
-            finish(s, letters, word_len, only_letters, first_letter_upper, &word);
-            (letters, word_len, only_letters, first_letter_upper, punct_after_letters) = (0, 0, true, false, false);
+            word.finish(s);
             token_start = i + len;
         } else {
-            if c.is_alphanumeric() {
-                if letters == 0 {
-                    first_letter_upper = c.is_uppercase();
-                }
-                if punct_after_letters {
-                    only_letters = false; // `don't`, `e-mail`: not a function word
-                }
-                letters += 1;
-                s.digits += c.is_ascii_digit() as u8 as f32;
+            if class & ALNUM != 0 {
+                word.letter(class & UPPER != 0);
+                letters_total += 1;
+                s.digits += (class & DIGIT != 0) as u8 as f32;
                 if b < 0x80 {
-                    if word_len < word.len() {
-                        word[word_len] = b.to_ascii_lowercase();
-                    }
-                    word_len += 1;
+                    word.push_lower(&[b.to_ascii_lowercase()]);
                 } else {
                     for lower in c.to_lowercase() {
-                        let n = lower.len_utf8();
-                        if word_len + n <= word.len() {
-                            lower.encode_utf8(&mut word[word_len..]);
-                        }
-                        word_len += n;
+                        word.push_lower(lower.encode_utf8(&mut [0; 4]).as_bytes());
                     }
                 }
-            } else if !is_markup(c) && letters > 0 {
-                punct_after_letters = true;
+            } else if class & MARKUP == 0 && word.letters > 0 {
+                word.punct_after_letters = true;
             }
-            s.commas += (c == ',') as u8 as f32;
-            if !is_markup(c) && c != ')' {
+            if b == b'[' {
+                link_open = Some(letters_total);
+            }
+            s.commas += (class & COMMA != 0) as u8 as f32;
+            if class & MARKUP == 0 && c != ')' {
                 last_content = Some(c);
             }
         }
         i += len;
     }
-    if letters > 0 && tokens < 6 {
-        let t = line[token_start..].trim_matches(is_markup);
-        s.comment |= matches!(t, "says:" | "said:" | "wrote:" | "writes:" | "says");
+    if word.letters > 0 && tokens < 6 {
+        s.comment |= comment_word(&line[token_start..]);
     }
-    finish(s, letters, word_len, only_letters, first_letter_upper, &word);
-    s.comment |= line.trim().eq_ignore_ascii_case("reply");
+    word.finish(s);
+    s.comment |= line.len() <= 12 && line.trim().eq_ignore_ascii_case("reply");
     s.terminal = last_content.is_some_and(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '\u{2026}'));
 }
 
 /// Features for the lines `considered` (non-blank, not removed by other rules), in order.
 /// `lines` are the documents' line contents; returns one vector per considered line.
 pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[f32; N]> {
-    let stats: Vec<LineStats> = lines.iter().map(|l| line_stats(l, phrases)).collect();
+    let mut lower = Vec::new();
+    let stats: Vec<LineStats> = lines.iter().map(|l| line_stats(l, phrases, &mut lower)).collect();
     let n = stats.len();
     let first_para = stats.iter().position(LineStats::paragraph_like);
     let last_para = stats.iter().rposition(LineStats::paragraph_like);
+    let trimmed: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
     let mut counts: HashMap<&str, u32, super::tiers::FxBuild> = HashMap::default();
-    for l in lines {
-        *counts.entry(l.trim()).or_default() += 1;
+    for l in &trimmed {
+        *counts.entry(l).or_default() += 1;
     }
     // Runs of short lines (menus, tag clouds, headline lists).
     let mut short_run = vec![0usize; n];
@@ -396,7 +451,7 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[
                 w_link,
                 w_words,
                 (short_run[i] as f32).ln_1p(),
-                (counts[lines[i].trim()] > 1) as u8 as f32,
+                (counts[trimmed[i]] > 1) as u8 as f32,
                 w_para,
                 if s.terminal { s.log_words() } else { 0.0 },
                 s.indent as u8 as f32,

@@ -11,11 +11,11 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 use super::decide::LineSpan;
 use super::normalize::normalize_head_into;
-use super::tiers::FxBuild;
+use super::tiers::{FxBuild, Prefixes};
 
 /// How much of a line the normalised views need.
 pub const SKIP: u8 = 0;
@@ -40,7 +40,7 @@ pub struct Gate {
     /// First tokens of head patterns (lower-cased), and head patterns that are one
     /// token and may continue into a longer word (`prefix = ["©"]`).
     first_tokens: HashSet<Box<str>, FxBuild>,
-    one_token_prefixes: Option<AhoCorasick>,
+    one_token_prefixes: Option<Prefixes>,
     /// How many normalised bytes the first-token test needs.
     token_limit: usize,
     anchors: Option<AhoCorasick>,
@@ -116,13 +116,7 @@ impl GateBuilder {
         self.anchors.dedup();
         let token_limit =
             self.first_tokens.iter().chain(&self.one_token_prefixes).map(|t| t.len()).max().unwrap_or(0) + 1;
-        let one_token_prefixes = (!self.one_token_prefixes.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .start_kind(StartKind::Anchored)
-                .build(&self.one_token_prefixes)
-                .expect("prefixes build")
-        });
+        let one_token_prefixes = Prefixes::new(self.one_token_prefixes);
         // Up to a few dozen rare words, the SIMD prefilter does well; beyond, a DFA.
         let anchors = (!self.anchors.is_empty()).then(|| {
             let mut b = AhoCorasick::builder();
@@ -194,10 +188,7 @@ impl Gate {
             None => "", // longer than every first token
         };
         (!first.is_empty() && self.first_tokens.contains(first))
-            || self
-                .one_token_prefixes
-                .as_ref()
-                .is_some_and(|ac| ac.is_match(Input::new(head.as_str()).anchored(Anchored::Yes)))
+            || self.one_token_prefixes.as_ref().is_some_and(|p| p.any(head))
     }
 }
 

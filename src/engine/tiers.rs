@@ -97,11 +97,9 @@ impl LengthSet {
 pub struct Tiers {
     exact: HashMap<Box<str>, Vec<MatcherId>, FxBuild>,
     exact_lengths: LengthSet,
-    prefix_ac: Option<AhoCorasick>,
-    /// Per prefix pattern: its matchers, and the other prefix patterns that are prefixes
-    /// of it (leftmost-longest reports only the longest; these are the shorter ones).
+    prefixes: Option<Prefixes>,
+    /// Per prefix pattern: its matchers.
     prefix_targets: Vec<Vec<PrefixTarget>>,
-    prefix_shorter: Vec<Vec<u32>>,
     phrase_ac: Option<AhoCorasick>,
     phrase_targets: Vec<Vec<(PhraseKind, MatcherId)>>,
     regexes: Vec<(Regex, MatcherId)>,
@@ -164,13 +162,7 @@ impl TiersBuilder {
 
     pub fn build(self) -> Tiers {
         let (prefix_patterns, prefix_targets) = group(self.prefixes.into_iter());
-        let index: HashMap<&str, u32> =
-            prefix_patterns.iter().enumerate().map(|(i, p)| (p.as_str(), i as u32)).collect();
-        let prefix_shorter = prefix_patterns
-            .iter()
-            .map(|p| p.char_indices().skip(1).filter_map(|(at, _)| index.get(&p[..at]).copied()).collect())
-            .collect();
-        let prefix_ac = automaton(&prefix_patterns, MatchKind::LeftmostLongest, StartKind::Anchored);
+        let prefixes = Prefixes::new(prefix_patterns);
         let (phrase_patterns, phrase_targets) = group(self.phrases.into_iter().map(|(p, k, m)| (p, (k, m))));
         let phrase_ac = automaton(&phrase_patterns, MatchKind::Standard, StartKind::Unanchored);
         let mut exact_lengths = LengthSet::default();
@@ -180,9 +172,8 @@ impl TiersBuilder {
         Tiers {
             exact: self.exact.into_iter().collect(),
             exact_lengths,
-            prefix_ac,
+            prefixes,
             prefix_targets,
-            prefix_shorter,
             phrase_ac,
             phrase_targets,
             regexes: self.regexes,
@@ -267,6 +258,63 @@ fn add_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool 
         HirKind::Capture(cap) => add_first_bytes(&cap.sub, set),
         HirKind::Concat(subs) => subs.iter().all(|s| add_first_bytes(s, set)),
         HirKind::Alternation(subs) => subs.iter().fold(false, |nullable, s| add_first_bytes(s, set) | nullable),
+    }
+}
+
+/// Every pattern a string starts with. A handful are checked directly (an automaton call
+/// costs more than a few `starts_with`); more go through one anchored leftmost-longest
+/// automaton, with, per pattern, the shorter patterns that are prefixes of it (the
+/// automaton reports only the longest, and aho-corasick has no anchored overlapping search).
+pub enum Prefixes {
+    Few(Vec<String>),
+    Many { ac: AhoCorasick, shorter: Vec<Vec<u32>> },
+}
+
+const FEW_PREFIXES: usize = 8;
+
+impl Prefixes {
+    pub fn new(patterns: Vec<String>) -> Option<Prefixes> {
+        if patterns.is_empty() {
+            return None;
+        }
+        if patterns.len() <= FEW_PREFIXES {
+            return Some(Prefixes::Few(patterns));
+        }
+        let index: HashMap<&str, u32> = patterns.iter().enumerate().map(|(i, p)| (p.as_str(), i as u32)).collect();
+        let shorter = patterns
+            .iter()
+            .map(|p| p.char_indices().skip(1).filter_map(|(at, _)| index.get(&p[..at]).copied()).collect())
+            .collect();
+        let ac = automaton(&patterns, MatchKind::LeftmostLongest, StartKind::Anchored).expect("non-empty");
+        Some(Prefixes::Many { ac, shorter })
+    }
+
+    /// Call `f` with the index of every pattern `s` starts with.
+    pub fn for_each_match(&self, s: &str, mut f: impl FnMut(usize)) {
+        match self {
+            Prefixes::Few(patterns) => {
+                for (i, p) in patterns.iter().enumerate() {
+                    if s.starts_with(p.as_str()) {
+                        f(i);
+                    }
+                }
+            }
+            Prefixes::Many { ac, shorter } => {
+                if let Some(m) = ac.find(Input::new(s).anchored(Anchored::Yes)) {
+                    let p = m.pattern().as_usize();
+                    f(p);
+                    for &q in &shorter[p] {
+                        f(q as usize);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn any(&self, s: &str) -> bool {
+        let mut found = false;
+        self.for_each_match(s, |_| found = true);
+        found
     }
 }
 
@@ -355,12 +403,9 @@ impl Tiers {
             out.extend_from_slice(ms);
         }
         scratch.regex_seen.clear();
-        if let Some(ac) = &self.prefix_ac
-            && let Some(m) = ac.find(Input::new(line).anchored(Anchored::Yes))
-        {
-            let p = m.pattern().as_usize();
-            for &q in std::iter::once(&(p as u32)).chain(&self.prefix_shorter[p]) {
-                for &target in &self.prefix_targets[q as usize] {
+        if let Some(prefixes) = &self.prefixes {
+            prefixes.for_each_match(line, |q| {
+                for &target in &self.prefix_targets[q] {
                     match target {
                         PrefixTarget::Matcher(matcher) => out.push(matcher),
                         PrefixTarget::Regex(r) => {
@@ -370,7 +415,7 @@ impl Tiers {
                         }
                     }
                 }
-            }
+            });
         }
         if let Mode::Head { .. } = mode {
             return !scratch.regex_seen.is_empty();
@@ -447,6 +492,22 @@ mod tests {
         out.clear();
         t.matches("see https://x.org/a", &mut TierScratch::default(), &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn few_and_many_prefix_sets_report_every_matching_prefix() {
+        let few = Prefixes::new(vec!["share".into(), "share this".into()]).unwrap();
+        let many =
+            Prefixes::new((0..20).map(|i| format!("p{i}")).chain(["share".into(), "share this".into()]).collect())
+                .unwrap();
+        assert!(matches!(few, Prefixes::Few(_)) && matches!(many, Prefixes::Many { .. }));
+        for (set, offset) in [(few, 0), (many, 20)] {
+            let mut hits = Vec::new();
+            set.for_each_match("share this article", |i| hits.push(i - offset));
+            hits.sort();
+            assert_eq!(hits, [0, 1]);
+            assert!(!set.any("we share this"));
+        }
     }
 
     #[test]
