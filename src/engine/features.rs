@@ -481,9 +481,12 @@ pub const CONTEXT_NAMES: &[&str] = &[
     "content_share_5",
     "content_before",
     "content_after",
+    "in_main_block",
+    "after_main_block",
+    "log_distance_to_main_block",
 ];
 
-pub const CONTEXT_N: usize = 11;
+pub const CONTEXT_N: usize = 14;
 
 /// Context features from each considered line's first-stage logit.
 pub fn context_features(logits: &[f32]) -> Vec<[f32; CONTEXT_N]> {
@@ -496,6 +499,22 @@ pub fn context_features(logits: &[f32]) -> Vec<[f32; CONTEXT_N]> {
         before[i + 1] = before[i] + positive[i];
     }
     let total = before[n];
+    // The main block: the run of lines with the largest total first-stage score
+    // (maximum-sum subarray). Chrome gathers outside it: menus before, comments,
+    // teasers and footers after.
+    let (mut best, mut best_span, mut run, mut run_start) = (f32::MIN, (0usize, 0usize), 0.0f32, 0usize);
+    for (i, &v) in z.iter().enumerate() {
+        if run <= 0.0 {
+            run = 0.0;
+            run_start = i;
+        }
+        run += v;
+        if run > best {
+            best = run;
+            best_span = (run_start, i);
+        }
+    }
+    let (main_a, main_b) = best_span;
     let mean = |i: usize, r: usize| {
         let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
         z[a..b].iter().sum::<f32>() / (b - a) as f32
@@ -516,6 +535,9 @@ pub fn context_features(logits: &[f32]) -> Vec<[f32; CONTEXT_N]> {
                 (before[b5] - before[a5]) as f32 / (b5 - a5) as f32,
                 (before[i] > 0) as u8 as f32,
                 (total - before[i + 1] > 0) as u8 as f32,
+                (main_a..=main_b).contains(&i) as u8 as f32,
+                (i > main_b) as u8 as f32,
+                (if i < main_a { main_a - i } else { i.saturating_sub(main_b) } as f32).ln_1p(),
             ]
         })
         .collect()
