@@ -8,7 +8,13 @@ use super::format::{Compression, Encoder};
 
 pub enum Sink {
     Stdout(BufWriter<io::Stdout>),
-    File { encoder: Encoder<BufWriter<tempfile::NamedTempFile>>, path: PathBuf },
+    File {
+        encoder: Encoder<BufWriter<tempfile::NamedTempFile>>,
+        path: PathBuf,
+    },
+    /// An existing device, FIFO or socket (`/dev/null`, `/dev/stdout`, `>(zstd …)`):
+    /// written in place. Renaming a temporary file over it would replace the device.
+    Special(Encoder<BufWriter<std::fs::File>>),
 }
 
 /// Prefix of temporary files; walks skip them.
@@ -19,8 +25,16 @@ impl Sink {
         Sink::Stdout(BufWriter::with_capacity(1 << 16, io::stdout()))
     }
 
-    /// A temporary file beside `path`, compressed by `path`'s extension.
+    /// A temporary file beside `path`, compressed by `path`'s extension; or, when `path`
+    /// already exists and is not a regular file, `path` itself.
     pub fn file(path: &Path) -> io::Result<Sink> {
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(Sink::Special(Encoder::new(BufWriter::with_capacity(1 << 16, file), Compression::of(path))?));
+        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -35,6 +49,7 @@ impl Sink {
         match self {
             Sink::Stdout(w) => w,
             Sink::File { encoder, .. } => encoder,
+            Sink::Special(encoder) => encoder,
         }
     }
 
@@ -42,11 +57,48 @@ impl Sink {
     pub fn finish(self) -> io::Result<()> {
         match self {
             Sink::Stdout(mut w) => w.flush(),
+            Sink::Special(encoder) => encoder.finish()?.flush(),
             Sink::File { encoder, path } => {
                 let tmp = encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
                 tmp.persist(&path).map_err(|e| e.error)?;
                 Ok(())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fifos_and_devices_are_written_in_place_not_replaced() {
+        // Renaming a temporary file over `--report /dev/null` once turned /dev/null into a
+        // regular file on this machine. Tested on a FIFO so a regression cannot do it again.
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).unwrap())
+        };
+        let mut sink = Sink::file(&fifo).unwrap();
+        assert!(matches!(sink, Sink::Special(_)));
+        sink.writer().write_all(b"report line\n").unwrap();
+        sink.finish().unwrap();
+        assert_eq!(reader.join().unwrap(), b"report line\n");
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    }
+
+    #[test]
+    fn regular_files_appear_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.txt");
+        let mut sink = Sink::file(&path).unwrap();
+        sink.writer().write_all(b"x").unwrap();
+        assert!(!path.exists());
+        sink.finish().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
     }
 }
