@@ -300,37 +300,22 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Packs from paths, or the shipped ones when there are none.
-fn sources(paths: &[PathBuf]) -> Result<Vec<rules::PackSource>, RuleErrors> {
-    if paths.is_empty() {
-        return Ok(rules::embedded_sources());
-    }
-    let mut all = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        match rules::sources_from_path(p) {
-            Ok(s) => all.extend(s),
-            Err(e) => errors.extend(e.0),
-        }
-    }
-    if errors.is_empty() { Ok(all) } else { Err(RuleErrors(errors)) }
-}
-
-/// Parse and compile (compiling catches regex and detector errors).
-fn load_checked(paths: &[PathBuf]) -> Result<RuleSet, RuleErrors> {
-    let set = RuleSet::from_sources(&sources(paths)?)?;
-    set.compile(&[])?;
-    Ok(set)
+/// The packs at `paths`, or the shipped ones when there are none, parsed and compiled
+/// (compiling catches regex and detector errors).
+fn load_checked(paths: &[PathBuf]) -> Result<(RuleSet, Engine), RuleErrors> {
+    let options = RuleOptions { no_default_rules: !paths.is_empty(), paths: paths.to_vec(), ..RuleOptions::default() };
+    let set = RuleSet::load(&options)?;
+    let engine = set.compile(&[])?;
+    Ok((set, engine))
 }
 
 fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
     match cmd {
         RulesCommand::Check { paths } => {
-            let set = match load_checked(&paths) {
-                Ok(s) => s,
+            let (set, engine) = match load_checked(&paths) {
+                Ok(loaded) => loaded,
                 Err(e) => return Ok(report_rule_errors(&e)),
             };
-            let engine = set.compile(&[]).expect("compiled above");
             let findings = lint::lint(&set.packs);
             let errors = findings.iter().filter(|f| f.severity == lint::Severity::Error).count();
             for f in &findings {
@@ -345,8 +330,8 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
             Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         RulesCommand::Test { paths } => {
-            let set = match load_checked(&paths) {
-                Ok(s) => s,
+            let (set, _) = match load_checked(&paths) {
+                Ok(loaded) => loaded,
                 Err(e) => return Ok(report_rule_errors(&e)),
             };
             let (run, failures) = match dechrome::examples::test_examples(&set.packs) {

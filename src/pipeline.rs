@@ -329,12 +329,12 @@ fn write_json_record(
             }
             let mut meta = Object(Vec::new());
             meta.push("url", raw_string(record.url.as_deref().unwrap_or_default()));
-            meta.push("warc_headers", to_raw(&warc));
+            meta.push("warc_headers", warc.to_raw());
             let mut o = Object(Vec::new());
             o.push("id", raw_string(record.id.as_deref().unwrap_or_default()));
             o.push("text", raw_string(text));
             o.push("source", raw_string("common-crawl"));
-            o.push("metadata", to_raw(&meta));
+            o.push("metadata", meta.to_raw());
             o
         }
         Body::Text => {
@@ -351,12 +351,6 @@ fn write_json_record(
     }
     obj.write(w)?;
     w.write_all(b"\n")
-}
-
-fn to_raw(o: &Object) -> Box<serde_json::value::RawValue> {
-    let mut buf = Vec::new();
-    o.write(&mut buf).expect("in memory");
-    serde_json::value::RawValue::from_string(String::from_utf8(buf).expect("UTF-8")).expect("valid JSON")
 }
 
 /// A Dolma span: start and end byte offsets and a score.

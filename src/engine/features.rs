@@ -184,23 +184,11 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, lower: &mut Vec<u8>) -> 
 
 /// Markup that is never a letter and never ends a sentence.
 fn is_markup(c: char) -> bool {
-    matches!(
-        c,
-        '*' | '_'
-            | '`'
-            | '#'
-            | '>'
-            | '['
-            | ']'
-            | '!'
-            | '~'
-            | '"'
-            | '\''
-            | '\u{201C}'
-            | '\u{201D}'
-            | '\u{2019}'
-            | '\u{00BB}'
-    )
+    if c.is_ascii() {
+        ASCII_CLASS[c as usize] & MARKUP != 0
+    } else {
+        matches!(c, '\u{201C}' | '\u{201D}' | '\u{2019}' | '\u{00BB}')
+    }
 }
 
 /// Byte classes of ASCII characters for the statistics pass.

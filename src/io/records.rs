@@ -141,7 +141,8 @@ impl Object {
         w.write_all(b"}")
     }
 
-    fn to_raw(&self) -> Box<RawValue> {
+    /// The object as one raw JSON value (to nest it in another).
+    pub fn to_raw(&self) -> Box<RawValue> {
         let mut buf = Vec::new();
         self.write(&mut buf).expect("writing to memory");
         RawValue::from_string(String::from_utf8(buf).expect("JSON is UTF-8")).expect("valid JSON")
