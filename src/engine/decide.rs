@@ -45,10 +45,12 @@ pub struct Rewrite {
 }
 
 /// Per-worker buffers: nothing here is allocated per line once warmed up.
+#[derive(Default)]
 pub struct Scratch {
-    /// Whether detectors spell out their reasons (scores, thresholds) in removals; only
-    /// reports and `explain` read them, and writing them costs ~10% on large corpora.
-    pub details: bool,
+    /// Detectors leave out their reasons (scores, thresholds) from removals. Only reports
+    /// and `explain` read them, and writing them costs ~10% on large corpora; off by
+    /// default, so library callers get them.
+    pub skip_details: bool,
     pub(crate) lines: Vec<LineSpan>,
     view_text: [String; 4],
     tier: TierScratch,
@@ -80,29 +82,7 @@ const NO_OWNER: u32 = u32::MAX;
 impl Scratch {
     /// Scratch whose detectors record their reasons only when `details`.
     pub fn with_details(details: bool) -> Self {
-        Scratch { details, ..Scratch::default() }
-    }
-}
-
-impl Default for Scratch {
-    fn default() -> Self {
-        Scratch {
-            details: true,
-            lines: Vec::new(),
-            view_text: Default::default(),
-            tier: TierScratch::default(),
-            found: Vec::new(),
-            hits: Vec::new(),
-            active: Vec::new(),
-            nonblank_rank: Vec::new(),
-            candidate: Vec::new(),
-            whole: String::new(),
-            head: String::new(),
-            lower: Vec::new(),
-            candidates: Vec::new(),
-            protected: Vec::new(),
-            owner: Vec::new(),
-        }
+        Scratch { skip_details: !details, ..Scratch::default() }
     }
 }
 
@@ -253,7 +233,7 @@ impl Engine {
                     removed[l] = !s.protected[l];
                 }
             }
-            let view = DocView { text, lines: &s.lines, removed: &removed, details: s.details };
+            let view = DocView { text, lines: &s.lines, removed: &removed, details: !s.skip_details };
             let mut found = Vec::new();
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
