@@ -149,8 +149,13 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
     Ok(jobs)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
+/// `output` names the existing file `input`. Checked for every input of a tree, so a
+/// missing output (the usual case) costs one `stat`, not two `realpath`s.
+fn same_file(output: &Path, input: &Path) -> bool {
+    if std::fs::symlink_metadata(output).is_err() {
+        return false;
+    }
+    match (output.canonicalize(), input.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -50,7 +50,7 @@ impl Default for RunOptions<'_> {
             mark_only: false,
             strict: false,
             skip_existing: false,
-            batch_bytes: 8 << 20,
+            batch_bytes: 4 << 20,
             progress: None,
         }
     }
@@ -111,33 +111,78 @@ struct Open {
 
 /// Where bad and dropped records go besides the counts.
 pub struct Extra<'a> {
-    pub report: Option<&'a mut dyn Write>,
+    pub report: Option<&'a mut (dyn Write + Send)>,
     /// Dropped records, as JSON lines (`--rejected`).
-    pub rejected: Option<&'a mut dyn Write>,
+    pub rejected: Option<&'a mut (dyn Write + Send)>,
 }
 
-pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, mut extra: Extra) -> io::Result<RunOutcome> {
-    let mut outcome = RunOutcome::default();
+/// Runs the three stages concurrently so that reading and writing (file creation,
+/// compression) overlap with cleaning: a reader thread cuts the inputs into batches, the
+/// calling thread cleans each batch on the current rayon pool, and a writer thread writes
+/// the batches in input order. One batch at most waits in each channel, so memory stays
+/// bounded by a few batches.
+pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) -> io::Result<RunOutcome> {
+    let names: &[String] = &jobs.iter().map(|j| display(&j.input)).collect::<Vec<_>>();
     let read_bytes = Arc::new(AtomicU64::new(0));
+    let (to_clean, batches) = mpsc::sync_channel::<Batch>(1);
+    let (to_write, cleaned_batches) = mpsc::sync_channel::<Batch>(1);
+    std::thread::scope(|scope| {
+        let reader = {
+            let read_bytes = read_bytes.clone();
+            scope.spawn(move || read_batches(jobs, options, names, read_bytes, to_clean))
+        };
+        let read_bytes = &*read_bytes;
+        let writer =
+            scope.spawn(move || write_batches(engine, jobs, options, names, extra, read_bytes, cleaned_batches));
+        for mut batch in batches {
+            let scratch = || Scratch::with_details(options.report);
+            batch.items.par_iter_mut().for_each_init(scratch, |scratch, item| {
+                if let Item::Record { input, record, cleaned } = item {
+                    let url = record.url.as_deref().or(options.url);
+                    let ctx = DocContext { url, path: Some(&names[*input]) };
+                    *cleaned = Some(engine.clean_with(&record.text, ctx, scratch));
+                }
+            });
+            if to_write.send(batch).is_err() {
+                break; // the writer stopped (--strict, or an output error)
+            }
+        }
+        drop(to_write);
+        let mut outcome = writer.join().expect("writer thread panicked")?;
+        // The reader ends when its inputs do or when the cleaner stops taking batches.
+        outcome.counts.inputs_skipped += reader.join().expect("reader thread panicked");
+        Ok(outcome)
+    })
+}
+
+/// Items in input order, up to `batch_bytes` of text.
+struct Batch {
+    items: Vec<Item>,
+}
+
+/// The reader stage. Returns the number of inputs skipped by `--skip-existing`.
+fn read_batches(
+    jobs: &[Job],
+    options: &RunOptions,
+    names: &[String],
+    read_bytes: Arc<AtomicU64>,
+    to_clean: mpsc::SyncSender<Batch>,
+) -> u64 {
+    let mut skipped = 0;
     let mut pending = jobs.iter().enumerate();
     let mut current: Option<(usize, RecordStream)> = None;
-    let mut open: Option<Open> = None;
-    let names: Vec<String> = jobs.iter().map(|j| display(&j.input)).collect();
     let mut exhausted = false;
-    // A text input with a bad segment is not written at all: a partial document would
-    // pass for a cleaned one (and --skip-existing would then skip it).
-    let mut bad_text_input: Option<usize> = None;
     while !exhausted {
-        let mut batch: Vec<Item> = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
         let mut bytes = 0;
-        while bytes < options.batch_bytes && batch.len() < 4096 {
+        while bytes < options.batch_bytes && items.len() < 4096 {
             let Some((input, records_iter)) = current.as_mut() else {
                 let Some((input, job)) = pending.next() else {
                     exhausted = true;
                     break;
                 };
                 if options.skip_existing && job.output.as_ref().is_some_and(|o| o.exists()) {
-                    outcome.counts.inputs_skipped += 1;
+                    skipped += 1;
                     continue;
                 }
                 match open_reader(&job.input, read_bytes.clone()) {
@@ -146,7 +191,7 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, mut extra: Extra
                             Some((input, records(reader, job.format, options.fields.clone(), options.segment_bytes)))
                     }
                     Err(e) => {
-                        batch.push(Item::End { input, failed: Some(format!("{}: cannot read: {e}", names[input])) })
+                        items.push(Item::End { input, failed: Some(format!("{}: cannot read: {e}", names[input])) })
                     }
                 }
                 continue;
@@ -155,24 +200,40 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, mut extra: Extra
             match records_iter.next() {
                 Some(Ok(record)) => {
                     bytes += record.text.len() + 64;
-                    batch.push(Item::Record { input, record, cleaned: None });
+                    items.push(Item::Record { input, record, cleaned: None });
                 }
-                Some(Err(error)) => batch.push(Item::Bad { input, error }),
+                Some(Err(error)) => items.push(Item::Bad { input, error }),
                 None => {
-                    batch.push(Item::End { input, failed: None });
+                    items.push(Item::End { input, failed: None });
                     current = None;
                 }
             }
         }
-        let scratch = || Scratch::with_details(options.report);
-        batch.par_iter_mut().for_each_init(scratch, |scratch, item| {
-            if let Item::Record { input, record, cleaned } = item {
-                let url = record.url.as_deref().or(options.url);
-                let ctx = DocContext { url, path: Some(&names[*input]) };
-                *cleaned = Some(engine.clean_with(&record.text, ctx, scratch));
-            }
-        });
-        for item in batch {
+        if !items.is_empty() && to_clean.send(Batch { items }).is_err() {
+            break;
+        }
+    }
+    skipped
+}
+
+/// The writer stage: cleaned batches, in input order, into their outputs, the report and
+/// the statistics.
+fn write_batches(
+    engine: &Engine,
+    jobs: &[Job],
+    options: &RunOptions,
+    names: &[String],
+    mut extra: Extra,
+    read_bytes: &AtomicU64,
+    cleaned_batches: mpsc::Receiver<Batch>,
+) -> io::Result<RunOutcome> {
+    let mut outcome = RunOutcome::default();
+    let mut open: Option<Open> = None;
+    // A text input with a bad segment is not written at all: a partial document would
+    // pass for a cleaned one (and --skip-existing would then skip it).
+    let mut bad_text_input: Option<usize> = None;
+    for batch in cleaned_batches {
+        for item in batch.items {
             match item {
                 Item::Record { input, record, cleaned } => {
                     let cleaned = cleaned.expect("cleaned above");

@@ -45,7 +45,7 @@ impl Sink {
         Ok(Sink::File { encoder, path: path.to_path_buf() })
     }
 
-    pub fn writer(&mut self) -> &mut dyn Write {
+    pub fn writer(&mut self) -> &mut (dyn Write + Send) {
         match self {
             Sink::Stdout(w) => w,
             Sink::File { encoder, .. } => encoder,
