@@ -117,7 +117,7 @@ fn load(dir: &Path, phrases: &aho_corasick::AhoCorasick) -> Vec<Page> {
             .sum();
         let kept: Vec<usize> = (0..all.len()).filter(|&i| !removed[i] && !all[i].trim().is_empty()).collect();
         let texts: Vec<&str> = kept.iter().map(|&i| all[i]).collect();
-        let feats = document_features(&texts, Some(phrases));
+        let feats = document_features(&texts, Some(phrases)).rows;
         let lines = kept
             .iter()
             .zip(feats)

@@ -336,7 +336,8 @@ impl Detector for LineScorer {
         let lines: Vec<&str> = considered.iter().map(|&i| doc.line(i)).collect();
         let feats = features::document_features(&lines, self.phrases.as_ref());
         let title = if self.keep_title { Self::title(doc, &considered) } else { None };
-        let first: Vec<(f32, [f32; features::N])> = feats.iter().map(|f| linear(self.bias, &self.weights, f)).collect();
+        let first: Vec<(f32, [f32; features::N])> =
+            feats.rows.iter().map(|f| linear(self.bias, &self.weights, f)).collect();
         let logits: Vec<f32> = first.iter().map(|(z, _)| *z).collect();
         let context = self.context.map(|(bias, w)| {
             features::context_features(&logits).iter().map(|g| linear(bias, &w, g)).collect::<Vec<_>>()
@@ -346,7 +347,7 @@ impl Detector for LineScorer {
             let p = 1.0 / (1.0 + (-z).exp());
             if p >= self.threshold
                 || Some(line) == title
-                || (self.protect_words > 0 && features::is_prose(doc.line(line), self.protect_words))
+                || (self.protect_words > 0 && feats.is_prose(k, self.protect_words))
             {
                 continue;
             }

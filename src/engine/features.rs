@@ -77,8 +77,7 @@ where
 
 /// Whether a line reads like a paragraph of prose: at least `min_words` words, ending
 /// like a sentence, mostly not links. The line scorer never drops such a line.
-pub fn is_prose(line: &str, min_words: usize) -> bool {
-    let s = line_stats(line, None, &mut Vec::new());
+fn is_prose(s: &LineStats, min_words: usize) -> bool {
     s.link_density() < 0.2
         && !s.html
         && ((s.words >= min_words as f32 && s.terminal) || (s.words >= PROSE_WITHOUT_STOP && s.stop / s.words >= 0.05))
@@ -146,7 +145,10 @@ const MAX_WORDS: f32 = 120.0;
 
 impl LineStats {
     fn log_words(&self) -> f32 {
-        self.words.min(MAX_WORDS).ln_1p()
+        // `words` is a whole number: a table instead of a `log1p` per use (a hot spot).
+        static LN_1P: std::sync::LazyLock<[f32; MAX_WORDS as usize + 1]> =
+            std::sync::LazyLock::new(|| std::array::from_fn(|w| (w as f32).ln_1p()));
+        LN_1P[self.words.min(MAX_WORDS) as usize]
     }
     fn link_density(&self) -> f32 {
         if self.chars == 0.0 { 0.0 } else { (self.link_chars / self.chars).min(1.0) }
@@ -243,6 +245,18 @@ impl Word {
         self.letters += 1;
     }
 
+    /// A run of ASCII letters and digits: `letter` for each, in one step.
+    fn ascii_run(&mut self, run: &[u8]) {
+        self.letter(run[0].is_ascii_uppercase());
+        self.letters += run.len() - 1;
+        if let Some(dest) = self.lower.get_mut(self.len..self.len + run.len()) {
+            for (d, &b) in dest.iter_mut().zip(run) {
+                *d = b.to_ascii_lowercase();
+            }
+        }
+        self.len += run.len();
+    }
+
     fn push_lower(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() <= self.lower.len() {
             self.lower[self.len..self.len + bytes.len()].copy_from_slice(bytes);
@@ -304,6 +318,20 @@ fn word_stats(line: &str, s: &mut LineStats) {
             i = j + 1;
             continue;
         }
+        if b < 0x80 && ASCII_CLASS[b as usize] & ALNUM != 0 {
+            // Fast path: a run of ASCII letters and digits, most of any text.
+            let start = i;
+            let mut digits = 0u32;
+            while let Some(&c) = bytes.get(i).filter(|&&c| c < 0x80 && ASCII_CLASS[c as usize] & ALNUM != 0) {
+                digits += (ASCII_CLASS[c as usize] & DIGIT != 0) as u32;
+                i += 1;
+            }
+            word.ascii_run(&bytes[start..i]);
+            letters_total += i - start;
+            s.digits += digits as f32;
+            last_content = Some(bytes[i - 1] as char);
+            continue;
+        }
         let (len, class, c) = if b < 0x80 {
             (1, ASCII_CLASS[b as usize], b as char)
         } else {
@@ -361,16 +389,31 @@ fn word_stats(line: &str, s: &mut LineStats) {
     s.terminal = last_content.is_some_and(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '\u{2026}'));
 }
 
+/// The features of a document's lines, and their statistics for the prose guard.
+pub struct DocumentFeatures {
+    /// One feature vector per line, in order.
+    pub rows: Vec<[f32; N]>,
+    stats: Vec<LineStats>,
+}
+
+impl DocumentFeatures {
+    /// Whether line `i` reads like a paragraph of prose (see [`is_prose`]).
+    pub fn is_prose(&self, i: usize, min_words: usize) -> bool {
+        is_prose(&self.stats[i], min_words)
+    }
+}
+
 /// Features for the lines `considered` (non-blank, not removed by other rules), in order.
 /// `lines` are the documents' line contents; returns one vector per considered line.
-pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[f32; N]> {
+pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> DocumentFeatures {
     let mut lower = Vec::new();
     let stats: Vec<LineStats> = lines.iter().map(|l| line_stats(l, phrases, &mut lower)).collect();
     let n = stats.len();
     let first_para = stats.iter().position(LineStats::paragraph_like);
     let last_para = stats.iter().rposition(LineStats::paragraph_like);
     let trimmed: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
-    let mut counts: HashMap<&str, u32, super::tiers::FxBuild> = HashMap::default();
+    let mut counts: HashMap<&str, u32, super::tiers::FxBuild> =
+        HashMap::with_capacity_and_hasher(n, Default::default());
     for l in &trimmed {
         *counts.entry(l).or_default() += 1;
     }
@@ -400,7 +443,7 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[
     let link_sum = prefix(&|s| s.link_density());
     let words_sum = prefix(&|s| s.log_words());
     let para_sum = prefix(&|s| s.paragraph_like() as u8 as f32);
-    (0..n)
+    let rows = (0..n)
         .map(|i| {
             let s = &stats[i];
             let prev = if i > 0 { stats[i - 1] } else { LineStats::default() };
@@ -452,7 +495,8 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Vec<[
             ];
             f
         })
-        .collect()
+        .collect();
+    DocumentFeatures { rows, stats }
 }
 
 /// Second-stage (context) feature names: first-stage logits of the line and its
@@ -558,7 +602,7 @@ mod tests {
             "The minister said on Tuesday that the budget, which was late, would be published in the spring.",
             "Share this article",
         ];
-        let f = document_features(&lines, None);
+        let f = document_features(&lines, None).rows;
         let idx = |name: &str| NAMES.iter().position(|n| *n == name).unwrap();
         assert_eq!(f[0][idx("link_density")], 1.0);
         assert_eq!(f[0][idx("list_item")], 1.0);
@@ -570,12 +614,13 @@ mod tests {
         let g = document_features(
             &["<p class=\"byline\">by Jill</p>", "ljhms says: [Dec 20](#) nice", "See <https://x.org> now"],
             None,
-        );
+        )
+        .rows;
         assert_eq!(g[0][idx("html")], 1.0);
         assert_eq!(g[1][idx("comment_byline")], 1.0);
         assert_eq!(g[2][idx("html")], 0.0);
         // Function words count with trailing punctuation, in other languages, not inside words.
-        let h = document_features(&["the, and. für že don't"], None);
+        let h = document_features(&["the, and. für že don't"], None).rows;
         assert_eq!(h[0][idx("stop_ratio")], 4.0 / 5.0);
     }
 }
