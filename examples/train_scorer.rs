@@ -77,7 +77,8 @@ struct Page {
     removed_content_tokens: f32,
 }
 
-/// The shipped packs without the scorer: the scorer sees what their pattern rules leave.
+/// The shipped packs without the scorer (balanced profile): what they leave is what the
+/// scorer sees.
 fn pattern_engine() -> dechrome::Engine {
     let set = dechrome::RuleSet::default_rules().expect("shipped packs load");
     let has_scorer = set.packs.iter().any(|p| p.rules.iter().any(|r| r.id == "line-scorer"));
@@ -104,10 +105,9 @@ fn load(dir: &Path, phrases: &aho_corasick::AhoCorasick) -> Vec<Page> {
         }
         let all: Vec<&str> = raw.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
         let mut removed = vec![false; all.len()];
+        // The scorer runs last: it sees what every other rule, detectors included, left.
         for r in engine.clean(&raw, Default::default()).removals {
-            if engine.rules[r.rule as usize].kind != "detector" {
-                removed[r.lines].fill(true);
-            }
+            removed[r.lines].fill(true);
         }
         let removed_content_tokens: f32 = (0..all.len())
             .filter(|&i| removed[i])
@@ -298,6 +298,22 @@ fn main() {
     let out = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("rules/generic/scorer.toml"));
     let phrases = phrase_matcher(PHRASES).unwrap();
     let pages = load(&dir, &phrases);
+    if let Ok(path) = std::env::var("DUMP_FEATURES") {
+        // page, label, tokens, features: for trying other models outside this trainer.
+        let mut tsv = String::new();
+        for (k, page) in pages.iter().enumerate() {
+            for (f, c, t) in &page.lines {
+                let _ = write!(tsv, "{k}\t{}\t{t}", *c as u8);
+                for v in f {
+                    let _ = write!(tsv, "\t{v}");
+                }
+                tsv.push('\n');
+            }
+        }
+        std::fs::write(&path, tsv).unwrap();
+        eprintln!("wrote {path}");
+        return;
+    }
     let lines: usize = pages.iter().map(|p| p.lines.len()).sum();
     eprintln!("{} pages, {lines} lines", pages.len());
 

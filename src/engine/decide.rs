@@ -233,15 +233,19 @@ impl Engine {
                     removed[l] = !s.protected[l];
                 }
             }
-            let view = DocView { text, lines: &s.lines, removed: &removed, details: !s.skip_details };
             let mut found = Vec::new();
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
                     continue;
                 }
                 found.clear();
+                let view = DocView { text, lines: &s.lines, removed: &removed, details: !s.skip_details };
                 d.detector.detect(&view, &mut found);
+                // Later detectors (the line scorer last) see what earlier ones left.
                 for det in found.drain(..) {
+                    for l in det.lines.clone() {
+                        removed[l] |= !s.protected[l];
+                    }
                     let detail = (!det.detail.is_empty()).then_some(det.detail);
                     s.candidates.push(Candidate { rule: d.rule, lines: det.lines, detail });
                 }

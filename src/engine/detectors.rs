@@ -63,6 +63,11 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
         |params, _| Ok(Box::new(TrailingHeadlines::from_params(params)?)),
     ),
     (
+        "tail-after-marker",
+        "everything from a comments or related-posts heading (\"Leave a Reply\", \"Related Posts\") to the end, once article paragraphs came before it",
+        |params, profile| Ok(Box::new(TailAfterMarker::from_params(params, profile)?)),
+    ),
+    (
         "line-scorer",
         "a learned logistic scorer over line and context features; drops lines whose P(content) is below the profile's threshold",
         |params, profile| Ok(Box::new(LineScorer::from_params(params, profile)?)),
@@ -115,6 +120,15 @@ mod defaults {
     }
     pub fn scorer_min_lines() -> usize {
         5
+    }
+    pub fn tail_max_words() -> usize {
+        12
+    }
+    pub fn tail_min_prose_before() -> usize {
+        2
+    }
+    pub fn tail_prose_words() -> usize {
+        30
     }
 }
 
@@ -173,6 +187,79 @@ impl Detector for TrailingHeadlines {
                     self.min_share
                 ),
             });
+        }
+    }
+}
+
+/// The tail of a page from a heading that opens its comments or its related-posts list
+/// ("Leave a Reply", "3 thoughts on …", "Related Posts", "You may also like") to the end
+/// of the document. Prose in comments looks like article text to line features; the
+/// heading does not. The marker must be a short line (at most `max_words` words) that
+/// matches one of `markers` (regexes on the normalised, lower-cased line) and comes
+/// after at least `min_prose_before` lines of prose (`prose_words` words, ending like a
+/// sentence), so a navigation link with the same words near the top never triggers it.
+/// `enabled` says per profile whether it runs.
+pub struct TailAfterMarker {
+    markers: regex::RegexSet,
+    max_words: usize,
+    min_prose_before: usize,
+    prose_words: usize,
+    enabled: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TailAfterMarkerParams {
+    markers: Vec<String>,
+    #[serde(default = "defaults::tail_max_words")]
+    max_words: usize,
+    #[serde(default = "defaults::tail_min_prose_before")]
+    min_prose_before: usize,
+    #[serde(default = "defaults::tail_prose_words")]
+    prose_words: usize,
+    enabled: PerProfile<bool>,
+}
+
+impl TailAfterMarker {
+    fn from_params(params: toml::Table, profile: Profile) -> Result<Self, String> {
+        let p: TailAfterMarkerParams = params_into(params)?;
+        let markers = regex::RegexSet::new(&p.markers).map_err(|e| format!("bad params: markers: {e}"))?;
+        Ok(TailAfterMarker {
+            markers,
+            max_words: p.max_words,
+            min_prose_before: p.min_prose_before,
+            prose_words: p.prose_words,
+            enabled: p.enabled.get(profile),
+        })
+    }
+}
+
+impl Detector for TailAfterMarker {
+    fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
+        if !self.enabled {
+            return;
+        }
+        let mut norm = String::new();
+        let mut prose = 0;
+        for i in 0..doc.lines.len() {
+            if doc.removed[i] || doc.is_blank(i) {
+                continue;
+            }
+            normalize_into(doc.line(i), true, &mut norm);
+            let words = word_count(&norm);
+            if words >= self.prose_words && ends_like_sentence(&norm) {
+                prose += 1;
+            } else if prose >= self.min_prose_before && words <= self.max_words && self.markers.is_match(&norm) {
+                out.push(Detection {
+                    lines: i..doc.lines.len(),
+                    detail: if doc.details {
+                        format!("from {:?} to the end, after {prose} lines of prose", norm)
+                    } else {
+                        String::new()
+                    },
+                });
+                return;
+            }
         }
     }
 }

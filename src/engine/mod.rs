@@ -258,6 +258,9 @@ impl Engine {
         let mut sequences = Vec::new();
         let mut replaces = Vec::new();
         let mut detectors = Vec::new();
+        // Each detector sees what the ones before it left; line scorers, which judge a line
+        // by its neighbours, go last so that they see the page without its tail.
+        let mut scorers = Vec::new();
         for (pack_index, pack) in packs.iter().enumerate() {
             for rule in pack.rules.iter().filter(|r| !disabled.contains(&r.id)) {
                 let index = rules.len() as u32;
@@ -310,12 +313,14 @@ impl Engine {
                         replaces.push(ReplaceInfo { rule: index, regexes, with: r.with.clone() });
                     }
                     RuleKind::Detector(d) => match detectors::build(&d.name, &d.params, profile) {
+                        Ok(detector) if d.name == "line-scorer" => scorers.push(DetectorInfo { rule: index, detector }),
                         Ok(detector) => detectors.push(DetectorInfo { rule: index, detector }),
                         Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
                     },
                 }
             }
         }
+        detectors.append(&mut scorers);
         for id in disabled {
             if !packs.iter().any(|p| p.rules.iter().any(|r| &r.id == id)) {
                 c.errors.push(RuleError {
