@@ -130,6 +130,9 @@ mod defaults {
     pub fn tail_prose_words() -> usize {
         30
     }
+    pub fn tail_max_lines() -> usize {
+        600
+    }
 }
 
 impl TrailingHeadlines {
@@ -198,10 +201,14 @@ impl Detector for TrailingHeadlines {
 /// matches one of `markers` (regexes on the normalised, lower-cased line) and comes
 /// after at least `min_prose_before` lines of prose (`prose_words` words, ending like a
 /// sentence), so a navigation link with the same words near the top never triggers it.
-/// `enabled` says per profile whether it runs.
+/// Only the first marker counts, and nothing is cut when more than `max_lines` non-blank
+/// lines follow it: a page's comments and teasers are a few hundred lines, so a longer
+/// tail means a text that holds several pages (a concatenated file), where cutting to
+/// the end would take the next pages with it. `enabled` says per profile whether it runs.
 pub struct TailAfterMarker {
     markers: regex::RegexSet,
     max_words: usize,
+    max_lines: usize,
     min_prose_before: usize,
     prose_words: usize,
     enabled: bool,
@@ -217,6 +224,8 @@ struct TailAfterMarkerParams {
     min_prose_before: usize,
     #[serde(default = "defaults::tail_prose_words")]
     prose_words: usize,
+    #[serde(default = "defaults::tail_max_lines")]
+    max_lines: usize,
     enabled: PerProfile<bool>,
 }
 
@@ -227,6 +236,7 @@ impl TailAfterMarker {
         Ok(TailAfterMarker {
             markers,
             max_words: p.max_words,
+            max_lines: p.max_lines,
             min_prose_before: p.min_prose_before,
             prose_words: p.prose_words,
             enabled: p.enabled.get(profile),
@@ -250,10 +260,14 @@ impl Detector for TailAfterMarker {
             if words >= self.prose_words && ends_like_sentence(&norm) {
                 prose += 1;
             } else if prose >= self.min_prose_before && words <= self.max_words && self.markers.is_match(&norm) {
+                let tail = (i..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l)).count();
+                if tail > self.max_lines {
+                    return;
+                }
                 out.push(Detection {
                     lines: i..doc.lines.len(),
                     detail: if doc.details {
-                        format!("from {:?} to the end, after {prose} lines of prose", norm)
+                        format!("from {norm:?} to the end ({tail} lines), after {prose} lines of prose")
                     } else {
                         String::new()
                     },
@@ -494,6 +508,34 @@ mod tests {
         let text =
             format!("{ARTICLE}\nA short sentence.\nAnother one.\nHeadline\nYet another sentence.\nAnd one more.\n");
         assert!(run(d.as_ref(), &text).is_empty());
+    }
+
+    #[test]
+    fn tail_after_marker_cuts_after_prose_but_not_a_concatenation_or_a_menu() {
+        let params = |max_lines: i64| {
+            let mut t: toml::Table = toml::from_str(
+                "markers = ['^leave a reply$']\nenabled = { conservative = false, balanced = true, aggressive = true }",
+            )
+            .unwrap();
+            t.insert("max_lines".into(), max_lines.into());
+            t
+        };
+        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
+                     warned the city last year that the steel frame under its deck had corroded badly.";
+        let d = build("tail-after-marker", &params(600), Profile::Balanced).unwrap();
+        let page = format!("{prose}\n\n{prose}\n\n## Leave a Reply\n\nJane says: nice.\n");
+        let found = run(d.as_ref(), &page);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines, 4..7);
+        assert!(found[0].detail.contains("after 2 lines of prose"), "{}", found[0].detail);
+        // The same words as a menu link before the article: no prose before it yet.
+        assert!(run(d.as_ref(), &format!("[Leave a reply](#)\n\n{prose}\n\n{prose}\n")).is_empty());
+        // More lines after the marker than a page's tail: several pages in one text.
+        let small = build("tail-after-marker", &params(3), Profile::Balanced).unwrap();
+        assert!(run(small.as_ref(), &format!("{page}{page}")).is_empty());
+        // Off in the profiles that say so.
+        let off = build("tail-after-marker", &params(600), Profile::Conservative).unwrap();
+        assert!(run(off.as_ref(), &page).is_empty());
     }
 
     #[test]
