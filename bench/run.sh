@@ -46,7 +46,7 @@ out=$work/out
 # last run's output is not part of the work being timed. The trash goes after the runs.
 trash=$work/trash
 hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$work/results.json" \
-    --prepare "mkdir -p $trash && if [ -e $out ]; then mv $out $trash/\$RANDOM\$RANDOM; fi" \
+    --prepare "mkdir -p $trash && if [ -e $out ]; then mv $out \$(mktemp -d -p $trash); fi" \
     -n rg "rg -j1 -v -x -F -f $lines $txt > /dev/null" \
     -n case1-exact300 "$bin clean $txt --no-default-rules --rules $work/frequent.toml -j1 -q > /dev/null" \
     -n case2-shipped "$bin clean $txt -j1 -q > /dev/null" \
