@@ -437,14 +437,16 @@ impl Detector for LineScorer {
         let lines: Vec<&str> = considered.iter().map(|&i| doc.line(i)).collect();
         let feats = features::document_features(&lines, self.phrases.as_ref());
         let title = if self.keep_title { Self::title(doc, &considered) } else { None };
-        let first: Vec<(f32, [f32; features::N])> =
-            feats.rows.iter().map(|f| linear(self.bias, &self.weights, f)).collect();
-        let logits: Vec<f32> = first.iter().map(|(z, _)| *z).collect();
-        let context = self.context.map(|(bias, w)| {
-            features::context_features(&logits).iter().map(|g| linear(bias, &w, g)).collect::<Vec<_>>()
-        });
+        // Logits only; the per-feature contributions are recomputed for the lines dropped
+        // when details are wanted (keeping them for every line cost memory and time).
+        let logits: Vec<f32> = feats.rows.iter().map(|f| linear(self.bias, &self.weights, f).0).collect();
+        let context: Option<Vec<[f32; features::CONTEXT_N]>> =
+            self.context.map(|_| features::context_features(&logits));
         for (k, &line) in considered.iter().enumerate() {
-            let z = context.as_ref().map_or(logits[k], |c| c[k].0);
+            let z = match (&context, &self.context) {
+                (Some(g), Some((bias, w))) => linear(*bias, w, &g[k]).0,
+                _ => logits[k],
+            };
             let p = 1.0 / (1.0 + (-z).exp());
             if p >= self.threshold
                 || Some(line) == title
@@ -459,12 +461,12 @@ impl Detector for LineScorer {
             use std::fmt::Write;
             let mut detail = String::with_capacity(160);
             let _ = write!(detail, "P(content) {p:.2} < {:.2}", self.threshold);
-            if let Some(c) = &context {
+            if let (Some(g), Some((bias, w))) = (&context, &self.context) {
                 detail.push_str("; context: ");
-                most_negative(&mut detail, &c[k].1, features::CONTEXT_NAMES);
+                most_negative(&mut detail, &linear(*bias, w, &g[k]).1, features::CONTEXT_NAMES);
             }
             detail.push_str("; line: ");
-            most_negative(&mut detail, &first[k].1, features::NAMES);
+            most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.rows[k]).1, features::NAMES);
             out.push(Detection { lines: line..line + 1, detail });
         }
     }
