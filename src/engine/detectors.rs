@@ -207,6 +207,9 @@ impl Detector for TrailingHeadlines {
 /// the end would take the next pages with it. `enabled` says per profile whether it runs.
 pub struct TailAfterMarker {
     markers: regex::RegexSet,
+    /// Bytes the markers can start with, when every marker is anchored: a line whose
+    /// first letter is not among them is not normalised at all.
+    first_letters: Option<Box<[bool; 256]>>,
     max_words: usize,
     max_lines: usize,
     min_prose_before: usize,
@@ -233,14 +236,35 @@ impl TailAfterMarker {
     fn from_params(params: toml::Table, profile: Profile) -> Result<Self, String> {
         let p: TailAfterMarkerParams = params_into(params)?;
         let markers = regex::RegexSet::new(&p.markers).map_err(|e| format!("bad params: markers: {e}"))?;
+        let first_letters = p.markers.iter().try_fold(Box::new([false; 256]), |mut all, m| {
+            let bytes = super::tiers::anchored_first_bytes(m, false)?;
+            for (a, b) in all.iter_mut().zip(bytes.iter()) {
+                *a |= b;
+            }
+            Some(all)
+        });
         Ok(TailAfterMarker {
             markers,
+            first_letters,
             max_words: p.max_words,
             max_lines: p.max_lines,
             min_prose_before: p.min_prose_before,
             prose_words: p.prose_words,
             enabled: p.enabled.get(profile),
         })
+    }
+}
+
+impl TailAfterMarker {
+    /// Whether the normalised line could start like a marker, judged by its first ASCII
+    /// letter (normalising keeps it: it drops only markup and list numbers before it).
+    fn may_start_marker(&self, line: &str) -> bool {
+        let Some(table) = &self.first_letters else { return true };
+        match line.bytes().find(|b| b.is_ascii_alphanumeric() || !b.is_ascii()) {
+            Some(b) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
+            Some(_) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
+            None => false,
+        }
     }
 }
 
@@ -255,11 +279,24 @@ impl Detector for TailAfterMarker {
             if doc.removed[i] || doc.is_blank(i) {
                 continue;
             }
-            normalize_into(doc.line(i), true, &mut norm);
-            let words = word_count(&norm);
-            if words >= self.prose_words && ends_like_sentence(&norm) {
+            // Judged on the raw line: normalising every line of every page cost more than
+            // the rest of the pattern rules. Markup tokens (bullets, `#`) only add words.
+            // Cheap tests first: words are counted only for lines that could need them.
+            let line = doc.line(i);
+            if ends_like_sentence(line.trim_end_matches(['*', '_', ' ', '\t']))
+                && count_words_up_to(line, self.prose_words) >= self.prose_words
+            {
                 prose += 1;
-            } else if prose >= self.min_prose_before && words <= self.max_words && self.markers.is_match(&norm) {
+                continue;
+            }
+            if prose < self.min_prose_before
+                || !self.may_start_marker(line)
+                || count_words_up_to(line, self.max_words + 3) > self.max_words + 2
+            {
+                continue;
+            }
+            normalize_into(line, true, &mut norm);
+            if word_count(&norm) <= self.max_words && self.markers.is_match(&norm) {
                 let tail = (i..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l)).count();
                 if tail > self.max_lines {
                     return;
@@ -276,6 +313,22 @@ impl Detector for TailAfterMarker {
             }
         }
     }
+}
+
+/// Space-separated tokens of `line`, counted up to `cap` (this runs on lines of every
+/// page, and long ones stop early): memchr finds the separators.
+fn count_words_up_to(line: &str, cap: usize) -> usize {
+    let b = line.as_bytes();
+    let mut words = 0;
+    let mut start = 0;
+    for sep in memchr::memchr2_iter(b' ', b'\t', b).chain(std::iter::once(b.len())) {
+        words += (sep > start) as usize;
+        if words >= cap {
+            break;
+        }
+        start = sep + 1;
+    }
+    words
 }
 
 /// Logistic regression over `features::NAMES`: P(content) = σ(bias + Σ wᵢ·fᵢ). Lines
