@@ -304,7 +304,7 @@ impl Detector for TailAfterMarker {
                 out.push(Detection {
                     lines: i..doc.lines.len(),
                     detail: if doc.details {
-                        format!("from {norm:?} to the end ({tail} lines), after {prose} lines of prose")
+                        format!("from {norm:?} to the end ({tail} non-blank lines not removed before), after {prose} lines of prose")
                     } else {
                         String::new()
                     },
