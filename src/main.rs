@@ -9,7 +9,20 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// glibc raises its mmap threshold each time a large block is freed, after which the 4 MiB
+/// segments and batches come from the heap and fragment it: peak RSS then grew with the
+/// input (85 MB at 200 MB, up to 107 MB at 1 GB of text). A fixed 1 MiB threshold keeps
+/// large buffers mapped and returned on free: 62 MB for both, at the same speed.
+fn bounded_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 fn main() -> ExitCode {
+    bounded_heap();
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,
