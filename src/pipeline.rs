@@ -135,12 +135,12 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
         let writer =
             scope.spawn(move || write_batches(engine, jobs, options, names, extra, read_bytes, cleaned_batches));
         for mut batch in batches {
-            let scratch = || Scratch::with_details(options.report);
-            batch.items.par_iter_mut().for_each_init(scratch, |scratch, item| {
+            batch.items.par_iter_mut().for_each(|item| {
                 if let Item::Record { input, record, cleaned } = item {
                     let url = record.url.as_deref().or(options.url);
                     let ctx = DocContext { url, path: Some(&names[*input]) };
-                    *cleaned = Some(engine.clean_with(&record.text, ctx, scratch));
+                    *cleaned =
+                        Some(with_scratch(options.report, |scratch| engine.clean_with(&record.text, ctx, scratch)));
                 }
             });
             if to_write.send(batch).is_err() {
@@ -152,6 +152,18 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
         // The reader ends when its inputs do or when the cleaner stops taking batches.
         outcome.counts.inputs_skipped += reader.join().expect("reader thread panicked");
         Ok(outcome)
+    })
+}
+
+/// Run `f` with this worker thread's scratch buffers. They live as long as the thread,
+/// not one batch: buffers of megabytes allocated afresh for every batch cost page faults.
+fn with_scratch<R>(details: bool, f: impl FnOnce(&mut Scratch) -> R) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        scratch.skip_details = !details;
+        f(scratch)
     })
 }
 
