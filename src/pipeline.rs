@@ -124,8 +124,9 @@ pub struct Extra<'a> {
 pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) -> io::Result<RunOutcome> {
     let names: &[String] = &jobs.iter().map(|j| display(&j.input)).collect::<Vec<_>>();
     let read_bytes = Arc::new(AtomicU64::new(0));
-    let (to_clean, batches) = mpsc::sync_channel::<Batch>(1);
-    let (to_write, cleaned_batches) = mpsc::sync_channel::<Batch>(1);
+    // Batches: items in input order, up to `batch_bytes` of text.
+    let (to_clean, batches) = mpsc::sync_channel::<Vec<Item>>(1);
+    let (to_write, cleaned_batches) = mpsc::sync_channel::<Vec<Item>>(1);
     std::thread::scope(|scope| {
         let reader = {
             let read_bytes = read_bytes.clone();
@@ -135,7 +136,7 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
         let writer =
             scope.spawn(move || write_batches(engine, jobs, options, names, extra, read_bytes, cleaned_batches));
         for mut batch in batches {
-            batch.items.par_iter_mut().for_each(|item| {
+            batch.par_iter_mut().for_each(|item| {
                 if let Item::Record { input, record, cleaned } = item {
                     let url = record.url.as_deref().or(options.url);
                     let ctx = DocContext { url, path: Some(&names[*input]) };
@@ -167,18 +168,13 @@ fn with_scratch<R>(details: bool, f: impl FnOnce(&mut Scratch) -> R) -> R {
     })
 }
 
-/// Items in input order, up to `batch_bytes` of text.
-struct Batch {
-    items: Vec<Item>,
-}
-
 /// The reader stage. Returns the number of inputs skipped by `--skip-existing`.
 fn read_batches(
     jobs: &[Job],
     options: &RunOptions,
     names: &[String],
     read_bytes: Arc<AtomicU64>,
-    to_clean: mpsc::SyncSender<Batch>,
+    to_clean: mpsc::SyncSender<Vec<Item>>,
 ) -> u64 {
     let mut skipped = 0;
     let mut pending = jobs.iter().enumerate();
@@ -221,7 +217,7 @@ fn read_batches(
                 }
             }
         }
-        if !items.is_empty() && to_clean.send(Batch { items }).is_err() {
+        if !items.is_empty() && to_clean.send(items).is_err() {
             break;
         }
     }
@@ -237,7 +233,7 @@ fn write_batches(
     names: &[String],
     mut extra: Extra,
     read_bytes: &AtomicU64,
-    cleaned_batches: mpsc::Receiver<Batch>,
+    cleaned_batches: mpsc::Receiver<Vec<Item>>,
 ) -> io::Result<RunOutcome> {
     let mut outcome = RunOutcome::default();
     let mut open: Option<Open> = None;
@@ -245,7 +241,7 @@ fn write_batches(
     // pass for a cleaned one (and --skip-existing would then skip it).
     let mut bad_text_input: Option<usize> = None;
     for batch in cleaned_batches {
-        for item in batch.items {
+        for item in batch {
             match item {
                 Item::Record { input, record, cleaned } => {
                     let cleaned = cleaned.expect("cleaned above");

@@ -253,9 +253,7 @@ impl TailAfterMarker {
             enabled: p.enabled.get(profile),
         })
     }
-}
 
-impl TailAfterMarker {
     /// Whether the normalised line could start like a marker, judged by its first ASCII
     /// letter (normalising keeps it: it drops only markup and list numbers before it).
     fn may_start_marker(&self, line: &str) -> bool {
@@ -493,12 +491,11 @@ impl Detector for LineScorer {
         // Logits only; the per-feature contributions are recomputed for the lines dropped
         // when details are wanted (keeping them for every line cost memory and time).
         let logits: Vec<f32> = feats.rows.iter().map(|f| linear(self.bias, &self.weights, f).0).collect();
-        let context: Option<Vec<[f32; features::CONTEXT_N]>> =
-            self.context.map(|_| features::context_features(&logits));
+        let context = self.context.as_ref().map(|(bias, w)| (*bias, w, features::context_features(&logits)));
         for (k, &line) in considered.iter().enumerate() {
-            let z = match (&context, &self.context) {
-                (Some(g), Some((bias, w))) => linear(*bias, w, &g[k]).0,
-                _ => logits[k],
+            let z = match &context {
+                Some((bias, w, g)) => linear(*bias, w, &g[k]).0,
+                None => logits[k],
             };
             let p = 1.0 / (1.0 + (-z).exp());
             if p >= self.threshold
@@ -514,7 +511,7 @@ impl Detector for LineScorer {
             use std::fmt::Write;
             let mut detail = String::with_capacity(160);
             let _ = write!(detail, "P(content) {p:.2} < {:.2}", self.threshold);
-            if let (Some(g), Some((bias, w))) = (&context, &self.context) {
+            if let Some((bias, w, g)) = &context {
                 detail.push_str("; context: ");
                 most_negative(&mut detail, &linear(*bias, w, &g[k]).1, features::CONTEXT_NAMES);
             }
