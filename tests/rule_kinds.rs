@@ -77,6 +77,13 @@ fn block_inclusive_exclusive_to_end_and_max_lines() {
     );
     assert_eq!(clean(&limited, "a\nAd\n\nx\ny\n"), "a\ny\n");
 
+    // To the end, unless more lines follow than a page's tail has (several pages in one text).
+    let short_tail = engine_from(
+        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"Top News\"] }\nmax_tail_lines = 3\n",
+    );
+    assert_eq!(clean(&short_tail, "a\nTop News\n\nh1\nh2\n"), "a\n");
+    assert_eq!(clean(&short_tail, "a\nTop News\nh1\nh2\nh3\n"), "a\nTop News\nh1\nh2\nh3\n");
+
     let bounded_end = engine_from(
         "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nmax_lines = 3\n",
     );

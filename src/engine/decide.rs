@@ -375,6 +375,11 @@ impl Engine {
                 }
                 start..if block.end_inclusive { end + 1 } else { end }
             } else {
+                if let Some(max) = block.max_tail_lines
+                    && (start..n).filter(|&l| !s.lines[l].blank).count() > max
+                {
+                    continue;
+                }
                 let mut end = start + 1;
                 while end < n && fits(end) {
                     end += 1;

@@ -120,6 +120,7 @@ pub(crate) struct BlockInfo {
     pub has_end: bool,
     pub end_inclusive: bool,
     pub max_lines: Option<usize>,
+    pub max_tail_lines: Option<usize>,
 }
 
 pub(crate) struct SequenceInfo {
@@ -283,6 +284,7 @@ impl Engine {
                             has_end: b.end.is_some(),
                             end_inclusive: b.end_inclusive,
                             max_lines: b.max_lines,
+                            max_tail_lines: b.max_tail_lines,
                         });
                         c.add_matcher(index, id, loc, &b.start, Role::BlockStart(block));
                         if let Some(end) = &b.end {

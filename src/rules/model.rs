@@ -144,6 +144,10 @@ pub struct Block {
     /// At most this many non-blank lines, start line included. With `end`, the end must
     /// be found within the limit or nothing is dropped.
     pub max_lines: Option<usize>,
+    /// Without `end`: nothing is dropped when more than this many non-blank lines remain
+    /// from the start line on. A page's tail is short; a longer one means a text that
+    /// holds several pages, and cutting to its end would take the next pages with it.
+    pub max_tail_lines: Option<usize>,
 }
 
 #[derive(Clone, Debug)]

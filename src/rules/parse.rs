@@ -94,6 +94,7 @@ struct RawRule {
     end: Option<Spanned<RawMatcher>>,
     end_inclusive: Option<bool>,
     max_lines: Option<usize>,
+    max_tail_lines: Option<usize>,
     // sequence
     lines: Option<Vec<Spanned<String>>>,
     // replace
@@ -315,7 +316,7 @@ fn matcher(ctx: &mut FileCtx, at: usize, m: RawMatcher, what: &str) -> Option<Ma
 
 /// Keys that were set but do not belong to the rule's kind.
 fn stray_keys(rule: &RawRule, allowed: &[&str]) -> Vec<&'static str> {
-    let set: [(&'static str, bool); 18] = [
+    let set: [(&'static str, bool); 19] = [
         ("exact", rule.exact.is_some()),
         ("prefix", rule.prefix.is_some()),
         ("suffix", rule.suffix.is_some()),
@@ -330,6 +331,7 @@ fn stray_keys(rule: &RawRule, allowed: &[&str]) -> Vec<&'static str> {
         ("end", rule.end.is_some()),
         ("end_inclusive", rule.end_inclusive.is_some()),
         ("max_lines", rule.max_lines.is_some()),
+        ("max_tail_lines", rule.max_tail_lines.is_some()),
         ("lines", rule.lines.is_some()),
         ("with", rule.with.is_some()),
         ("detector", rule.detector.is_some()),
@@ -365,7 +367,7 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     let kind_name = r.kind.get_ref().clone();
     let allowed: &[&str] = match kind_name.as_str() {
         "line" | "keep" => MATCHER_KEYS,
-        "block" => &["start", "end", "end_inclusive", "max_lines", "within_first", "within_last"],
+        "block" => &["start", "end", "end_inclusive", "max_lines", "max_tail_lines", "within_first", "within_last"],
         "sequence" => &["lines", "case_sensitive"],
         "replace" => &["regex", "with", "case_sensitive", "within_first", "within_last"],
         "detector" => &["detector", "params"],
@@ -415,14 +417,18 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
                 }
                 None => None,
             };
-            if r.max_lines == Some(0) {
-                ctx.error(at, format!("rule `{id}`: max_lines must be at least 1"));
+            if r.max_lines == Some(0) || r.max_tail_lines == Some(0) {
+                ctx.error(at, format!("rule `{id}`: max_lines and max_tail_lines must be at least 1"));
+            }
+            if r.max_tail_lines.is_some() && end.is_some() {
+                ctx.error(at, format!("rule `{id}`: max_tail_lines is for blocks without `end`"));
             }
             RuleKind::Block(Block {
                 start: start?,
                 end,
                 end_inclusive: r.end_inclusive.unwrap_or(true),
                 max_lines: r.max_lines,
+                max_tail_lines: r.max_tail_lines,
             })
         }
         "sequence" => {
