@@ -54,39 +54,33 @@ fn max_words_and_position_limits() {
     assert_eq!(clean(&e, doc), "Menu\nFollow us on this long journey of ours\nTop\n");
 }
 
+/// A block rule `b` with the given keys.
+fn block(keys: &str) -> dechrome::Engine {
+    engine_from(&format!("[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\n{keys}\n"))
+}
+
 #[test]
 fn block_inclusive_exclusive_to_end_and_max_lines() {
-    let inclusive = engine_from(
-        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\n",
-    );
+    let inclusive = block("start = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }");
     assert_eq!(clean(&inclusive, "a\nBEGIN\nx\n\ny\nEND\nb\n"), "a\nb\n");
     // Without its end, a block removes nothing.
     assert_eq!(clean(&inclusive, "a\nBEGIN\nx\n"), "a\nBEGIN\nx\n");
 
-    let exclusive = engine_from(
-        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nend_inclusive = false\n",
-    );
+    let exclusive = block("start = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nend_inclusive = false");
     assert_eq!(clean(&exclusive, "a\nBEGIN\nx\nEND\nb\n"), "a\nEND\nb\n");
 
-    let to_end =
-        engine_from("[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { prefix = [\"Top News\"] }\n");
+    let to_end = block("start = { prefix = [\"Top News\"] }");
     assert_eq!(clean(&to_end, "a\n\nTop News\n\nh1\nh2\n"), "a\n");
 
-    let limited = engine_from(
-        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"Ad\"] }\nmax_lines = 2\n",
-    );
+    let limited = block("start = { exact = [\"Ad\"] }\nmax_lines = 2");
     assert_eq!(clean(&limited, "a\nAd\n\nx\ny\n"), "a\ny\n");
 
     // To the end, unless more lines follow than a page's tail has (several pages in one text).
-    let short_tail = engine_from(
-        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"Top News\"] }\nmax_tail_lines = 3\n",
-    );
+    let short_tail = block("start = { exact = [\"Top News\"] }\nmax_tail_lines = 3");
     assert_eq!(clean(&short_tail, "a\nTop News\n\nh1\nh2\n"), "a\n");
     assert_eq!(clean(&short_tail, "a\nTop News\nh1\nh2\nh3\n"), "a\nTop News\nh1\nh2\nh3\n");
 
-    let bounded_end = engine_from(
-        "[[rule]]\nid = \"b\"\nkind = \"block\"\nwhy = \"w\"\nstart = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nmax_lines = 3\n",
-    );
+    let bounded_end = block("start = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nmax_lines = 3");
     assert_eq!(clean(&bounded_end, "BEGIN\nx\nEND\nk\n"), "k\n");
     assert_eq!(clean(&bounded_end, "BEGIN\nx\ny\nEND\nk\n"), "BEGIN\nx\ny\nEND\nk\n");
 }
