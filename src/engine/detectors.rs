@@ -130,7 +130,7 @@ mod defaults {
     pub fn tail_prose_words() -> usize {
         30
     }
-    pub fn tail_max_lines() -> usize {
+    pub fn tail_max_tail_lines() -> usize {
         600
     }
 }
@@ -201,7 +201,7 @@ impl Detector for TrailingHeadlines {
 /// matches one of `markers` (regexes on the normalised, lower-cased line) and comes
 /// after at least `min_prose_before` lines of prose (`prose_words` words, ending like a
 /// sentence), so a navigation link with the same words near the top never triggers it.
-/// Only the first marker counts, and nothing is cut when more than `max_lines` non-blank
+/// Only the first marker counts, and nothing is cut when more than `max_tail_lines` non-blank
 /// lines follow it: a page's comments and teasers are a few hundred lines, so a longer
 /// tail means a text that holds several pages (a concatenated file), where cutting to
 /// the end would take the next pages with it. `enabled` says per profile whether it runs.
@@ -211,7 +211,7 @@ pub struct TailAfterMarker {
     /// first letter is not among them is not normalised at all.
     first_letters: Option<Box<[bool; 256]>>,
     max_words: usize,
-    max_lines: usize,
+    max_tail_lines: usize,
     min_prose_before: usize,
     prose_words: usize,
     enabled: bool,
@@ -227,8 +227,8 @@ struct TailAfterMarkerParams {
     min_prose_before: usize,
     #[serde(default = "defaults::tail_prose_words")]
     prose_words: usize,
-    #[serde(default = "defaults::tail_max_lines")]
-    max_lines: usize,
+    #[serde(default = "defaults::tail_max_tail_lines")]
+    max_tail_lines: usize,
     enabled: PerProfile<bool>,
 }
 
@@ -247,7 +247,7 @@ impl TailAfterMarker {
             markers,
             first_letters,
             max_words: p.max_words,
-            max_lines: p.max_lines,
+            max_tail_lines: p.max_tail_lines,
             min_prose_before: p.min_prose_before,
             prose_words: p.prose_words,
             enabled: p.enabled.get(profile),
@@ -296,7 +296,7 @@ impl Detector for TailAfterMarker {
             normalize_into(line, true, &mut norm);
             if word_count(&norm) <= self.max_words && self.markers.is_match(&norm) {
                 let tail = (i..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l)).count();
-                if tail > self.max_lines {
+                if tail > self.max_tail_lines {
                     return;
                 }
                 out.push(Detection {
@@ -564,12 +564,12 @@ mod tests {
 
     #[test]
     fn tail_after_marker_cuts_after_prose_but_not_a_concatenation_or_a_menu() {
-        let params = |max_lines: i64| {
+        let params = |max_tail_lines: i64| {
             let mut t: toml::Table = toml::from_str(
                 "markers = ['^leave a reply$']\nenabled = { conservative = false, balanced = true, aggressive = true }",
             )
             .unwrap();
-            t.insert("max_lines".into(), max_lines.into());
+            t.insert("max_tail_lines".into(), max_tail_lines.into());
             t
         };
         let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
