@@ -5,6 +5,8 @@
 #
 #   scripts/sweep_thresholds.sh PROFILE T1 [T2 …]      e.g.  balanced 0.35 0.39 0.43 0.47
 #
+# RULES=DIR sweeps another copy of the rules (say, one with a retrained scorer.toml).
+#
 # Pick by the profile's recall floor (conservative 0.99, balanced 0.97, aggressive 0.95),
 # then write the value into rules/generic/scorer.toml by hand.
 set -euo pipefail
@@ -17,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for t in "$@"; do
     rm -rf "$work/rules" "$work/out"
-    cp -r "$root/rules" "$work/rules"
+    cp -r "${RULES:-$root/rules}" "$work/rules"
     python3 - "$work/rules/generic/scorer.toml" "$profile" "$t" <<'PY'
 import re, sys
 path, profile, t = sys.argv[1:]

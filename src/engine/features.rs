@@ -44,9 +44,12 @@ pub const NAMES: &[&str] = &[
     "comment_byline",
     "wordy_without_function_words",
     "starts_with_link",
+    "after_colon",
+    "ellipsis",
+    "furniture_words",
 ];
 
-pub const N: usize = 36;
+pub const N: usize = 39;
 
 /// Function words of a few languages: prose has many, menus and headlines few.
 const STOPWORDS: &[&str] = &[
@@ -86,19 +89,37 @@ fn is_prose(s: &LineStats, min_words: usize) -> bool {
 /// A line this long with few links is prose even without a final full stop.
 const PROSE_WITHOUT_STOP: f32 = 80.0;
 
-type FxSet = std::collections::HashSet<&'static [u8], super::tiers::FxBuild>;
+/// Words of page furniture on sites of every kind: timestamps, counters, widgets.
+#[rustfmt::skip]
+const FURNITURE: &[&str] = &[
+    "ago", "min", "mins", "read", "share", "shares", "reply", "replies", "comment", "comments", "posted", "updated",
+    "published", "views", "likes", "subscribe", "follow", "login", "menu", "search", "home", "advertisement",
+    "sponsored", "photo", "credit", "getty", "images", "video", "watch", "click", "previous", "next", "tags",
+    "category", "categories", "newsletter", "cookies", "privacy",
+];
 
-/// The function words as bytes, and the longest one's length (longer words skip the lookup).
-fn stopwords() -> &'static (FxSet, usize) {
-    static SET: std::sync::OnceLock<(FxSet, usize)> = std::sync::OnceLock::new();
-    SET.get_or_init(|| {
-        (STOPWORDS.iter().map(|w| w.as_bytes()).collect(), STOPWORDS.iter().map(|w| w.len()).max().unwrap_or(0))
-    })
-}
+/// Word classes, as bits: one lookup per word gives both.
+const STOP: u8 = 1;
+const FURNISHING: u8 = 2;
 
-fn is_stopword(lowered: &[u8]) -> bool {
-    let (set, longest) = stopwords();
-    lowered.len() <= *longest && set.contains(lowered)
+type WordClasses = std::collections::HashMap<&'static [u8], u8, super::tiers::FxBuild>;
+
+/// The class of a lower-cased word (0 for most words). Longer words than any listed skip
+/// the lookup.
+fn word_class(lowered: &[u8]) -> u8 {
+    static TABLE: std::sync::OnceLock<(WordClasses, usize)> = std::sync::OnceLock::new();
+    let (table, longest) = TABLE.get_or_init(|| {
+        let mut t = WordClasses::default();
+        for w in STOPWORDS {
+            *t.entry(w.as_bytes()).or_default() |= STOP;
+        }
+        for w in FURNITURE {
+            *t.entry(w.as_bytes()).or_default() |= FURNISHING;
+        }
+        let longest = t.keys().map(|w| w.len()).max().unwrap_or(0);
+        (t, longest)
+    });
+    if lowered.len() > *longest { 0 } else { table.get(lowered).copied().unwrap_or(0) }
 }
 
 /// `<tag`, `</tag` or `<tag>` with a letter right after the bracket.
@@ -137,6 +158,12 @@ struct LineStats {
     /// `Name says:` / `Name said:` / `Reply` comment furniture.
     comment: bool,
     starts_with_link: bool,
+    /// Ends with `:` (introduces a list or a quote).
+    colon: bool,
+    /// Ends with `…` or `...`: a teaser cut short.
+    ellipsis: bool,
+    /// Words of page furniture (`ago`, `share`, `reply`, `updated`…).
+    furniture: f32,
 }
 
 /// Size features stop growing here: a linear model must not extrapolate to lines of
@@ -272,7 +299,9 @@ impl Word {
             s.caps += self.upper as u8 as f32;
             s.long_words += (self.letters >= 8) as u8 as f32;
             if self.only_letters && self.len <= self.lower.len() {
-                s.stop += is_stopword(&self.lower[..self.len]) as u8 as f32;
+                let class = word_class(&self.lower[..self.len]);
+                s.stop += (class & STOP) as f32;
+                s.furniture += (class & FURNISHING != 0) as u8 as f32;
             }
         }
         *self = Word::default();
@@ -387,6 +416,9 @@ fn word_stats(line: &str, s: &mut LineStats) {
     word.finish(s);
     s.comment |= line.len() <= 12 && line.trim().eq_ignore_ascii_case("reply");
     s.terminal = last_content.is_some_and(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '\u{2026}'));
+    s.colon = last_content == Some(':');
+    let end = line.trim_end().trim_end_matches(|c: char| is_markup(c) || c == ')');
+    s.ellipsis = end.ends_with('\u{2026}') || end.ends_with("...");
 }
 
 /// The features of a document's lines, and their statistics for the prose guard.
@@ -440,6 +472,11 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Docum
         }
         acc
     };
+    // List items under a line that ends with a colon: a list the text introduces.
+    let mut after_colon = vec![false; n];
+    for i in 1..n {
+        after_colon[i] = stats[i - 1].colon || (after_colon[i - 1] && stats[i - 1].list_item && stats[i].list_item);
+    }
     let link_sum = prefix(&|s| s.link_density());
     let words_sum = prefix(&|s| s.log_words());
     let para_sum = prefix(&|s| s.paragraph_like() as u8 as f32);
@@ -492,6 +529,9 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Docum
                 s.comment as u8 as f32,
                 (s.words >= 20.0 && s.stop / words < 0.05) as u8 as f32,
                 s.starts_with_link as u8 as f32,
+                after_colon[i] as u8 as f32,
+                s.ellipsis as u8 as f32,
+                s.furniture / words,
             ];
             f
         })
@@ -622,5 +662,18 @@ mod tests {
         // Function words count with trailing punctuation, in other languages, not inside words.
         let h = document_features(&["the, and. für že don't"], None).rows;
         assert_eq!(h[0][idx("stop_ratio")], 4.0 / 5.0);
+        // A list the text introduces; teasers cut short; timestamps and widget words.
+        let lines = [
+            "The update adds three things:",
+            "* Granite blocks",
+            "* Slime blocks",
+            "Trump picks his cabinet, and the markets respond with a rally that few expected...",
+            "Posted 3 hours ago | 12 comments | Share",
+        ];
+        let k = document_features(&lines, None).rows;
+        assert_eq!([k[1][idx("after_colon")], k[2][idx("after_colon")], k[3][idx("after_colon")]], [1.0, 1.0, 0.0]);
+        assert_eq!([k[3][idx("ellipsis")], k[0][idx("ellipsis")]], [1.0, 0.0]);
+        assert_eq!(k[4][idx("furniture_words")], 4.0 / 7.0); // posted, ago, comments, share of 7 words
+        assert_eq!(k[0][idx("furniture_words")], 0.0);
     }
 }
