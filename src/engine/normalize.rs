@@ -28,6 +28,29 @@ pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit:
             return false;
         }
         let b = bytes[i];
+        // Fastest path: a run of ASCII words and single spaces without markup, which
+        // normalises to itself, copied at once. (At most `limit + 1` bytes per run, so
+        // that a head stays short.)
+        if PLAIN[b as usize] {
+            let end = bytes.len().min(i.saturating_add(limit.saturating_add(1)));
+            let mut j = i + 1;
+            while j < end
+                && (PLAIN[bytes[j] as usize] || (bytes[j] == b' ' && j + 1 < end && PLAIN[bytes[j + 1] as usize]))
+            {
+                j += 1;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            let start = out.len();
+            out.push_str(&body[i..j]);
+            if fold_case {
+                out[start..].make_ascii_lowercase();
+            }
+            i = j;
+            continue;
+        }
         // ASCII fast path.
         if b < 0x80 {
             match b {
@@ -101,6 +124,18 @@ pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit:
     }
     true
 }
+
+/// ASCII bytes that normalise to themselves (ASCII case aside) whatever surrounds them:
+/// not markup (`[ ] ! * _ ` ~`), not whitespace.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        t[b] = !matches!(b as u8, b'[' | b']' | b'!' | b'*' | b'_' | b'`' | b'~');
+        b += 1;
+    }
+    t
+};
 
 #[inline]
 fn push(out: &mut String, c: char, fold_case: bool, pending_space: &mut bool) {
@@ -203,6 +238,17 @@ mod tests {
         );
         assert_eq!(normalize("\u{00A0} A\u{00A0}\u{00A0}B\t ", false), "A B");
         assert_eq!(normalize("ÉCOLE Straße", true), "école straße");
+    }
+
+    #[test]
+    fn plain_runs_keep_single_spaces_and_collapse_the_rest() {
+        assert_eq!(normalize("Hello  World, it is  ", true), "hello world, it is");
+        assert_eq!(normalize("a b\tc \u{a0}d e_f _g_ h!", true), "a b c d e_f g h!");
+        let mut head = String::new();
+        assert!(!super::normalize_head_into("Alpha beta gamma delta", true, &mut head, 5));
+        assert!(head.starts_with("alpha") && head.len() <= 12);
+        assert!(super::normalize_head_into("Alpha beta", true, &mut head, 50));
+        assert_eq!(head, "alpha beta");
     }
 
     #[test]
