@@ -74,8 +74,10 @@ const PHRASES: &[&str] = &[
 ];
 
 /// The prose guard of each profile (conservative, balanced, aggressive): lines of prose
-/// with at least this many words are never dropped. Written into the pack.
+/// with at least this many words are dropped only when P(content) is below the profile's
+/// prose floor. Both are written into the pack.
 const PROTECT_WORDS: [usize; 3] = [25, 30, 60];
+const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 
 struct Page {
     /// Features, content label and token weight of each line the scorer sees.
@@ -277,7 +279,7 @@ fn evaluate(pages: &[&Page], probs: &[Vec<f64>], threshold: f64, profile: usize)
     for (page, probs) in pages.iter().zip(probs) {
         let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, page.removed_content_tokens as f64);
         for (((_, content, tokens), p), guarded) in page.lines.iter().zip(probs).zip(&page.guarded) {
-            let kept = *p >= threshold || guarded[profile];
+            let kept = *p >= threshold || (guarded[profile] && *p >= PROSE_FLOOR[profile]);
             let t = *tokens as f64;
             match (kept, content) {
                 (true, true) => tp += t,
@@ -392,11 +394,16 @@ fn main() {
         "# Documents with fewer lines (after the pattern rules) are left alone: too little context.\nmin_lines = 5\n",
     );
     toml.push_str(
-        "\n# Prose lines (this many words, sentence-final punctuation, few links) are never dropped.\n\
+        "\n# Prose lines (this many words, sentence-final punctuation, few links) are kept...\n\
          [rule.params.protect_words]\n",
     );
     for (name, words) in ["conservative", "balanced", "aggressive"].iter().zip(PROTECT_WORDS) {
         let _ = writeln!(toml, "{name} = {words}");
+    }
+    toml.push_str("\n# ...unless P(content) is below this floor: prose needs stronger evidence than other lines.\n");
+    toml.push_str("[rule.params.prose_floor]\n");
+    for (name, floor) in ["conservative", "balanced", "aggressive"].iter().zip(PROSE_FLOOR) {
+        let _ = writeln!(toml, "{name} = {floor:.2}");
     }
     toml.push_str("\n# P(content) below which a line is dropped; estimated macro P/R/F1 on the training pages\n# with the prose guard (the title guard and bag-of-words scoring not modelled).\n");
     toml.push_str("[rule.params.threshold]\n");

@@ -240,6 +240,27 @@ fn line_scorer_uses_profiles_guards_and_explains_itself() {
     let guarded =
         compile("protect_words = { conservative = 10, balanced = 10, aggressive = 10 }", dechrome::Profile::Aggressive);
     assert!(clean(&guarded, prose).contains("This is a real sentence of prose"));
+    // ...unless the score is under the prose floor; explain says which bar it missed.
+    let floored = compile(
+        "protect_words = { conservative = 10, balanced = 10, aggressive = 10 }
+         prose_floor = { conservative = 0.0, balanced = 0.0, aggressive = 0.9 }",
+        dechrome::Profile::Aggressive,
+    );
+    let cleaned = floored.clean(prose, Default::default());
+    assert!(!cleaned.text.contains("This is a real sentence of prose"));
+    let prose_removal = cleaned.removals.iter().find(|r| r.lines.start == 2).expect("the prose line goes");
+    assert!(prose_removal.detail.as_deref().unwrap().contains("< 0.90 (the floor for prose)"));
+    // A floor above the threshold would make prose easier to drop than other lines.
+    let text = format!(
+        "[pack]\nname = \"t\"\ndescription = \"d\"\n{}",
+        pack(
+            "protect_words = { conservative = 10, balanced = 10, aggressive = 10 }\n\
+              prose_floor = { conservative = 0.5, balanced = 0.5, aggressive = 0.5 }"
+        )
+    );
+    let set = dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text }]).unwrap();
+    let err = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Conservative).err().unwrap();
+    assert!(err.to_string().contains("prose_floor"), "{err}");
     // Too short to judge: left alone.
     assert_eq!(clean(&balanced, "* [Home](#)\nText.\n"), "* [Home](#)\nText.\n");
 }

@@ -338,8 +338,11 @@ pub struct LineScorer {
     threshold: f32,
     phrases: Option<aho_corasick::AhoCorasick>,
     keep_title: bool,
-    /// Lines of prose with at least this many words are never dropped (0: no guard).
+    /// Lines of prose with at least this many words are dropped only below `prose_floor`
+    /// (0 words: no guard).
     protect_words: usize,
+    /// P(content) below which even a line of prose goes (0: never).
+    prose_floor: f32,
     /// Documents with fewer lines are left alone: too little context to judge.
     min_lines: usize,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
@@ -359,8 +362,11 @@ struct LineScorerParams {
     #[serde(default)]
     phrases: Vec<String>,
     context: Option<ContextParams>,
-    /// Per profile: prose lines of at least this many words are kept whatever their score.
+    /// Per profile: prose lines of at least this many words are kept unless their
+    /// P(content) is below `prose_floor`.
     protect_words: Option<PerProfile<usize>>,
+    /// Per profile; without it, prose lines are kept whatever their score.
+    prose_floor: Option<PerProfile<f64>>,
     #[serde(default = "defaults::scorer_min_lines")]
     min_lines: usize,
 }
@@ -400,6 +406,12 @@ impl LineScorer {
         };
         let threshold = p.threshold.get(profile) as f32;
         let protect_words = p.protect_words.map_or(0, |w| w.get(profile));
+        let prose_floor = p.prose_floor.map_or(0.0, |f| f.get(profile)) as f32;
+        if !(0.0..=threshold).contains(&prose_floor) {
+            return Err(format!(
+                "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
+            ));
+        }
         let phrases = (!p.phrases.is_empty())
             .then(|| features::phrase_matcher(&p.phrases))
             .transpose()
@@ -411,6 +423,7 @@ impl LineScorer {
             phrases,
             keep_title: p.keep_title,
             protect_words,
+            prose_floor,
             min_lines: p.min_lines,
             context,
         })
@@ -500,7 +513,7 @@ impl Detector for LineScorer {
             let p = 1.0 / (1.0 + (-z).exp());
             if p >= self.threshold
                 || Some(line) == title
-                || (self.protect_words > 0 && feats.is_prose(k, self.protect_words))
+                || (self.protect_words > 0 && p >= self.prose_floor && feats.is_prose(k, self.protect_words))
             {
                 continue;
             }
@@ -510,7 +523,11 @@ impl Detector for LineScorer {
             }
             use std::fmt::Write;
             let mut detail = String::with_capacity(160);
-            let _ = write!(detail, "P(content) {p:.2} < {:.2}", self.threshold);
+            if self.protect_words > 0 && feats.is_prose(k, self.protect_words) {
+                let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
+            } else {
+                let _ = write!(detail, "P(content) {p:.2} < {:.2}", self.threshold);
+            }
             if let Some((bias, w, g)) = &context {
                 detail.push_str("; context: ");
                 most_negative(&mut detail, &linear(*bias, w, &g[k]).1, features::CONTEXT_NAMES);
