@@ -171,8 +171,9 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         bail!("no input files (check the inputs and --glob)");
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
-    let total_bytes: u64 = jobs.iter().map(|j| std::fs::metadata(&j.input).map_or(0, |m| m.len())).sum();
-    let bar = (!args.quiet && !args.no_progress && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
+    // Sizing the inputs costs a `stat` per file: only for the progress bar.
+    let bar = (!args.quiet && !args.no_progress && std::io::stderr().is_terminal())
+        .then(|| progress_bar(jobs.iter().map(|j| std::fs::metadata(&j.input).map_or(0, |m| m.len())).sum()));
     let on_progress = |p: &pipeline::Progress| {
         if let Some(bar) = &bar {
             bar.set_position(p.input_bytes);

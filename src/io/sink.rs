@@ -39,8 +39,16 @@ impl Sink {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        std::fs::create_dir_all(dir)?;
-        let tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(".tmp").tempfile_in(dir)?;
+        let temp = || tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(".tmp").tempfile_in(dir);
+        // The directory usually exists already: create it only when that fails (two
+        // system calls fewer per file for a tree of outputs).
+        let tmp = match temp() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(dir)?;
+                temp()?
+            }
+            other => other?,
+        };
         let encoder = Encoder::new(BufWriter::with_capacity(1 << 16, tmp), Compression::of(path))?;
         Ok(Sink::File { encoder, path: path.to_path_buf() })
     }
