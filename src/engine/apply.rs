@@ -19,6 +19,25 @@ pub fn apply(text: &str, lines: &[LineSpan], d: &Decisions) -> (String, Vec<Rewr
     let mut gap_has_removal = false;
 
     for (i, line) in lines.iter().enumerate() {
+        // Most lines: kept, not blank, no rewrite, nothing removed since the last emitted
+        // line and no paragraph to join: the previous terminator, the blank lines between
+        // (all kept) and this content are contiguous in the input, copied at once.
+        if !d.removed[i]
+            && !line.blank
+            && !gap_has_removal
+            && rewrites.peek().is_none_or(|w| w.line != i)
+            && let Some((prev_start, prev_end, _)) = previous
+            && (gap_blanks.is_empty()
+                || !(d.repair_paragraphs && should_join(&out[prev_start..], &text[line.content.clone()])))
+        {
+            let start = out.len() + (line.content.start - prev_end);
+            out.push_str(&text[prev_end..line.content.end]);
+            previous = Some((start, line.content.end, &text[line.content.end..line.end]));
+            gap_blanks.clear();
+            segments.clear();
+            segments.push(0);
+            continue;
+        }
         if d.removed[i] {
             gap_has_removal = true;
             segments.push(0);

@@ -148,6 +148,7 @@ impl Engine {
             if s.lines[i].blank {
                 continue;
             }
+            let line_hits = s.hits.len();
             let line = &text[s.lines[i].content.clone()];
             let rank = s.nonblank_rank[i] as usize;
             for view in View::ALL {
@@ -201,8 +202,9 @@ impl Engine {
                     s.hits.push((i as u32, m));
                 }
             }
+            // Lines come in order: sorting each line's few hits sorts them all.
+            s.hits[line_hits..].sort_unstable();
         }
-        s.hits.sort_unstable();
         s.hits.dedup();
 
         // 2. Interpret hits.
@@ -252,17 +254,33 @@ impl Engine {
             }
         }
 
-        // 4. Unite: larger removals claim their lines first, then rule order decides.
-        s.candidates.sort_by(|a, b| {
-            b.lines.len().cmp(&a.lines.len()).then(a.rule.cmp(&b.rule)).then(a.lines.start.cmp(&b.lines.start))
-        });
+        // 4. Unite: larger removals claim their lines first, then rule order decides
+        //    (then input order). Most candidates are one line: those need no sort, only
+        //    the lowest rule per line.
         s.owner.clear();
         s.owner.resize(n, NO_OWNER);
-        for (ci, c) in s.candidates.iter().enumerate() {
-            for l in c.lines.clone() {
+        let mut spans: Vec<u32> =
+            (0..s.candidates.len() as u32).filter(|&ci| s.candidates[ci as usize].lines.len() > 1).collect();
+        spans.sort_by(|&a, &b| {
+            let (a, b) = (&s.candidates[a as usize], &s.candidates[b as usize]);
+            b.lines.len().cmp(&a.lines.len()).then(a.rule.cmp(&b.rule)).then(a.lines.start.cmp(&b.lines.start))
+        });
+        for &ci in &spans {
+            for l in s.candidates[ci as usize].lines.clone() {
                 if !s.protected[l] && s.owner[l] == NO_OWNER {
-                    s.owner[l] = ci as u32;
+                    s.owner[l] = ci;
                 }
+            }
+        }
+        let claimed_by_spans = s.owner.clone();
+        for (ci, c) in s.candidates.iter().enumerate().filter(|(_, c)| c.lines.len() == 1) {
+            let l = c.lines.start;
+            let owner = s.owner[l];
+            if s.protected[l] || claimed_by_spans[l] != NO_OWNER {
+                continue;
+            }
+            if owner == NO_OWNER || c.rule < s.candidates[owner as usize].rule {
+                s.owner[l] = ci as u32;
             }
         }
         let mut removals: Vec<Removal> = Vec::new();

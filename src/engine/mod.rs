@@ -82,10 +82,10 @@ impl View {
         let out = buf;
         match self {
             View::Normalized | View::NormalizedCase => normalize::normalize_into(line, self.folds_case(), out),
-            View::RawCase => return line.trim(),
+            View::RawCase => return normalize::trim(line),
             View::Raw => {
                 out.clear();
-                let t = line.trim();
+                let t = normalize::trim(line);
                 if t.is_ascii() {
                     out.push_str(t);
                     out.make_ascii_lowercase();

@@ -209,6 +209,17 @@ pub fn normalize(line: &str, fold_case: bool) -> String {
     out
 }
 
+/// `str::trim`, with ASCII whitespace trimmed bytewise first: the Unicode-aware trim
+/// decodes characters at both ends, which is most of the cost of a raw-view line.
+pub fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    if t.as_bytes().first().is_some_and(|b| !b.is_ascii()) || t.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+        t.trim()
+    } else {
+        t
+    }
+}
+
 /// Number of whitespace-separated words.
 pub fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
@@ -249,6 +260,13 @@ mod tests {
         assert!(head.starts_with("alpha") && head.len() <= 12);
         assert!(super::normalize_head_into("Alpha beta", true, &mut head, 50));
         assert_eq!(head, "alpha beta");
+    }
+
+    #[test]
+    fn trim_matches_str_trim() {
+        for s in ["  a b \t", "\u{a0}x\u{3000}", " \u{2003} y ", "", " ", "é ", "\r\n"] {
+            assert_eq!(super::trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]
