@@ -43,7 +43,8 @@ impl Engine {
     /// Clean one document with caller-owned scratch buffers.
     pub fn clean_with(&self, text: &str, ctx: DocContext, scratch: &mut Scratch) -> Cleaned {
         let decisions = self.decide(text, ctx, scratch);
-        let (cleaned, repairs) = engine::apply::apply(text, &scratch.lines, &decisions);
+        let out = scratch.take_output();
+        let (cleaned, repairs) = engine::apply::apply(text, &scratch.lines, &decisions, out);
         let mut rewrites = decisions.rewrites;
         rewrites.extend(repairs);
         rewrites.sort_by_key(|w| w.bytes.start);

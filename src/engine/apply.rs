@@ -4,9 +4,11 @@
 
 use super::decide::{Decisions, LineSpan, Rewrite, RewriteBy, apply_rewrites, is_blank};
 
-/// Text of the cleaned document and the paragraph-repair rewrites made on the way.
-pub fn apply(text: &str, lines: &[LineSpan], d: &Decisions) -> (String, Vec<Rewrite>) {
-    let mut out = String::with_capacity(text.len());
+/// Text of the cleaned document, written into `out` (cleared), and the paragraph-repair
+/// rewrites made on the way.
+pub fn apply(text: &str, lines: &[LineSpan], d: &Decisions, mut out: String) -> (String, Vec<Rewrite>) {
+    out.clear();
+    out.reserve(text.len());
     let mut repairs = Vec::new();
     let mut rewrites = d.rewrites.iter().peekable();
 
