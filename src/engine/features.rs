@@ -102,24 +102,39 @@ const FURNITURE: &[&str] = &[
 const STOP: u8 = 1;
 const FURNISHING: u8 = 2;
 
-type WordClasses = std::collections::HashMap<&'static [u8], u8, super::tiers::FxBuild>;
+/// Words of up to 16 bytes packed into an integer (zero-padded; words hold no zero
+/// bytes): hashing and comparing one integer beats hashing and comparing a slice.
+type WordClasses = std::collections::HashMap<u128, u8, super::tiers::FxBuild>;
 
-/// The class of a lower-cased word (0 for most words). Longer words than any listed skip
-/// the lookup.
+fn packed(word: &[u8]) -> u128 {
+    let mut b = [0u8; 16];
+    b[..word.len()].copy_from_slice(word);
+    u128::from_le_bytes(b)
+}
+
+/// The class of a lower-cased word (0 for most words). Most words skip the lookup: no
+/// listed word has their first byte and length.
 fn word_class(lowered: &[u8]) -> u8 {
-    static TABLE: std::sync::OnceLock<(WordClasses, usize)> = std::sync::OnceLock::new();
-    let (table, longest) = TABLE.get_or_init(|| {
+    /// The listed words, and per first byte, a bit per length that some have.
+    static TABLE: std::sync::OnceLock<(WordClasses, [u32; 256])> = std::sync::OnceLock::new();
+    let (table, lengths) = TABLE.get_or_init(|| {
         let mut t = WordClasses::default();
-        for w in STOPWORDS {
-            *t.entry(w.as_bytes()).or_default() |= STOP;
+        let mut lengths = [0u32; 256];
+        for (words, class) in [(STOPWORDS, STOP), (FURNITURE, FURNISHING)] {
+            for w in words.iter().map(|w| w.as_bytes()) {
+                assert!(w.len() <= 16, "listed words are short");
+                *t.entry(packed(w)).or_default() |= class;
+                lengths[w[0] as usize] |= 1 << w.len();
+            }
         }
-        for w in FURNITURE {
-            *t.entry(w.as_bytes()).or_default() |= FURNISHING;
-        }
-        let longest = t.keys().map(|w| w.len()).max().unwrap_or(0);
-        (t, longest)
+        (t, lengths)
     });
-    if lowered.len() > *longest { 0 } else { table.get(lowered).copied().unwrap_or(0) }
+    match lowered.first() {
+        Some(&first) if lowered.len() <= 16 && lengths[first as usize] & (1 << lowered.len()) != 0 => {
+            table.get(&packed(lowered)).copied().unwrap_or(0)
+        }
+        _ => 0,
+    }
 }
 
 /// `<tag`, `</tag` or `<tag>` with a letter right after the bracket.
@@ -304,7 +319,12 @@ impl Word {
                 s.furniture += (class & FURNISHING != 0) as u8 as f32;
             }
         }
-        *self = Word::default();
+        // The letters buffer needs no clearing: `len` says how much of it is the word.
+        self.len = 0;
+        self.letters = 0;
+        self.only_letters = false;
+        self.punct_after_letters = false;
+        self.upper = false;
     }
 }
 
