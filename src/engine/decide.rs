@@ -289,15 +289,17 @@ impl Engine {
                 }
             }
         }
-        let claimed_by_spans = s.owner.clone();
         for (ci, c) in s.candidates.iter().enumerate().filter(|(_, c)| c.lines.len() == 1) {
             let l = c.lines.start;
-            let owner = s.owner[l];
-            if s.protected[l] || claimed_by_spans[l] != NO_OWNER {
+            if s.protected[l] {
                 continue;
             }
-            if owner == NO_OWNER || c.rule < s.candidates[owner as usize].rule {
-                s.owner[l] = ci as u32;
+            match s.owner[l] {
+                NO_OWNER => s.owner[l] = ci as u32,
+                o if s.candidates[o as usize].lines.len() == 1 && c.rule < s.candidates[o as usize].rule => {
+                    s.owner[l] = ci as u32
+                }
+                _ => {} // a larger removal, or a lower rule, has the line
             }
         }
         let mut removals: Vec<Removal> = Vec::new();

@@ -511,10 +511,11 @@ impl Detector for LineScorer {
                 None => logits[k],
             };
             let p = 1.0 / (1.0 + (-z).exp());
-            if p >= self.threshold
-                || Some(line) == title
-                || (self.protect_words > 0 && p >= self.prose_floor && feats.is_prose(k, self.protect_words))
-            {
+            if p >= self.threshold || Some(line) == title {
+                continue;
+            }
+            let prose = self.protect_words > 0 && feats.is_prose(k, self.protect_words);
+            if prose && p >= self.prose_floor {
                 continue;
             }
             if !doc.details {
@@ -523,11 +524,8 @@ impl Detector for LineScorer {
             }
             use std::fmt::Write;
             let mut detail = String::with_capacity(160);
-            if self.protect_words > 0 && feats.is_prose(k, self.protect_words) {
-                let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
-            } else {
-                let _ = write!(detail, "P(content) {p:.2} < {:.2}", self.threshold);
-            }
+            let (bar, which) = if prose { (self.prose_floor, " (the floor for prose)") } else { (self.threshold, "") };
+            let _ = write!(detail, "P(content) {p:.2} < {bar:.2}{which}");
             if let Some((bias, w, g)) = &context {
                 detail.push_str("; context: ");
                 most_negative(&mut detail, &linear(*bias, w, &g[k]).1, features::CONTEXT_NAMES);
