@@ -11,7 +11,7 @@ use dechrome::io::sink::Sink;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
 use dechrome::rules::{self, RuleErrors, lint};
-use dechrome::{Engine, RuleOptions, RuleSet, explain};
+use dechrome::{Engine, Profile, RuleOptions, RuleSet, explain};
 
 use crate::cli::{CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, ProfileArg, RuleArgs, RulesCommand};
 
@@ -307,12 +307,31 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
 }
 
 /// The packs at `paths`, or the shipped ones when there are none, parsed and compiled
-/// (compiling catches regex and detector errors).
+/// for every profile (compiling catches regex errors and detector settings that only one
+/// profile uses); returns the default profile's engine.
 fn load_checked(paths: &[PathBuf]) -> Result<(RuleSet, Engine), RuleErrors> {
     let options = RuleOptions { no_default_rules: !paths.is_empty(), paths: paths.to_vec(), ..RuleOptions::default() };
     let set = RuleSet::load(&options)?;
-    let engine = set.compile(&[])?;
-    Ok((set, engine))
+    let mut errors: Vec<rules::RuleError> = Vec::new();
+    let mut default_engine = None;
+    for profile in [Profile::Conservative, Profile::Balanced, Profile::Aggressive] {
+        match Engine::compile_with_profile(&set.packs, &[], profile) {
+            Ok(engine) if profile == Profile::default() => default_engine = Some(engine),
+            Ok(_) => {}
+            Err(e) => {
+                for new in e.0 {
+                    // A pattern error is the same in every profile: report it once.
+                    if !errors.iter().any(|old| old.to_string() == new.to_string()) {
+                        errors.push(new);
+                    }
+                }
+            }
+        }
+    }
+    match default_engine {
+        Some(engine) if errors.is_empty() => Ok((set, engine)),
+        _ => Err(RuleErrors(errors)),
+    }
 }
 
 fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {

@@ -96,6 +96,19 @@ fn a_broken_pack_stops_everything_with_file_and_line() {
     assert!(!out.exists(), "output written although the rules did not load");
     let check = dechrome().args(["rules", "check"]).arg(&bad).assert().code(2);
     assert!(String::from_utf8_lossy(&check.get_output().stderr).contains("bad.toml:9:1"));
+    // `rules check` compiles every profile: a setting only `conservative` uses is checked too.
+    let floor = tmp.path().join("floor.toml");
+    fs::write(
+        &floor,
+        "[pack]\nname = \"f\"\ndescription = \"d\"\n\n[[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\n\
+         detector = \"line-scorer\"\n[rule.params]\nbias = 0.5\nweights = {}\n\
+         threshold = { conservative = 0.1, balanced = 0.5, aggressive = 0.5 }\n\
+         prose_floor = { conservative = 0.3, balanced = 0.1, aggressive = 0.1 }\n",
+    )
+    .unwrap();
+    let check = dechrome().args(["rules", "check"]).arg(&floor).assert().code(2);
+    let stderr = String::from_utf8_lossy(&check.get_output().stderr).to_string();
+    assert!(stderr.contains("floor.toml:6:") && stderr.contains("prose_floor 0.3"), "{stderr}");
 }
 
 #[test]
