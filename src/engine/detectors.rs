@@ -294,7 +294,9 @@ impl Detector for TailAfterMarker {
                 continue;
             }
             normalize_into(line, true, &mut norm);
-            if word_count(&norm) <= self.max_words && self.markers.is_match(&norm) {
+            // The normal form has single spaces between words.
+            let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
+            if words <= self.max_words && self.markers.is_match(&norm) {
                 let tail = (i..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l)).count();
                 if tail > self.max_tail_lines {
                     return;
@@ -313,20 +315,24 @@ impl Detector for TailAfterMarker {
     }
 }
 
-/// Space-separated tokens of `line`, counted up to `cap` (this runs on lines of every
-/// page, and long ones stop early): memchr finds the separators.
+/// Space- or tab-separated tokens of `line`, counted up to `cap`. This runs on lines of
+/// every page: a token is counted where it starts, a chunk of bytes at a time (a loop the
+/// compiler vectorises), and long lines stop early.
 fn count_words_up_to(line: &str, cap: usize) -> usize {
+    // At most 64 starts per chunk: a byte counter, which the compiler vectorises.
+    const CHUNK: usize = 64;
+    let sep = |b: u8| b == b' ' || b == b'\t';
     let b = line.as_bytes();
-    let mut words = 0;
-    let mut start = 0;
-    for sep in memchr::memchr2_iter(b' ', b'\t', b).chain(std::iter::once(b.len())) {
-        words += (sep > start) as usize;
-        if words >= cap {
-            break;
-        }
-        start = sep + 1;
+    let mut words = b.first().is_some_and(|&c| !sep(c)) as usize;
+    let mut at = 1;
+    while at < b.len() && words < cap {
+        let end = (at + CHUNK).min(b.len());
+        let starts =
+            b[at..end].iter().zip(&b[at - 1..end - 1]).fold(0u8, |n, (&c, &prev)| n + (sep(prev) & !sep(c)) as u8);
+        words += starts as usize;
+        at = end;
     }
-    words
+    words.min(cap)
 }
 
 /// Logistic regression over `features::NAMES`: P(content) = σ(bias + Σ wᵢ·fᵢ). Lines
@@ -553,6 +559,17 @@ mod tests {
 
     const ARTICLE: &str =
         "This is a long article paragraph with more than sixteen words in it, so it counts as article text for sure.";
+
+    #[test]
+    fn words_are_counted_up_to_the_cap() {
+        let long = "word ".repeat(70) + "\tlast";
+        for line in ["", " ", "a", " a  b\tc ", "\t\tx y", "one two three", long.as_str(), ARTICLE] {
+            let all = line.split([' ', '\t']).filter(|t| !t.is_empty()).count();
+            for cap in [1, 3, 30, 100] {
+                assert_eq!(count_words_up_to(line, cap), all.min(cap), "{line:?} cap {cap}");
+            }
+        }
+    }
 
     #[test]
     fn trailing_headline_list_is_found() {
