@@ -82,7 +82,7 @@ const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 struct Page {
     /// Features, content label and token weight of each line the scorer sees.
     lines: Vec<([f32; N], bool, f32)>,
-    /// Per line, per profile: the prose guard keeps it whatever its score.
+    /// Per line, per profile: the line is prose, kept unless its score is below the floor.
     guarded: Vec<[bool; 3]>,
     /// Content tokens on lines the pattern rules remove (lost whatever the scorer does).
     removed_content_tokens: f32,
@@ -272,8 +272,9 @@ fn context_rows(page: &Page, line: &[f64]) -> Vec<Vec<f64>> {
 }
 
 /// Token-level macro precision, recall and F1 over pages when lines with P(content)
-/// below `threshold` are dropped unless profile `profile`'s prose guard keeps them (an
-/// estimate of score.py's bag-of-words figures; the title guard is not modelled).
+/// below `threshold` are dropped unless profile `profile`'s prose guard keeps them (prose
+/// at or above the prose floor). An estimate of score.py's bag-of-words figures; the title
+/// guard is not modelled.
 fn evaluate(pages: &[&Page], probs: &[Vec<f64>], threshold: f64, profile: usize) -> (f64, f64, f64) {
     let (mut ps, mut rs, mut fs) = (0.0, 0.0, 0.0);
     for (page, probs) in pages.iter().zip(probs) {
