@@ -40,18 +40,22 @@ fn rule_options(args: &RuleArgs) -> RuleOptions {
 }
 
 /// Print every rule error and give the exit code for them.
-fn report_rule_errors(errors: &RuleErrors) -> ExitCode {
+/// Print every rule error and a count; `then` says what the command did not do.
+fn report_rule_errors(errors: &RuleErrors, then: Option<&str>) -> ExitCode {
     for e in &errors.0 {
         eprintln!("error: {e}");
     }
-    eprintln!("dechrome: {} rule error(s); nothing was written", errors.0.len());
+    match then {
+        Some(then) => eprintln!("dechrome: {} rule error(s); {then}", errors.0.len()),
+        None => eprintln!("dechrome: {} rule error(s)", errors.0.len()),
+    }
     ExitCode::from(RULES_FAILED)
 }
 
 fn load(args: &RuleArgs) -> Result<Engine, ExitCode> {
     let options = rule_options(args);
     if !options.no_default_rules || !options.paths.is_empty() {
-        return dechrome::load_engine(&options).map_err(|e| report_rule_errors(&e));
+        return dechrome::load_engine(&options).map_err(|e| report_rule_errors(&e, Some("nothing was written")));
     }
     eprintln!("dechrome: --no-default-rules without --rules leaves no rules to apply");
     Err(ExitCode::from(2))
@@ -339,7 +343,7 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
         RulesCommand::Check { paths } => {
             let (set, engine) = match load_checked(&paths) {
                 Ok(loaded) => loaded,
-                Err(e) => return Ok(report_rule_errors(&e)),
+                Err(e) => return Ok(report_rule_errors(&e, None)),
             };
             let findings = lint::lint(&set.packs);
             let errors = findings.iter().filter(|f| f.severity == lint::Severity::Error).count();
@@ -357,11 +361,11 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
         RulesCommand::Test { paths } => {
             let (set, _) = match load_checked(&paths) {
                 Ok(loaded) => loaded,
-                Err(e) => return Ok(report_rule_errors(&e)),
+                Err(e) => return Ok(report_rule_errors(&e, None)),
             };
             let (run, failures) = match dechrome::examples::test_examples(&set.packs) {
                 Ok(r) => r,
-                Err(e) => return Ok(report_rule_errors(&e)),
+                Err(e) => return Ok(report_rule_errors(&e, None)),
             };
             for f in &failures {
                 println!("FAIL {} ({}): {}", f.rule, f.location, f.message);
@@ -385,7 +389,7 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
             let options = rule_options(&rules);
             let set = match RuleSet::load(&options) {
                 Ok(s) => s,
-                Err(e) => return Ok(report_rule_errors(&e)),
+                Err(e) => return Ok(report_rule_errors(&e, None)),
             };
             let Some((pack, rule)) = set.packs.iter().find_map(|p| p.rules.iter().find(|r| r.id == id).map(|r| (p, r)))
             else {
