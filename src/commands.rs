@@ -39,8 +39,8 @@ fn rule_options(args: &RuleArgs) -> RuleOptions {
     }
 }
 
-/// Print every rule error and give the exit code for them.
-/// Print every rule error and a count; `then` says what the command did not do.
+/// Print every rule error and a count (`then`: what the command did not do), and give
+/// the exit code for them.
 fn report_rule_errors(errors: &RuleErrors, then: Option<&str>) -> ExitCode {
     for e in &errors.0 {
         eprintln!("error: {e}");
