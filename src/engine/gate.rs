@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 
 use super::decide::LineSpan;
-use super::normalize::normalize_head_into;
+use super::normalize::{normalize_head_into, strip_block_markers};
 use super::tiers::{FxBuild, Prefixes};
 
 /// How much of a line the normalised views need.
@@ -181,6 +181,13 @@ impl Gate {
 
     /// Whether the line's normalised first token can begin a head pattern.
     fn head_may_match(&self, line: &str, head: &mut String) -> bool {
+        match self.plain_head_may_match(line, head) {
+            Some(may) => may,
+            None => self.normalized_head_may_match(line, head),
+        }
+    }
+
+    fn normalized_head_may_match(&self, line: &str, head: &mut String) -> bool {
         let whole = normalize_head_into(line, true, head, self.token_limit);
         let first = match head.find(' ') {
             Some(i) => &head[..i],
@@ -189,6 +196,42 @@ impl Gate {
         };
         (!first.is_empty() && self.first_tokens.contains(first))
             || self.one_token_prefixes.as_ref().is_some_and(|p| p.any(head))
+    }
+
+    /// The common case, without normalising the line: after block markers (and a
+    /// link's `[`), an ASCII word that ends at a space, at the line's end, or at a
+    /// `](#)` followed by either. Normalising maps that word to itself in lower case,
+    /// and it is the first token. `None`: the line needs the full normalisation.
+    fn plain_head_may_match(&self, line: &str, head: &mut String) -> Option<bool> {
+        let mut body = strip_block_markers(line);
+        if let Some(rest) = body.strip_prefix('[') {
+            body = rest.trim_start_matches(' ');
+        }
+        let bytes = body.as_bytes();
+        if !bytes.first()?.is_ascii_alphabetic() {
+            return None;
+        }
+        let scan = &bytes[..bytes.len().min(self.token_limit)];
+        let word_len = match scan.iter().position(|b| !b.is_ascii_alphanumeric()) {
+            Some(n) if bytes[n] == b' ' => n,
+            Some(n) => {
+                let after = bytes[n..].strip_prefix(b"](#)")?;
+                if !after.is_empty() && after[0] != b' ' {
+                    return None;
+                }
+                n
+            }
+            None if scan.len() == bytes.len() => bytes.len(),
+            // Longer than every first token; a one-token prefix (shorter than
+            // `token_limit`) can still begin it.
+            None => scan.len(),
+        };
+        head.clear();
+        head.push_str(&body[..word_len]);
+        head.make_ascii_lowercase();
+        // A one-token prefix has no space, so it can only begin the first word.
+        let first_token = word_len < self.token_limit && self.first_tokens.contains(head.as_str());
+        Some(first_token || self.one_token_prefixes.as_ref().is_some_and(|p| p.any(head)))
     }
 }
 
@@ -222,5 +265,65 @@ mod tests {
         let mut out = Vec::new();
         gate.candidates(text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
         assert_eq!(out, [SKIP, HEAD, SKIP, SKIP, FULL, HEAD, HEAD, SKIP, SKIP]);
+    }
+
+    /// The shortcut for plain first words must agree with normalising the line, on
+    /// every line of the seed fixtures and on lines built to trip it.
+    #[test]
+    fn plain_head_shortcut_agrees_with_normalising() {
+        let fixtures = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures")).unwrap();
+        let mut lines: Vec<String> = fixtures
+            .flat_map(|f| {
+                std::fs::read_to_string(f.unwrap().path()).unwrap().lines().map(String::from).collect::<Vec<_>>()
+            })
+            .collect();
+        for tricky in [
+            "Share this",
+            "[Share](#) this",
+            "[ Share ](#)",
+            "  * [Share](#)",
+            "## Share",
+            "Share](#)x",
+            "[Share](#)x",
+            "SHARE",
+            "Shares",
+            "Sharethis",
+            "Share_this",
+            "Share, this",
+            "share\tthis",
+            "1. Share",
+            "[](#) Share",
+            "Tweetable words",
+            "Tweet",
+            "tweet ",
+            "©2024",
+            "abcdefghijklmnopqrstuvwxyz0123",
+            "Ab",
+            "ab cd",
+        ] {
+            lines.push(tricky.to_string());
+        }
+        let mut g = GateBuilder::default();
+        for (i, line) in lines.iter().enumerate() {
+            // First tokens taken from the fixtures themselves, so that many lines hit.
+            let n = crate::engine::normalize::normalize(line, true);
+            if i % 3 == 0 && !n.is_empty() {
+                g.add_head(&n, i % 2 == 0);
+            }
+        }
+        for (p, prefix) in [("share this", true), ("tweet", false), ("©", true), ("ab", true)] {
+            g.add_head(p, prefix);
+        }
+        let gate = g.build();
+        let (mut head, mut shortcut, mut hits) = (String::new(), 0, 0);
+        for line in &lines {
+            let slow = gate.normalized_head_may_match(line, &mut head);
+            if let Some(fast) = gate.plain_head_may_match(line, &mut head) {
+                assert_eq!(fast, slow, "{line:?}");
+                shortcut += 1;
+                hits += fast as usize;
+            }
+        }
+        assert!(shortcut > lines.len() / 3 && hits > 10, "{shortcut} shortcuts, {hits} hits of {}", lines.len());
     }
 }

@@ -170,7 +170,7 @@ fn closing_paren(bytes: &[u8]) -> Option<usize> {
 }
 
 /// Remove leading heading, quote and list markers (repeatedly: `> * ## x` → `x`).
-fn strip_block_markers(line: &str) -> &str {
+pub(crate) fn strip_block_markers(line: &str) -> &str {
     let mut s = line.trim_start();
     loop {
         let before = s.len();

@@ -420,7 +420,9 @@ impl Tiers {
         if let Mode::Head { .. } = mode {
             return !scratch.regex_seen.is_empty();
         }
-        if let Some(ac) = &self.phrase_ac {
+        // Most lines that reach here have no phrase at all: a plain search says so
+        // faster than the overlapping one, which runs only to list every match.
+        if let Some(ac) = self.phrase_ac.as_ref().filter(|ac| ac.is_match(line)) {
             for m in ac.find_overlapping_iter(line) {
                 for &(kind, matcher) in &self.phrase_targets[m.pattern().as_usize()] {
                     match kind {
