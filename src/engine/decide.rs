@@ -174,6 +174,11 @@ impl Engine {
                 // Normalised views: the whole line, just its start, or nothing, as the
                 // gate says. `whole` tells whether `vt` is the entire line.
                 let level = if view.normalizes() { s.candidate[i] } else { gate::FULL };
+                // A raw view whose patterns all match at the line start: the line's first
+                // byte decides whether it is worth rendering (lower-casing) at all.
+                if !view.normalizes() && !tiers.may_start_with(view.first_byte(line)) {
+                    continue;
+                }
                 let (vt, whole) = match level {
                     gate::SKIP => continue,
                     gate::HEAD => {

@@ -68,6 +68,17 @@ impl View {
         normalize::normalize_head_into(line, self.folds_case(), buf, limit)
     }
 
+    /// The first byte of a raw view of `line` when it is known without rendering it:
+    /// for an ASCII first character. Not for normalised views.
+    pub(crate) fn first_byte(self, line: &str) -> Option<u8> {
+        let b = *normalize::trim(line).as_bytes().first()?;
+        match self {
+            View::RawCase => Some(b),
+            View::Raw if b.is_ascii() => Some(b.to_ascii_lowercase()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn normalizes(self) -> bool {
         matches!(self, View::Normalized | View::NormalizedCase)
     }
@@ -85,13 +96,7 @@ impl View {
             View::RawCase => return normalize::trim(line),
             View::Raw => {
                 out.clear();
-                let t = normalize::trim(line);
-                if t.is_ascii() {
-                    out.push_str(t);
-                    out.make_ascii_lowercase();
-                } else {
-                    out.extend(t.chars().flat_map(char::to_lowercase));
-                }
+                normalize::lowercase_into(normalize::trim(line), out);
             }
         }
         out

@@ -202,6 +202,24 @@ pub(crate) fn strip_block_markers(line: &str) -> &str {
     }
 }
 
+/// Append `s` lower-cased character by character (`char::to_lowercase`) to `out`.
+/// ASCII runs, most of any line, are copied and lower-cased in one go; only the other
+/// characters go through the Unicode tables.
+pub fn lowercase_into(s: &str, out: &mut String) {
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.extend(c.to_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+}
+
 /// Convenience for patterns and tests.
 pub fn normalize(line: &str, fold_case: bool) -> String {
     let mut out = String::new();
@@ -273,5 +291,16 @@ mod tests {
     fn separators_normalise_to_nothing() {
         assert_eq!(normalize("*", true), "");
         assert_eq!(normalize("* * *", true), "");
+    }
+
+    #[test]
+    fn lowercase_into_matches_char_by_char_lowercasing() {
+        for s in ["", "ASCII Only", "Straße ÜBER", "İstanbul", "ΣΑΣ and Σ", "Mixed “Quotes” — DASH", "日本語 ABC", "ǅ"]
+        {
+            let mut out = String::from("kept ");
+            super::lowercase_into(s, &mut out);
+            let expected: String = s.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(out, format!("kept {expected}"), "{s:?}");
+        }
     }
 }

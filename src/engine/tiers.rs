@@ -107,6 +107,10 @@ pub struct Tiers {
     anchored: Vec<(u32, Box<[bool; 256]>)>,
     /// Regexes without a usable literal: they run on every line of this view.
     ungated: Vec<u32>,
+    /// When every pattern of this view is anchored at the line start (exact lines,
+    /// prefixes, anchored regexes): the bytes a match can start with, so that a line
+    /// starting otherwise need not be rendered in this view at all.
+    first_bytes: Option<Box<[bool; 256]>>,
 }
 
 impl TiersBuilder {
@@ -161,6 +165,23 @@ impl TiersBuilder {
     }
 
     pub fn build(self) -> Tiers {
+        let first_bytes = (self.phrases.is_empty() && self.ungated.is_empty()).then(|| {
+            let mut all = Box::new([false; 256]);
+            let literal_starts =
+                self.exact.keys().map(|p| p.as_bytes()).chain(self.prefixes.iter().map(|(p, _)| p.as_bytes()));
+            for p in literal_starts {
+                match p.first() {
+                    Some(&b) => all[b as usize] = true,
+                    None => all.fill(true), // an empty prefix matches every line
+                }
+            }
+            for (_, first) in &self.anchored {
+                for (a, b) in all.iter_mut().zip(first.iter()) {
+                    *a |= b;
+                }
+            }
+            all
+        });
         let (prefix_patterns, prefix_targets) = group(self.prefixes.into_iter());
         let prefixes = Prefixes::new(prefix_patterns);
         let (phrase_patterns, phrase_targets) = group(self.phrases.into_iter().map(|(p, k, m)| (p, (k, m))));
@@ -179,6 +200,7 @@ impl TiersBuilder {
             regexes: self.regexes,
             anchored: self.anchored,
             ungated: self.ungated,
+            first_bytes,
         }
     }
 }
@@ -379,6 +401,15 @@ pub struct TierScratch {
 }
 
 impl Tiers {
+    /// Whether a line whose rendered form starts with `first` (`None`: not known
+    /// without rendering) can match anything in this view.
+    pub fn may_start_with(&self, first: Option<u8>) -> bool {
+        match (&self.first_bytes, first) {
+            (Some(bytes), Some(b)) => bytes[b as usize],
+            _ => true,
+        }
+    }
+
     /// Push every matcher that accepts `line` (already in this view's form) into `out`.
     /// A matcher may be pushed more than once.
     pub fn matches(&self, line: &str, scratch: &mut TierScratch, out: &mut Vec<MatcherId>) {
@@ -494,6 +525,24 @@ mod tests {
         out.clear();
         t.matches("see https://x.org/a", &mut TierScratch::default(), &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn line_start_filter_only_when_every_pattern_is_anchored() {
+        let mut b = TiersBuilder::new(true);
+        b.add_exact("tweet".into(), 1);
+        b.add_prefix("share this".into(), 2);
+        b.add_regex(r"^\d+$", 3).unwrap();
+        let t = b.build();
+        for (first, may) in [(b't', true), (b's', true), (b'4', true), (b'x', false), (b'<', false)] {
+            assert_eq!(t.may_start_with(Some(first)), may, "{}", first as char);
+        }
+        assert!(t.may_start_with(None), "an unknown first byte is always worth a look");
+        // A phrase can match anywhere: no filter.
+        let mut b = TiersBuilder::new(true);
+        b.add_exact("tweet".into(), 1);
+        b.add_contains("ad blocker".into(), 2);
+        assert!(b.build().may_start_with(Some(b'x')));
     }
 
     #[test]
