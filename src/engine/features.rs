@@ -441,11 +441,20 @@ fn word_stats(line: &str, s: &mut LineStats) {
     s.ellipsis = end.ends_with('\u{2026}') || end.ends_with("...");
 }
 
-/// The features of a document's lines, and their statistics for the prose guard.
+/// The features of a document's lines, and their statistics for the prose guard. Its
+/// buffers are reused by [`DocumentFeatures::compute`]: a worker cleaning many documents
+/// allocates (and page-faults) them once, not per document.
+#[derive(Default)]
 pub struct DocumentFeatures {
     /// One feature vector per line, in order.
     pub rows: Vec<[f32; N]>,
     stats: Vec<LineStats>,
+    short_run: Vec<usize>,
+    after_colon: Vec<bool>,
+    sums: [Vec<f32>; 3],
+    lower: Vec<u8>,
+    duplicate: Vec<bool>,
+    first_with_hash: HashMap<u64, u32, super::tiers::FxBuild>,
 }
 
 impl DocumentFeatures {
@@ -453,55 +462,58 @@ impl DocumentFeatures {
     pub fn is_prose(&self, i: usize, min_words: usize) -> bool {
         is_prose(&self.stats[i], min_words)
     }
-}
 
-/// Features for the lines `considered` (non-blank, not removed by other rules), in order.
-/// `lines` are the documents' line contents; returns one vector per considered line.
-pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> DocumentFeatures {
-    let mut lower = Vec::new();
-    let stats: Vec<LineStats> = lines.iter().map(|l| line_stats(l, phrases, &mut lower)).collect();
-    let n = stats.len();
-    let first_para = stats.iter().position(LineStats::paragraph_like);
-    let last_para = stats.iter().rposition(LineStats::paragraph_like);
-    let trimmed: Vec<&str> = lines.iter().map(|l| l.trim()).collect();
-    let mut counts: HashMap<&str, u32, super::tiers::FxBuild> =
-        HashMap::with_capacity_and_hasher(n, Default::default());
-    for l in &trimmed {
-        *counts.entry(l).or_default() += 1;
+    /// Compute the features of `lines` (see [`document_features`]) into these buffers.
+    pub fn compute(&mut self, lines: &[&str], phrases: Option<&AhoCorasick>) {
+        self.compute_with(lines.len(), |i| lines[i], phrases);
     }
-    // Runs of short lines (menus, tag clouds, headline lists).
-    let mut short_run = vec![0usize; n];
-    let mut i = 0;
-    while i < n {
-        if stats[i].words <= 6.0 {
-            let start = i;
-            while i < n && stats[i].words <= 6.0 {
+
+    /// Like [`compute`](Self::compute), for the `n` lines that `line(0..n)` returns: the
+    /// caller needs no vector of them.
+    pub fn compute_with<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
+        let DocumentFeatures { rows, stats, short_run, after_colon, sums, lower, duplicate, first_with_hash } = self;
+        stats.clear();
+        stats.extend((0..n).map(|i| line_stats(line(i), phrases, lower)));
+        let stats = &stats[..];
+        let first_para = stats.iter().position(LineStats::paragraph_like);
+        let last_para = stats.iter().rposition(LineStats::paragraph_like);
+        mark_duplicates(n, &line, first_with_hash, duplicate);
+        // Runs of short lines (menus, tag clouds, headline lists).
+        short_run.clear();
+        short_run.resize(n, 0);
+        let mut i = 0;
+        while i < n {
+            if stats[i].words <= 6.0 {
+                let start = i;
+                while i < n && stats[i].words <= 6.0 {
+                    i += 1;
+                }
+                short_run[start..i].fill(i - start);
+            } else {
                 i += 1;
             }
-            short_run[start..i].fill(i - start);
-        } else {
-            i += 1;
         }
-    }
-    let window = |i: usize, r: usize| (i.saturating_sub(r), (i + r + 1).min(n));
-    // Prefix sums: window means in constant time per line.
-    let prefix = |f: &dyn Fn(&LineStats) -> f32| {
-        let mut acc = vec![0.0f32; n + 1];
-        for (k, s) in stats.iter().enumerate() {
-            acc[k + 1] = acc[k] + f(s);
+        let window = |i: usize, r: usize| (i.saturating_sub(r), (i + r + 1).min(n));
+        // Prefix sums: window means in constant time per line.
+        let prefix = |acc: &mut Vec<f32>, f: &dyn Fn(&LineStats) -> f32| {
+            acc.clear();
+            acc.resize(n + 1, 0.0);
+            for (k, s) in stats.iter().enumerate() {
+                acc[k + 1] = acc[k] + f(s);
+            }
+        };
+        // List items under a line that ends with a colon: a list the text introduces.
+        after_colon.clear();
+        after_colon.resize(n, false);
+        for i in 1..n {
+            after_colon[i] = stats[i - 1].colon || (after_colon[i - 1] && stats[i - 1].list_item && stats[i].list_item);
         }
-        acc
-    };
-    // List items under a line that ends with a colon: a list the text introduces.
-    let mut after_colon = vec![false; n];
-    for i in 1..n {
-        after_colon[i] = stats[i - 1].colon || (after_colon[i - 1] && stats[i - 1].list_item && stats[i].list_item);
-    }
-    let link_sum = prefix(&|s| s.link_density());
-    let words_sum = prefix(&|s| s.log_words());
-    let para_sum = prefix(&|s| s.paragraph_like() as u8 as f32);
-    let rows = (0..n)
-        .map(|i| {
+        let [link_sum, words_sum, para_sum] = sums;
+        prefix(link_sum, &|s| s.link_density());
+        prefix(words_sum, &|s| s.log_words());
+        prefix(para_sum, &|s| s.paragraph_like() as u8 as f32);
+        rows.clear();
+        rows.extend((0..n).map(|i| {
             let s = &stats[i];
             let prev = if i > 0 { stats[i - 1] } else { LineStats::default() };
             let next = if i + 1 < n { stats[i + 1] } else { LineStats::default() };
@@ -539,7 +551,7 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Docum
                 w_link,
                 w_words,
                 (short_run[i] as f32).ln_1p(),
-                (counts[trimmed[i]] > 1) as u8 as f32,
+                duplicate[i] as u8 as f32,
                 w_para,
                 if s.terminal { s.log_words() } else { 0.0 },
                 s.indent as u8 as f32,
@@ -554,9 +566,70 @@ pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> Docum
                 s.furniture / words,
             ];
             f
-        })
-        .collect();
-    DocumentFeatures { rows, stats }
+        }));
+    }
+}
+
+/// Which lines occur more than once in `lines` (whitespace at the ends aside). Lines are
+/// told apart by a 64-bit hash kept in a reusable table, and a line is compared with the
+/// first line of its hash; should two different lines ever share a hash, the document
+/// is counted again by text.
+fn mark_duplicates<'a>(
+    n: usize,
+    line: impl Fn(usize) -> &'a str,
+    first_with_hash: &mut HashMap<u64, u32, super::tiers::FxBuild>,
+    duplicate: &mut Vec<bool>,
+) {
+    use std::hash::BuildHasher;
+    let hash = |line: &str| super::tiers::FxBuild::default().hash_one(line);
+    mark_duplicates_by(n, line, hash, first_with_hash, duplicate);
+}
+
+fn mark_duplicates_by<'a>(
+    n: usize,
+    line: impl Fn(usize) -> &'a str,
+    hash: impl Fn(&str) -> u64,
+    first_with_hash: &mut HashMap<u64, u32, super::tiers::FxBuild>,
+    duplicate: &mut Vec<bool>,
+) {
+    duplicate.clear();
+    duplicate.resize(n, false);
+    first_with_hash.clear();
+    let mut collision = false;
+    for i in 0..n {
+        let text = line(i).trim();
+        match first_with_hash.entry(hash(text)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i as u32);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let first = *o.get() as usize;
+                if line(first).trim() == text {
+                    duplicate[first] = true;
+                    duplicate[i] = true;
+                } else {
+                    collision = true;
+                }
+            }
+        }
+    }
+    if collision {
+        let mut counts: HashMap<&str, u32, super::tiers::FxBuild> = HashMap::default();
+        for i in 0..n {
+            *counts.entry(line(i).trim()).or_default() += 1;
+        }
+        for (i, d) in duplicate.iter_mut().enumerate() {
+            *d = counts[line(i).trim()] > 1;
+        }
+    }
+}
+
+/// Features for the lines `considered` (non-blank, not removed by other rules), in order.
+/// `lines` are the documents' line contents; returns one vector per considered line.
+pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> DocumentFeatures {
+    let mut features = DocumentFeatures::default();
+    features.compute(lines, phrases);
+    features
 }
 
 /// Second-stage (context) feature names: first-stage logits of the line and its
@@ -582,37 +655,57 @@ pub const CONTEXT_N: usize = 14;
 
 /// Context features from each considered line's first-stage logit.
 pub fn context_features(logits: &[f32]) -> Vec<[f32; CONTEXT_N]> {
-    let n = logits.len();
-    let clamp = |z: f32| z.clamp(-8.0, 8.0);
-    let z: Vec<f32> = logits.iter().map(|&v| clamp(v)).collect();
-    let positive: Vec<u32> = z.iter().map(|&v| (v > 0.0) as u32).collect();
-    let mut before = vec![0u32; n + 1];
-    for i in 0..n {
-        before[i + 1] = before[i] + positive[i];
-    }
-    let total = before[n];
-    // The main block: the run of lines with the largest total first-stage score
-    // (maximum-sum subarray). Chrome gathers outside it: menus before, comments,
-    // teasers and footers after.
-    let (mut best, mut best_span, mut run, mut run_start) = (f32::MIN, (0usize, 0usize), 0.0f32, 0usize);
-    for (i, &v) in z.iter().enumerate() {
-        if run <= 0.0 {
-            run = 0.0;
-            run_start = i;
+    let mut context = ContextFeatures::default();
+    context.compute(logits);
+    context.rows
+}
+
+/// The second-stage features of a document, with buffers reused across documents.
+#[derive(Default)]
+pub struct ContextFeatures {
+    /// One vector per considered line, in order.
+    pub rows: Vec<[f32; CONTEXT_N]>,
+    z: Vec<f32>,
+    before: Vec<u32>,
+}
+
+impl ContextFeatures {
+    /// Compute the context features of `logits` (see [`context_features`]).
+    pub fn compute(&mut self, logits: &[f32]) {
+        let ContextFeatures { rows, z, before } = self;
+        let n = logits.len();
+        z.clear();
+        z.extend(logits.iter().map(|&v| v.clamp(-8.0, 8.0)));
+        let z = &z[..];
+        before.clear();
+        before.resize(n + 1, 0);
+        for i in 0..n {
+            before[i + 1] = before[i] + (z[i] > 0.0) as u32;
         }
-        run += v;
-        if run > best {
-            best = run;
-            best_span = (run_start, i);
+        let before = &before[..];
+        let total = before[n];
+        // The main block: the run of lines with the largest total first-stage score
+        // (maximum-sum subarray). Chrome gathers outside it: menus before, comments,
+        // teasers and footers after.
+        let (mut best, mut best_span, mut run, mut run_start) = (f32::MIN, (0usize, 0usize), 0.0f32, 0usize);
+        for (i, &v) in z.iter().enumerate() {
+            if run <= 0.0 {
+                run = 0.0;
+                run_start = i;
+            }
+            run += v;
+            if run > best {
+                best = run;
+                best_span = (run_start, i);
+            }
         }
-    }
-    let (main_a, main_b) = best_span;
-    let mean = |i: usize, r: usize| {
-        let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
-        z[a..b].iter().sum::<f32>() / (b - a) as f32
-    };
-    (0..n)
-        .map(|i| {
+        let (main_a, main_b) = best_span;
+        let mean = |i: usize, r: usize| {
+            let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
+            z[a..b].iter().sum::<f32>() / (b - a) as f32
+        };
+        rows.clear();
+        rows.extend((0..n).map(|i| {
             let (a, b) = (i.saturating_sub(3), (i + 4).min(n));
             let (a5, b5) = (i.saturating_sub(5), (i + 6).min(n));
             [
@@ -631,8 +724,8 @@ pub fn context_features(logits: &[f32]) -> Vec<[f32; CONTEXT_N]> {
                 (i > main_b) as u8 as f32,
                 (if i < main_a { main_a - i } else { i.saturating_sub(main_b) } as f32).ln_1p(),
             ]
-        })
-        .collect()
+        }));
+    }
 }
 
 #[cfg(test)]
@@ -695,5 +788,19 @@ mod tests {
         assert_eq!([k[3][idx("ellipsis")], k[0][idx("ellipsis")]], [1.0, 0.0]);
         assert_eq!(k[4][idx("furniture_words")], 4.0 / 7.0); // posted, ago, comments, share of 7 words
         assert_eq!(k[0][idx("furniture_words")], 0.0);
+    }
+
+    #[test]
+    fn duplicates_are_exact_even_when_hashes_collide() {
+        let lines = ["a", " b ", "c", "b", "a", "d", "c\t"];
+        let expected = [true, true, true, true, true, false, true];
+        let (mut table, mut dup) = (HashMap::default(), Vec::new());
+        mark_duplicates(lines.len(), |i| lines[i], &mut table, &mut dup);
+        assert_eq!(dup, expected);
+        // Every line hashing alike: the exact recount must give the same answer.
+        mark_duplicates_by(lines.len(), |i| lines[i], |_| 7, &mut table, &mut dup);
+        assert_eq!(dup, expected);
+        mark_duplicates_by(2, |i| ["x", "y"][i], |_| 7, &mut table, &mut dup);
+        assert_eq!(dup, [false, false]);
     }
 }
