@@ -6,13 +6,14 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::engine::scope::host_of;
 use crate::io::Job;
+use crate::io::buffers::BufferPool;
 use crate::io::format::{Format, open_reader};
 use crate::io::records::{Body, Fields, Object, Record, RecordError, RecordStream, raw_string, records};
 use crate::io::sink::Sink;
@@ -127,13 +128,17 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
     // Batches: items in input order, up to `batch_bytes` of text.
     let (to_clean, batches) = mpsc::sync_channel::<Vec<Item>>(1);
     let (to_write, cleaned_batches) = mpsc::sync_channel::<Vec<Item>>(1);
-    let spare = &SpareBuffers::default();
+    // Cleaned texts the writer is done with, for the workers to write the next ones
+    // into; text segments likewise, for the reader to read the next ones into.
+    let spare = &BufferPool::default();
+    let spare_inputs = Arc::new(BufferPool::default());
     std::thread::scope(|scope| {
         let reader = {
             let read_bytes = read_bytes.clone();
-            scope.spawn(move || read_batches(jobs, options, names, read_bytes, to_clean))
+            let spare_inputs = spare_inputs.clone();
+            scope.spawn(move || read_batches(jobs, options, names, read_bytes, spare_inputs, to_clean))
         };
-        let shared = Shared { read_bytes: &read_bytes, spare };
+        let shared = Shared { read_bytes: &read_bytes, spare, spare_inputs: &spare_inputs };
         let writer = scope.spawn(move || write_batches(engine, jobs, options, names, extra, shared, cleaned_batches));
         for mut batch in batches {
             batch.par_iter_mut().for_each(|item| {
@@ -141,8 +146,8 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
                     let url = record.url.as_deref().or(options.url);
                     let ctx = DocContext { url, path: Some(&names[*input]) };
                     *cleaned = Some(with_scratch(options.report, |scratch| {
-                        if record.text.len() >= SpareBuffers::MIN_BYTES
-                            && let Some(buffer) = spare.take()
+                        if record.text.len() >= BufferPool::MIN_BYTES
+                            && let Some(buffer) = spare.take_string()
                         {
                             scratch.recycle(buffer);
                         }
@@ -167,32 +172,8 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
 struct Shared<'a> {
     /// Input bytes read so far, for progress.
     read_bytes: &'a AtomicU64,
-    spare: &'a SpareBuffers,
-}
-
-/// Cleaned texts the writer is done with, for the workers to write the next ones into:
-/// for segments of big text files, a fresh buffer per segment costs a page fault per
-/// 4 KiB (~0.1 s per 200 MB). A few at most are kept.
-#[derive(Default)]
-struct SpareBuffers(Mutex<Vec<String>>);
-
-impl SpareBuffers {
-    /// Smaller texts come from the heap's free lists anyway.
-    const MIN_BYTES: usize = 1 << 20;
-    const MAX_KEPT: usize = 2;
-
-    fn give(&self, text: String) {
-        if text.capacity() >= Self::MIN_BYTES {
-            let mut kept = self.0.lock().expect("spare buffers");
-            if kept.len() < Self::MAX_KEPT {
-                kept.push(text);
-            }
-        }
-    }
-
-    fn take(&self) -> Option<String> {
-        self.0.lock().expect("spare buffers").pop()
-    }
+    spare: &'a BufferPool,
+    spare_inputs: &'a BufferPool,
 }
 
 /// Run `f` with this worker thread's scratch buffers. They live as long as the thread,
@@ -213,6 +194,7 @@ fn read_batches(
     options: &RunOptions,
     names: &[String],
     read_bytes: Arc<AtomicU64>,
+    spare_inputs: Arc<BufferPool>,
     to_clean: mpsc::SyncSender<Vec<Item>>,
 ) -> u64 {
     let mut skipped = 0;
@@ -234,8 +216,16 @@ fn read_batches(
                 }
                 match open_reader(&job.input, read_bytes.clone()) {
                     Ok(reader) => {
-                        current =
-                            Some((input, records(reader, job.format, options.fields.clone(), options.segment_bytes)))
+                        current = Some((
+                            input,
+                            records(
+                                reader,
+                                job.format,
+                                options.fields.clone(),
+                                options.segment_bytes,
+                                Some(spare_inputs.clone()),
+                            ),
+                        ))
                     }
                     Err(e) => {
                         items.push(Item::End { input, failed: Some(format!("{}: cannot read: {e}", names[input])) })
@@ -293,13 +283,14 @@ fn write_batches(
                         &jobs[input],
                         &names[input],
                         o,
-                        record,
+                        &record,
                         &cleaned,
                         options,
                         &mut extra,
                         &mut outcome,
                     )?;
-                    shared.spare.give(cleaned.text);
+                    shared.spare.give(cleaned.text.into_bytes());
+                    shared.spare_inputs.give(record.text.into_bytes());
                 }
                 Item::Bad { input, error } => {
                     outcome.counts.read += 1;
@@ -370,7 +361,7 @@ fn write_record(
     job: &Job,
     name: &str,
     o: &mut Open,
-    record: Record,
+    record: &Record,
     cleaned: &Cleaned,
     options: &RunOptions,
     extra: &mut Extra,
@@ -401,7 +392,7 @@ fn write_record(
     if over && !options.mark_only {
         outcome.counts.dropped += 1;
         if let Some(w) = extra.rejected.as_mut() {
-            write_json_record(&mut **w, &record, &record.text, options, None)?;
+            write_json_record(&mut **w, record, &record.text, options, None)?;
         }
         return Ok(());
     }
@@ -411,10 +402,10 @@ fn write_record(
     let flag = over.then_some(removed_share);
     match job.format.output() {
         Format::Text => o.out.writer().write_all(cleaned.text.as_bytes())?,
-        _ => write_json_record(o.out.writer(), &record, &cleaned.text, options, flag)?,
+        _ => write_json_record(o.out.writer(), record, &cleaned.text, options, flag)?,
     }
     if let Some(a) = o.attributes.as_mut() {
-        write_attributes(a.writer(), engine, &record, name, cleaned)?;
+        write_attributes(a.writer(), engine, record, name, cleaned)?;
     }
     outcome.counts.written += 1;
     Ok(())

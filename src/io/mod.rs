@@ -1,5 +1,6 @@
 //! Files on disk: finding inputs, reading records, writing outputs atomically.
 
+pub mod buffers;
 pub mod format;
 pub mod records;
 pub mod sink;

@@ -2,10 +2,12 @@
 //! field as the raw JSON it came in, so only the text field changes on the way out.
 
 use std::io::{BufRead, Read as _, Write};
+use std::sync::Arc;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::buffers::BufferPool;
 use super::format::Format;
 
 /// One document and where it came from.
@@ -165,11 +167,25 @@ pub type RecordStream = Box<dyn Iterator<Item = RecordResult> + Send>;
 
 /// Read records of `format` from `reader`. Text files bigger than `segment_bytes` are
 /// cut at blank lines into segments of about that size, each cleaned as a document.
-pub fn records(reader: Box<dyn BufRead + Send>, format: Format, fields: Fields, segment_bytes: usize) -> RecordStream {
+/// `spare`: where to take buffers for text segments from (the pipeline gives them back
+/// once written).
+pub fn records(
+    reader: Box<dyn BufRead + Send>,
+    format: Format,
+    fields: Fields,
+    segment_bytes: usize,
+    spare: Option<Arc<BufferPool>>,
+) -> RecordStream {
     match format {
-        Format::Text => {
-            Box::new(TextSegments { reader, segment_bytes, buf: Vec::new(), line: 1, done: false, yielded: false })
-        }
+        Format::Text => Box::new(TextSegments {
+            reader,
+            segment_bytes,
+            buf: Vec::new(),
+            line: 1,
+            done: false,
+            yielded: false,
+            spare,
+        }),
         Format::Jsonl => Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false }),
         Format::Wet => Box::new(WetRecords { reader, line: 0, done: false }),
     }
@@ -194,6 +210,7 @@ struct TextSegments {
     line: u64,
     done: bool,
     yielded: bool,
+    spare: Option<Arc<BufferPool>>,
 }
 
 impl TextSegments {
@@ -244,8 +261,12 @@ impl Iterator for TextSegments {
             return None;
         }
         let cut = if at_end { self.buf.len() } else { self.cut() };
-        let rest = self.buf.split_off(cut);
-        let bytes = std::mem::replace(&mut self.buf, rest);
+        // The segment leaves in `buf`; what follows the cut (usually a few lines) starts
+        // the next buffer, a reused one when the pipeline has given one back.
+        let mut next = self.spare.as_ref().and_then(|s| s.take()).unwrap_or_default();
+        next.extend_from_slice(&self.buf[cut..]);
+        self.buf.truncate(cut);
+        let bytes = std::mem::replace(&mut self.buf, next);
         let first_line = self.line;
         self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
         self.yielded = true;
@@ -421,7 +442,38 @@ mod tests {
     use super::*;
 
     fn read(format: Format, input: &[u8], segment: usize) -> Vec<RecordResult> {
-        records(Box::new(std::io::Cursor::new(input.to_vec())), format, Fields::default(), segment).collect()
+        records(Box::new(std::io::Cursor::new(input.to_vec())), format, Fields::default(), segment, None).collect()
+    }
+
+    #[test]
+    fn text_segments_read_into_reused_buffers_are_the_same() {
+        let text: String =
+            (0..400).map(|i| format!("line {i} of the text\n{}", if i % 7 == 0 { "\n" } else { "" })).collect();
+        let texts = |records: Vec<RecordResult>| records.into_iter().map(|r| r.unwrap().text).collect::<Vec<_>>();
+        let fresh = texts(read(Format::Text, text.as_bytes(), 256));
+        // A pool holding used buffers (with old text in them) that the segments reuse.
+        let pool = Arc::new(BufferPool::default());
+        for _ in 0..2 {
+            let mut used = vec![b'x'; 10];
+            used.reserve(BufferPool::MIN_BYTES);
+            pool.give(used);
+        }
+        let stream = records(
+            Box::new(std::io::Cursor::new(text.clone().into_bytes())),
+            Format::Text,
+            Fields::default(),
+            256,
+            Some(pool.clone()),
+        );
+        let mut reused = Vec::new();
+        for record in stream {
+            let record = record.unwrap();
+            reused.push(record.text.clone());
+            pool.give(record.text.into_bytes()); // as the pipeline's writer does
+        }
+        assert!(fresh.len() > 10);
+        assert_eq!(reused, fresh);
+        assert_eq!(reused.concat(), text);
     }
 
     #[test]
