@@ -68,6 +68,8 @@ pub struct Scratch {
     candidates: Vec<Candidate>,
     pub(crate) protected: Vec<bool>,
     owner: Vec<u32>,
+    /// What one detector found: on big documents, tens of thousands of lines.
+    detections: Vec<super::detectors::Detection>,
     /// A buffer for the next cleaned text. Callers that clean many large documents
     /// hand back the texts they are done with (`recycle`): a fresh multi-megabyte
     /// buffer per document costs a page fault per 4 KiB.
@@ -257,7 +259,7 @@ impl Engine {
                     removed[l] = !s.protected[l];
                 }
             }
-            let mut found = Vec::new();
+            let mut found = std::mem::take(&mut s.detections);
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
                     continue;
@@ -274,6 +276,7 @@ impl Engine {
                     s.candidates.push(Candidate { rule: d.rule, lines: det.lines, detail });
                 }
             }
+            s.detections = found;
         }
 
         // 4. Unite: larger removals claim their lines first, then rule order decides
