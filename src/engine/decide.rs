@@ -176,9 +176,9 @@ impl Engine {
                 // Normalised views: the whole line, just its start, or nothing, as the
                 // gate says. `whole` tells whether `vt` is the entire line.
                 let level = if view.normalizes() { s.candidate[i] } else { gate::FULL };
-                // A raw view whose patterns all match at the line start: the line's first
-                // byte decides whether it is worth rendering (lower-casing) at all.
-                if !view.normalizes() && !tiers.may_start_with(view.first_byte(line)) {
+                // The case-folded raw view, when its patterns all match at the line start:
+                // the line's first byte decides whether it is worth lower-casing at all.
+                if view == View::Raw && !tiers.may_start_with(view.first_byte(line)) {
                     continue;
                 }
                 let (vt, whole) = match level {
@@ -198,6 +198,11 @@ impl Engine {
                     }
                     _ => {
                         let vt = view.render(line, &mut s.view_text[view as usize]);
+                        // (The case-sensitive raw view is only trimmed: test its first
+                        // byte once rendered.)
+                        if view == View::RawCase && !tiers.may_start_with(vt.as_bytes().first().copied()) {
+                            continue;
+                        }
                         tiers.matches(vt, &mut s.tier, &mut s.found);
                         (vt, true)
                     }

@@ -68,12 +68,12 @@ impl View {
         normalize::normalize_head_into(line, self.folds_case(), buf, limit)
     }
 
-    /// The first byte of a raw view of `line` when it is known without rendering it:
-    /// for an ASCII first character. Not for normalised views.
+    /// The first byte of the case-folded raw view of `line`, known without lower-casing
+    /// the line when it is ASCII. `None` for the other views: normalised ones change
+    /// the start, and the case-sensitive raw view costs no more to render than this.
     pub(crate) fn first_byte(self, line: &str) -> Option<u8> {
         let b = *normalize::trim(line).as_bytes().first()?;
         match self {
-            View::RawCase => Some(b),
             View::Raw if b.is_ascii() => Some(b.to_ascii_lowercase()),
             _ => None,
         }
