@@ -132,7 +132,7 @@ fn load(dir: &Path, phrases: &aho_corasick::AhoCorasick) -> Vec<Page> {
         let guarded = (0..texts.len()).map(|k| PROTECT_WORDS.map(|words| features.is_prose(k, words))).collect();
         let lines = kept
             .iter()
-            .zip(features.rows)
+            .zip(features.rows())
             .map(|(i, f)| {
                 let (content, tokens) = by_line.get(i).copied().unwrap_or((false, 0.0));
                 (f, content, tokens)

@@ -499,8 +499,8 @@ fn most_negative<const K: usize>(out: &mut String, contributions: &[f32; K], nam
 }
 
 /// A cleaning worker's buffers for the line scorer, kept from one document to the next:
-/// for a 4 MiB segment they come to about 17 MB, and allocating them afresh each time
-/// cost a page fault per 4 KiB (a tenth of the scorer's run time).
+/// for a 4 MiB segment they come to several megabytes, and allocating them afresh each
+/// time cost a page fault per 4 KiB (a tenth of the scorer's run time).
 #[derive(Default)]
 struct ScorerScratch {
     considered: Vec<usize>,
@@ -521,7 +521,7 @@ impl Detector for LineScorer {
 
 impl LineScorer {
     fn detect_with(&self, doc: &DocView<'_>, scratch: &mut ScorerScratch, out: &mut Vec<Detection>) {
-        let ScorerScratch { considered, features: feats, logits, context: context_rows } = scratch;
+        let ScorerScratch { considered, features: feats, logits, context } = scratch;
         considered.clear();
         considered.extend((0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)));
         if considered.len() < self.min_lines {
@@ -532,14 +532,14 @@ impl LineScorer {
         // Logits only; the per-feature contributions are recomputed for the lines dropped
         // when details are wanted (keeping them for every line cost memory and time).
         logits.clear();
-        logits.extend(feats.rows.iter().map(|f| linear(self.bias, &self.weights, f).0));
+        logits.extend((0..feats.len()).map(|k| linear(self.bias, &self.weights, &feats.row(k)).0));
         let context = self.context.as_ref().map(|(bias, w)| {
-            context_rows.compute(logits);
-            (*bias, w, &context_rows.rows)
+            context.compute(logits);
+            (*bias, w, &*context)
         });
         for (k, &line) in considered.iter().enumerate() {
             let z = match &context {
-                Some((bias, w, g)) => linear(*bias, w, &g[k]).0,
+                Some((bias, w, g)) => linear(*bias, w, &g.row(k)).0,
                 None => logits[k],
             };
             let p = 1.0 / (1.0 + (-z).exp());
@@ -560,10 +560,10 @@ impl LineScorer {
             let _ = write!(detail, "P(content) {p:.2} < {bar:.2}{which}");
             if let Some((bias, w, g)) = &context {
                 detail.push_str("; context: ");
-                most_negative(&mut detail, &linear(*bias, w, &g[k]).1, features::CONTEXT_NAMES);
+                most_negative(&mut detail, &linear(*bias, w, &g.row(k)).1, features::CONTEXT_NAMES);
             }
             detail.push_str("; line: ");
-            most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.rows[k]).1, features::NAMES);
+            most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.row(k)).1, features::NAMES);
             out.push(Detection { lines: line..line + 1, detail });
         }
     }

@@ -441,19 +441,22 @@ fn word_stats(line: &str, s: &mut LineStats) {
     s.ellipsis = end.ends_with('\u{2026}') || end.ends_with("...");
 }
 
-/// The features of a document's lines, and their statistics for the prose guard. Its
-/// buffers are reused by [`DocumentFeatures::compute`]: a worker cleaning many documents
+/// The features of a document's lines, and their statistics for the prose guard. A
+/// line's feature vector is put together when asked for ([`row`](Self::row)) from
+/// per-line statistics and window sums, so a big document needs no matrix of them. The
+/// buffers are reused by [`compute`](Self::compute): a worker cleaning many documents
 /// allocates (and page-faults) them once, not per document.
 #[derive(Default)]
 pub struct DocumentFeatures {
-    /// One feature vector per line, in order.
-    pub rows: Vec<[f32; N]>,
     stats: Vec<LineStats>,
     short_run: Vec<usize>,
     after_colon: Vec<bool>,
+    /// Prefix sums of link density, log words and paragraph-like lines.
     sums: [Vec<f32>; 3],
-    lower: Vec<u8>,
     duplicate: Vec<bool>,
+    first_para: Option<usize>,
+    last_para: Option<usize>,
+    lower: Vec<u8>,
     first_with_hash: HashMap<u64, u32, super::tiers::FxBuild>,
 }
 
@@ -471,12 +474,22 @@ impl DocumentFeatures {
     /// Like [`compute`](Self::compute), for the `n` lines that `line(0..n)` returns: the
     /// caller needs no vector of them.
     pub fn compute_with<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
-        let DocumentFeatures { rows, stats, short_run, after_colon, sums, lower, duplicate, first_with_hash } = self;
+        let DocumentFeatures {
+            stats,
+            short_run,
+            after_colon,
+            sums,
+            duplicate,
+            first_para,
+            last_para,
+            lower,
+            first_with_hash,
+        } = self;
         stats.clear();
         stats.extend((0..n).map(|i| line_stats(line(i), phrases, lower)));
         let stats = &stats[..];
-        let first_para = stats.iter().position(LineStats::paragraph_like);
-        let last_para = stats.iter().rposition(LineStats::paragraph_like);
+        *first_para = stats.iter().position(LineStats::paragraph_like);
+        *last_para = stats.iter().rposition(LineStats::paragraph_like);
         mark_duplicates(n, &line, first_with_hash, duplicate);
         // Runs of short lines (menus, tag clouds, headline lists).
         short_run.clear();
@@ -493,7 +506,6 @@ impl DocumentFeatures {
                 i += 1;
             }
         }
-        let window = |i: usize, r: usize| (i.saturating_sub(r), (i + r + 1).min(n));
         // Prefix sums: window means in constant time per line.
         let prefix = |acc: &mut Vec<f32>, f: &dyn Fn(&LineStats) -> f32| {
             acc.clear();
@@ -512,61 +524,80 @@ impl DocumentFeatures {
         prefix(link_sum, &|s| s.link_density());
         prefix(words_sum, &|s| s.log_words());
         prefix(para_sum, &|s| s.paragraph_like() as u8 as f32);
-        rows.clear();
-        rows.extend((0..n).map(|i| {
-            let s = &stats[i];
-            let prev = if i > 0 { stats[i - 1] } else { LineStats::default() };
-            let next = if i + 1 < n { stats[i + 1] } else { LineStats::default() };
-            let (a, b) = window(i, 3);
-            let others = (b - a) as f32;
-            let w_link = (link_sum[b] - link_sum[a]) / others;
-            let w_words = (words_sum[b] - words_sum[a]) / others;
-            let (pa, pb) = window(i, 5);
-            let w_para = (para_sum[pb] - para_sum[pa]) / (pb - pa) as f32;
-            let words = s.words.max(1.0);
-            let f: [f32; N] = [
-                s.log_words(),
-                (s.chars / words).min(15.0),
-                s.link_density(),
-                s.links.ln_1p(),
-                s.terminal as u8 as f32,
-                s.list_item as u8 as f32,
-                s.heading as u8 as f32,
-                s.caps / words,
-                s.stop / words,
-                s.digits / s.chars.max(1.0),
-                s.pipes as u8 as f32,
-                s.image as u8 as f32,
-                s.phrase as u8 as f32,
-                s.commas / words,
-                if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
-                first_para.is_none_or(|p| i < p) as u8 as f32,
-                last_para.is_none_or(|p| i > p) as u8 as f32,
-                prev.log_words(),
-                next.log_words(),
-                prev.link_density(),
-                next.link_density(),
-                prev.terminal as u8 as f32,
-                next.terminal as u8 as f32,
-                w_link,
-                w_words,
-                (short_run[i] as f32).ln_1p(),
-                duplicate[i] as u8 as f32,
-                w_para,
-                if s.terminal { s.log_words() } else { 0.0 },
-                s.indent as u8 as f32,
-                (s.link_density() > 0.9) as u8 as f32,
-                s.long_words / words,
-                s.html as u8 as f32,
-                s.comment as u8 as f32,
-                (s.words >= 20.0 && s.stop / words < 0.05) as u8 as f32,
-                s.starts_with_link as u8 as f32,
-                after_colon[i] as u8 as f32,
-                s.ellipsis as u8 as f32,
-                s.furniture / words,
-            ];
-            f
-        }));
+    }
+
+    /// How many lines the features are for.
+    pub fn len(&self) -> usize {
+        self.stats.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.stats.is_empty()
+    }
+
+    /// The feature vector of line `i` (see [`NAMES`]).
+    pub fn row(&self, i: usize) -> [f32; N] {
+        let DocumentFeatures { stats, short_run, after_colon, sums, duplicate, first_para, last_para, .. } = self;
+        let n = stats.len();
+        let window = |i: usize, r: usize| (i.saturating_sub(r), (i + r + 1).min(n));
+        let [link_sum, words_sum, para_sum] = sums;
+        let s = &stats[i];
+        let prev = if i > 0 { stats[i - 1] } else { LineStats::default() };
+        let next = if i + 1 < n { stats[i + 1] } else { LineStats::default() };
+        let (a, b) = window(i, 3);
+        let others = (b - a) as f32;
+        let w_link = (link_sum[b] - link_sum[a]) / others;
+        let w_words = (words_sum[b] - words_sum[a]) / others;
+        let (pa, pb) = window(i, 5);
+        let w_para = (para_sum[pb] - para_sum[pa]) / (pb - pa) as f32;
+        let words = s.words.max(1.0);
+        let f: [f32; N] = [
+            s.log_words(),
+            (s.chars / words).min(15.0),
+            s.link_density(),
+            s.links.ln_1p(),
+            s.terminal as u8 as f32,
+            s.list_item as u8 as f32,
+            s.heading as u8 as f32,
+            s.caps / words,
+            s.stop / words,
+            s.digits / s.chars.max(1.0),
+            s.pipes as u8 as f32,
+            s.image as u8 as f32,
+            s.phrase as u8 as f32,
+            s.commas / words,
+            if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
+            first_para.is_none_or(|p| i < p) as u8 as f32,
+            last_para.is_none_or(|p| i > p) as u8 as f32,
+            prev.log_words(),
+            next.log_words(),
+            prev.link_density(),
+            next.link_density(),
+            prev.terminal as u8 as f32,
+            next.terminal as u8 as f32,
+            w_link,
+            w_words,
+            (short_run[i] as f32).ln_1p(),
+            duplicate[i] as u8 as f32,
+            w_para,
+            if s.terminal { s.log_words() } else { 0.0 },
+            s.indent as u8 as f32,
+            (s.link_density() > 0.9) as u8 as f32,
+            s.long_words / words,
+            s.html as u8 as f32,
+            s.comment as u8 as f32,
+            (s.words >= 20.0 && s.stop / words < 0.05) as u8 as f32,
+            s.starts_with_link as u8 as f32,
+            after_colon[i] as u8 as f32,
+            s.ellipsis as u8 as f32,
+            s.furniture / words,
+        ];
+        f
+    }
+
+    /// Every line's feature vector, in order (for the trainer and tests).
+    pub fn rows(&self) -> Vec<[f32; N]> {
+        (0..self.len()).map(|i| self.row(i)).collect()
     }
 }
 
@@ -657,38 +688,36 @@ pub const CONTEXT_N: usize = 14;
 pub fn context_features(logits: &[f32]) -> Vec<[f32; CONTEXT_N]> {
     let mut context = ContextFeatures::default();
     context.compute(logits);
-    context.rows
+    (0..logits.len()).map(|i| context.row(i)).collect()
 }
 
-/// The second-stage features of a document, with buffers reused across documents.
+/// The second-stage features of a document: rows are put together when asked for, from
+/// buffers reused across documents.
 #[derive(Default)]
 pub struct ContextFeatures {
-    /// One vector per considered line, in order.
-    pub rows: Vec<[f32; CONTEXT_N]>,
+    /// The first-stage logits, clamped.
     z: Vec<f32>,
+    /// Lines with a positive logit before each line (prefix counts).
     before: Vec<u32>,
+    /// The main block: the run of lines with the largest total first-stage score.
+    main: (usize, usize),
 }
 
 impl ContextFeatures {
-    /// Compute the context features of `logits` (see [`context_features`]).
+    /// Prepare the context features of `logits` (see [`context_features`]).
     pub fn compute(&mut self, logits: &[f32]) {
-        let ContextFeatures { rows, z, before } = self;
         let n = logits.len();
-        z.clear();
-        z.extend(logits.iter().map(|&v| v.clamp(-8.0, 8.0)));
-        let z = &z[..];
-        before.clear();
-        before.resize(n + 1, 0);
+        self.z.clear();
+        self.z.extend(logits.iter().map(|&v| v.clamp(-8.0, 8.0)));
+        self.before.clear();
+        self.before.resize(n + 1, 0);
         for i in 0..n {
-            before[i + 1] = before[i] + (z[i] > 0.0) as u32;
+            self.before[i + 1] = self.before[i] + (self.z[i] > 0.0) as u32;
         }
-        let before = &before[..];
-        let total = before[n];
-        // The main block: the run of lines with the largest total first-stage score
-        // (maximum-sum subarray). Chrome gathers outside it: menus before, comments,
-        // teasers and footers after.
+        // The main block (maximum-sum subarray). Chrome gathers outside it: menus
+        // before, comments, teasers and footers after.
         let (mut best, mut best_span, mut run, mut run_start) = (f32::MIN, (0usize, 0usize), 0.0f32, 0usize);
-        for (i, &v) in z.iter().enumerate() {
+        for (i, &v) in self.z.iter().enumerate() {
             if run <= 0.0 {
                 run = 0.0;
                 run_start = i;
@@ -699,32 +728,37 @@ impl ContextFeatures {
                 best_span = (run_start, i);
             }
         }
-        let (main_a, main_b) = best_span;
+        self.main = best_span;
+    }
+
+    /// The context feature vector of line `i` (see [`CONTEXT_NAMES`]).
+    pub fn row(&self, i: usize) -> [f32; CONTEXT_N] {
+        let (z, before) = (&self.z[..], &self.before[..]);
+        let n = z.len();
+        let total = before[n];
+        let (main_a, main_b) = self.main;
         let mean = |i: usize, r: usize| {
             let (a, b) = (i.saturating_sub(r), (i + r + 1).min(n));
             z[a..b].iter().sum::<f32>() / (b - a) as f32
         };
-        rows.clear();
-        rows.extend((0..n).map(|i| {
-            let (a, b) = (i.saturating_sub(3), (i + 4).min(n));
-            let (a5, b5) = (i.saturating_sub(5), (i + 6).min(n));
-            [
-                z[i],
-                if i > 0 { z[i - 1] } else { 0.0 },
-                if i + 1 < n { z[i + 1] } else { 0.0 },
-                mean(i, 1),
-                mean(i, 3),
-                mean(i, 8),
-                z[a..b].iter().copied().fold(f32::MIN, f32::max),
-                z[a..b].iter().copied().fold(f32::MAX, f32::min),
-                (before[b5] - before[a5]) as f32 / (b5 - a5) as f32,
-                (before[i] > 0) as u8 as f32,
-                (total - before[i + 1] > 0) as u8 as f32,
-                (main_a..=main_b).contains(&i) as u8 as f32,
-                (i > main_b) as u8 as f32,
-                (if i < main_a { main_a - i } else { i.saturating_sub(main_b) } as f32).ln_1p(),
-            ]
-        }));
+        let (a, b) = (i.saturating_sub(3), (i + 4).min(n));
+        let (a5, b5) = (i.saturating_sub(5), (i + 6).min(n));
+        [
+            z[i],
+            if i > 0 { z[i - 1] } else { 0.0 },
+            if i + 1 < n { z[i + 1] } else { 0.0 },
+            mean(i, 1),
+            mean(i, 3),
+            mean(i, 8),
+            z[a..b].iter().copied().fold(f32::MIN, f32::max),
+            z[a..b].iter().copied().fold(f32::MAX, f32::min),
+            (before[b5] - before[a5]) as f32 / (b5 - a5) as f32,
+            (before[i] > 0) as u8 as f32,
+            (total - before[i + 1] > 0) as u8 as f32,
+            (main_a..=main_b).contains(&i) as u8 as f32,
+            (i > main_b) as u8 as f32,
+            (if i < main_a { main_a - i } else { i.saturating_sub(main_b) } as f32).ln_1p(),
+        ]
     }
 }
 
@@ -755,7 +789,7 @@ mod tests {
             "The minister said on Tuesday that the budget, which was late, would be published in the spring.",
             "Share this article",
         ];
-        let f = document_features(&lines, None).rows;
+        let f = document_features(&lines, None).rows();
         let idx = |name: &str| NAMES.iter().position(|n| *n == name).unwrap();
         assert_eq!(f[0][idx("link_density")], 1.0);
         assert_eq!(f[0][idx("list_item")], 1.0);
@@ -768,12 +802,12 @@ mod tests {
             &["<p class=\"byline\">by Jill</p>", "ljhms says: [Dec 20](#) nice", "See <https://x.org> now"],
             None,
         )
-        .rows;
+        .rows();
         assert_eq!(g[0][idx("html")], 1.0);
         assert_eq!(g[1][idx("comment_byline")], 1.0);
         assert_eq!(g[2][idx("html")], 0.0);
         // Function words count with trailing punctuation, in other languages, not inside words.
-        let h = document_features(&["the, and. für že don't"], None).rows;
+        let h = document_features(&["the, and. für že don't"], None).rows();
         assert_eq!(h[0][idx("stop_ratio")], 4.0 / 5.0);
         // A list the text introduces; teasers cut short; timestamps and widget words.
         let lines = [
@@ -783,7 +817,7 @@ mod tests {
             "Trump picks his cabinet, and the markets respond with a rally that few expected...",
             "Posted 3 hours ago | 12 comments | Share",
         ];
-        let k = document_features(&lines, None).rows;
+        let k = document_features(&lines, None).rows();
         assert_eq!([k[1][idx("after_colon")], k[2][idx("after_colon")], k[3][idx("after_colon")]], [1.0, 1.0, 0.0]);
         assert_eq!([k[3][idx("ellipsis")], k[0][idx("ellipsis")]], [1.0, 0.0]);
         assert_eq!(k[4][idx("furniture_words")], 4.0 / 7.0); // posted, ago, comments, share of 7 words
