@@ -103,7 +103,8 @@ pub struct CleanArgs {
     /// With --max-removed: keep such records, flagged with a `dechrome` field (JSONL).
     #[arg(long, requires = "max_removed", help_heading = "Corpus")]
     pub mark_only: bool,
-    /// Write records dropped by --max-removed here (JSONL, original text) instead of losing them.
+    /// Write records dropped by --max-removed here (JSONL, original text) instead of losing
+    /// them; `-` for standard output (with -o).
     #[arg(long, value_name = "FILE", requires = "max_removed", help_heading = "Corpus")]
     pub rejected: Option<PathBuf>,
     /// Stop at the first bad record (exit 2; its output file is not written). By default
@@ -114,7 +115,8 @@ pub struct CleanArgs {
     /// killed run can be restarted).
     #[arg(long, help_heading = "Corpus")]
     pub skip_existing: bool,
-    /// Write JSON statistics: totals, hits and bytes per rule, per domain.
+    /// Write JSON statistics: totals, hits and bytes per rule, per domain; `-` for standard
+    /// output (with -o).
     #[arg(long, value_name = "FILE", help_heading = "Corpus")]
     pub stats: Option<PathBuf>,
     /// Text files larger than this many MiB are cleaned in segments cut at blank lines.
@@ -123,7 +125,8 @@ pub struct CleanArgs {
     /// No progress bar.
     #[arg(long)]
     pub no_progress: bool,
-    /// Write one JSON line per document with its removals and rewrites.
+    /// Write one JSON line per document with its removals and rewrites; `-` for standard
+    /// output (with -o).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// How many rules the summary lists.

@@ -196,8 +196,13 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         progress: Some(&on_progress),
         ..RunOptions::default()
     };
-    // Written under temporary names, renamed when the run succeeds (compressed by extension).
-    let create = |p: &Path| Sink::file(p).with_context(|| format!("cannot create {}", p.display()));
+    check_side_outputs(&args, &jobs)?;
+    // Written under temporary names, renamed when the run succeeds (compressed by extension);
+    // `-` is standard output.
+    let create = |p: &Path| match is_stdout(p) {
+        true => Ok(Sink::stdout()),
+        false => Sink::file(p).with_context(|| format!("cannot create {}", p.display())),
+    };
     let mut report_file = args.report.as_deref().map(create).transpose()?;
     let mut rejected_file = args.rejected.as_deref().map(create).transpose()?;
     let outcome = pool.install(|| {
@@ -253,6 +258,29 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
     bar
 }
 
+/// `-` as a file name: standard output.
+fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// `--report`, `--rejected` and `--stats` may write to standard output (`-`), one of
+/// them at a time and only when the cleaned text goes to files (`-o`).
+fn check_side_outputs(args: &CleanArgs, jobs: &[Job]) -> Result<()> {
+    let to_stdout: Vec<&str> = [("--report", &args.report), ("--rejected", &args.rejected), ("--stats", &args.stats)]
+        .into_iter()
+        .filter(|(_, p)| p.as_deref().is_some_and(is_stdout))
+        .map(|(flag, _)| flag)
+        .collect();
+    match to_stdout[..] {
+        [] => Ok(()),
+        [flag] if jobs.iter().any(|j| j.output.is_none()) => bail!(
+            "{flag} -: standard output already carries the cleaned text; write it to files with -o, or give {flag} a file name"
+        ),
+        [_] => Ok(()),
+        _ => bail!("{} all ask for standard output (-): at most one can have it", to_stdout.join(", ")),
+    }
+}
+
 fn write_stats(path: &Path, engine: &Engine, outcome: &pipeline::RunOutcome) -> Result<()> {
     let rules: serde_json::Map<String, serde_json::Value> = outcome
         .stats
@@ -274,7 +302,10 @@ fn write_stats(path: &Path, engine: &Engine, outcome: &pipeline::RunOutcome) -> 
         "rules": rules,
         "domains": outcome.domains,
     });
-    let mut f = Sink::file(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut f = match is_stdout(path) {
+        true => Sink::stdout(),
+        false => Sink::file(path).with_context(|| format!("cannot create {}", path.display()))?,
+    };
     serde_json::to_writer_pretty(f.writer(), &stats)?;
     f.writer().write_all(b"\n")?;
     f.finish().with_context(|| format!("cannot write {}", path.display()))

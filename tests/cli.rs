@@ -164,6 +164,29 @@ fn report_lines_are_json_with_rule_pack_lines_and_bytes() {
 }
 
 #[test]
+fn side_outputs_go_to_stdout_only_when_the_cleaned_text_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = fixtures_dir().join("001_4634952704be4858.txt");
+    let out = tmp.path().join("cleaned.txt");
+    // With -o, `--report -` prints the report.
+    let ok = dechrome().arg("clean").arg(&file).arg("-o").arg(&out).args(["-q", "--report", "-"]).output().unwrap();
+    assert!(ok.status.success());
+    let v: serde_json::Value = serde_json::from_str(String::from_utf8(ok.stdout).unwrap().trim()).unwrap();
+    assert!(v["removals"].as_array().is_some_and(|r| !r.is_empty()));
+    assert!(out.exists());
+    // Without -o, standard output carries the cleaned text: refused before anything is written.
+    for flags in [&["--report", "-"][..], &["--stats", "-"], &["--report", "-", "--stats", "-"]] {
+        let refused =
+            dechrome().current_dir(tmp.path()).arg("clean").arg(&file).arg("-q").args(flags).output().unwrap();
+        assert_eq!(refused.status.code(), Some(2), "{flags:?}");
+        assert!(refused.stdout.is_empty(), "{flags:?}");
+        let stderr = String::from_utf8(refused.stderr).unwrap();
+        assert!(stderr.contains("standard output"), "{stderr}");
+        assert!(!tmp.path().join("-").exists(), "no file named `-`");
+    }
+}
+
+#[test]
 fn stdin_to_stdout_and_single_file_to_stdout() {
     let out = dechrome()
         .args(["clean", "-", "-q"])
