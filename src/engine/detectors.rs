@@ -527,7 +527,7 @@ impl LineScorer {
         if considered.len() < self.min_lines {
             return;
         }
-        feats.compute_with(considered.len(), |k| doc.line(considered[k]), self.phrases.as_ref());
+        feats.compute(considered.len(), |k| doc.line(considered[k]), self.phrases.as_ref());
         let title = if self.keep_title { Self::title(doc, considered) } else { None };
         // Logits only; the per-feature contributions are recomputed for the lines dropped
         // when details are wanted (keeping them for every line cost memory and time).

@@ -466,14 +466,9 @@ impl DocumentFeatures {
         is_prose(&self.stats[i], min_words)
     }
 
-    /// Compute the features of `lines` (see [`document_features`]) into these buffers.
-    pub fn compute(&mut self, lines: &[&str], phrases: Option<&AhoCorasick>) {
-        self.compute_with(lines.len(), |i| lines[i], phrases);
-    }
-
-    /// Like [`compute`](Self::compute), for the `n` lines that `line(0..n)` returns: the
-    /// caller needs no vector of them.
-    pub fn compute_with<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
+    /// Compute the features of the `n` lines that `line(0..n)` returns (see
+    /// [`document_features`]) into these buffers; the caller needs no vector of lines.
+    pub fn compute<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
         let DocumentFeatures {
             stats,
             short_run,
@@ -659,7 +654,7 @@ fn mark_duplicates_by<'a>(
 /// `lines` are the documents' line contents; returns one vector per considered line.
 pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> DocumentFeatures {
     let mut features = DocumentFeatures::default();
-    features.compute(lines, phrases);
+    features.compute(lines.len(), |i| lines[i], phrases);
     features
 }
 
