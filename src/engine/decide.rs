@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::detectors::DocView;
 use super::scope::DocContext;
 use super::tiers::{MatcherId, TierScratch};
-use super::{Engine, Role, View, gate};
+use super::{Engine, Role, View, gate, normalize};
 
 /// One line of the input: its content (without terminator) and where it ends
 /// (terminator included).
@@ -176,11 +176,6 @@ impl Engine {
                 // Normalised views: the whole line, just its start, or nothing, as the
                 // gate says. `whole` tells whether `vt` is the entire line.
                 let level = if view.normalizes() { s.candidate[i] } else { gate::FULL };
-                // The case-folded raw view, when its patterns all match at the line start:
-                // the line's first byte decides whether it is worth lower-casing at all.
-                if view == View::Raw && !tiers.may_start_with(view.first_byte(line)) {
-                    continue;
-                }
                 let (vt, whole) = match level {
                     gate::SKIP => continue,
                     gate::HEAD => {
@@ -197,12 +192,19 @@ impl Engine {
                         }
                     }
                     _ => {
-                        let vt = view.render(line, &mut s.view_text[view as usize]);
-                        // (The case-sensitive raw view is only trimmed: test its first
-                        // byte once rendered.)
-                        if view == View::RawCase && !tiers.may_start_with(vt.as_bytes().first().copied()) {
-                            continue;
-                        }
+                        // Raw views whose patterns all match at the line start: the trimmed
+                        // line's first byte decides whether it is worth rendering (for the
+                        // case-folded view, lower-casing) at all.
+                        let buf = &mut s.view_text[view as usize];
+                        let vt = if view.normalizes() {
+                            view.render(line, buf)
+                        } else {
+                            let trimmed = normalize::trim(line);
+                            if !tiers.may_start_with(view.raw_first_byte(trimmed)) {
+                                continue;
+                            }
+                            view.render_trimmed(trimmed, buf)
+                        };
                         tiers.matches(vt, &mut s.tier, &mut s.found);
                         (vt, true)
                     }

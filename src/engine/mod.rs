@@ -68,12 +68,13 @@ impl View {
         normalize::normalize_head_into(line, self.folds_case(), buf, limit)
     }
 
-    /// The first byte of the case-folded raw view of `line`, known without lower-casing
-    /// the line when it is ASCII. `None` for the other views: normalised ones change
-    /// the start, and the case-sensitive raw view costs no more to render than this.
-    pub(crate) fn first_byte(self, line: &str) -> Option<u8> {
-        let b = *normalize::trim(line).as_bytes().first()?;
+    /// The first byte of a raw view of the trimmed line `trimmed`, when it is known
+    /// without rendering: always for the case-sensitive view, for an ASCII first
+    /// character in the case-folded one. `None` for normalised views.
+    pub(crate) fn raw_first_byte(self, trimmed: &str) -> Option<u8> {
+        let b = *trimmed.as_bytes().first()?;
         match self {
+            View::RawCase => Some(b),
             View::Raw if b.is_ascii() => Some(b.to_ascii_lowercase()),
             _ => None,
         }
@@ -90,16 +91,24 @@ impl View {
     /// The form of a line (or a literal pattern) in this view; `buf` holds it unless the
     /// line itself can be returned.
     pub(crate) fn render<'a>(self, line: &'a str, buf: &'a mut String) -> &'a str {
-        let out = buf;
         match self {
-            View::Normalized | View::NormalizedCase => normalize::normalize_into(line, self.folds_case(), out),
-            View::RawCase => return normalize::trim(line),
-            View::Raw => {
-                out.clear();
-                normalize::lowercase_into(normalize::trim(line), out);
+            View::Normalized | View::NormalizedCase => {
+                normalize::normalize_into(line, self.folds_case(), buf);
+                buf
             }
+            View::RawCase | View::Raw => self.render_trimmed(normalize::trim(line), buf),
         }
-        out
+    }
+
+    /// A raw view of a line already trimmed.
+    pub(crate) fn render_trimmed<'a>(self, trimmed: &'a str, buf: &'a mut String) -> &'a str {
+        debug_assert!(!self.normalizes());
+        if !self.folds_case() {
+            return trimmed;
+        }
+        buf.clear();
+        normalize::lowercase_into(trimmed, buf);
+        buf
     }
 }
 
