@@ -132,11 +132,14 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
     // into; text segments likewise, for the reader to read the next ones into.
     let spare = &BufferPool::default();
     let spare_inputs = Arc::new(BufferPool::default());
+    // Every worker needs a record of each batch: a big text file's segments are as
+    // large as a batch, and one segment per batch would leave all workers but one idle.
+    let workers = rayon::current_num_threads();
     std::thread::scope(|scope| {
         let reader = {
             let read_bytes = read_bytes.clone();
             let spare_inputs = spare_inputs.clone();
-            scope.spawn(move || read_batches(jobs, options, names, read_bytes, spare_inputs, to_clean))
+            scope.spawn(move || read_batches(jobs, options, workers, names, read_bytes, spare_inputs, to_clean))
         };
         let shared = Shared { read_bytes: &read_bytes, spare, spare_inputs: &spare_inputs };
         let writer = scope.spawn(move || write_batches(engine, jobs, options, names, extra, shared, cleaned_batches));
@@ -188,10 +191,12 @@ fn with_scratch<R>(details: bool, f: impl FnOnce(&mut Scratch) -> R) -> R {
     })
 }
 
-/// The reader stage. Returns the number of inputs skipped by `--skip-existing`.
+/// The reader stage: batches of at least `batch_bytes` of text or `workers` records,
+/// whichever is more. Returns the number of inputs skipped by `--skip-existing`.
 fn read_batches(
     jobs: &[Job],
     options: &RunOptions,
+    workers: usize,
     names: &[String],
     read_bytes: Arc<AtomicU64>,
     spare_inputs: Arc<BufferPool>,
@@ -203,8 +208,8 @@ fn read_batches(
     let mut exhausted = false;
     while !exhausted {
         let mut items: Vec<Item> = Vec::new();
-        let mut bytes = 0;
-        while bytes < options.batch_bytes && items.len() < 4096 {
+        let (mut bytes, mut texts) = (0, 0);
+        while (bytes < options.batch_bytes || texts < workers) && items.len() < 4096 {
             let Some((input, records_iter)) = current.as_mut() else {
                 let Some((input, job)) = pending.next() else {
                     exhausted = true;
@@ -237,6 +242,7 @@ fn read_batches(
             match records_iter.next() {
                 Some(Ok(record)) => {
                     bytes += record.text.len() + 64;
+                    texts += 1;
                     items.push(Item::Record { input, record, cleaned: None });
                 }
                 Some(Err(error)) => items.push(Item::Bad { input, error }),
@@ -503,4 +509,36 @@ pub fn read_text(path: &std::path::Path) -> Result<String, String> {
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         format!("{name}:{line}: invalid UTF-8 at byte {at}")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text file larger than a batch is cut into segments of about a batch each: every
+    /// batch must still hold a segment per worker, or all workers but one sit idle.
+    #[test]
+    fn batches_hold_a_record_per_worker() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("big.txt");
+        let paragraph = "A paragraph of article text that goes on for a while.\n\n";
+        std::fs::write(&input, paragraph.repeat(2000)).unwrap(); // 112 kB
+        let jobs = [Job { input, format: Format::Text, output: None, attributes: None }];
+        let names = [String::from("big.txt")];
+        let options = RunOptions { segment_bytes: 10_000, batch_bytes: 10_000, ..RunOptions::default() };
+        let texts_per_batch = |workers: usize| {
+            let (to_clean, batches) = mpsc::sync_channel(100);
+            let read = Arc::new(AtomicU64::new(0));
+            read_batches(&jobs, &options, workers, &names, read, Arc::default(), to_clean);
+            let counts: Vec<usize> = batches
+                .iter()
+                .map(|batch: Vec<Item>| batch.iter().filter(|i| matches!(i, Item::Record { .. })).count())
+                .collect();
+            assert_eq!(counts.iter().sum::<usize>(), 12, "112 kB in segments of 10 kB");
+            counts
+        };
+        assert!(texts_per_batch(1).iter().all(|&n| n == 1));
+        let by_three = texts_per_batch(3);
+        assert!(by_three[..by_three.len() - 1].iter().all(|&n| n == 3), "{by_three:?}");
+    }
 }
