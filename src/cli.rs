@@ -57,6 +57,24 @@ pub enum ProfileArg {
     Aggressive,
 }
 
+/// How inputs are read (shared by `clean` and `explain`).
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// Input format; by default by extension (`.jsonl`, `.warc.wet`, else text, each
+    /// optionally `.gz`/`.zst`). Needed for JSONL or WET on stdin.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// JSONL field holding the text (dotted path into nested objects).
+    #[arg(long, value_name = "PATH", default_value = "text", help_heading = "Corpus")]
+    pub text_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, value_name = "PATH", default_value = "id", help_heading = "Corpus")]
+    pub id_field: String,
+    /// JSONL field holding the URL [default: metadata.url, else url].
+    #[arg(long, value_name = "PATH", help_heading = "Corpus")]
+    pub url_field: Option<String>,
+}
+
 #[derive(Args, Debug)]
 pub struct CleanArgs {
     /// Files, directories, or `-` for standard input.
@@ -78,19 +96,8 @@ pub struct CleanArgs {
     /// Worker threads (default: all cores). Output is identical for any value.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Input format; by default by extension (`.jsonl`, `.warc.wet`, else text, each
-    /// optionally `.gz`/`.zst`). Needed for JSONL or WET on stdin.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
-    /// JSONL field holding the text (dotted path into nested objects).
-    #[arg(long, value_name = "PATH", default_value = "text", help_heading = "Corpus")]
-    pub text_field: String,
-    /// JSONL field holding the document id.
-    #[arg(long, value_name = "PATH", default_value = "id", help_heading = "Corpus")]
-    pub id_field: String,
-    /// JSONL field holding the URL [default: metadata.url, else url].
-    #[arg(long, value_name = "PATH", help_heading = "Corpus")]
-    pub url_field: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Write a Dolma-style attribute file per output shard into DIR (same relative path),
     /// aligned record by record: `{"id", "attributes": {"dechrome__RULE": [[start, end, 1.0]]}}`
     /// with byte offsets into the input text.
@@ -139,13 +146,23 @@ pub struct CleanArgs {
 
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
-    /// The document (`-` for standard input).
+    /// The document (`-` for standard input): a text file, or a JSONL or WET file of
+    /// records, of which one is shown (the first, unless --id or --line picks another).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// The record with this id (JSONL `--id-field`, WET `WARC-Record-ID`).
+    #[arg(long, value_name = "ID", conflicts_with = "line")]
+    pub id: Option<String>,
+    /// The record that starts on this line of the input (JSONL or WET), as `clean
+    /// --report` gives it.
+    #[arg(long, value_name = "N")]
+    pub line: Option<u64>,
+    #[command(flatten)]
+    pub input: InputArgs,
     /// Print a unified diff of the input and the cleaned text instead.
     #[arg(long)]
     pub diff: bool,
-    /// URL of the document, so that domain-scoped packs apply.
+    /// URL of the document, so that domain-scoped packs apply (instead of a record's own).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     #[command(flatten)]

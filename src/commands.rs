@@ -6,14 +6,16 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use dechrome::io::format::{Format, output_name};
-use dechrome::io::records::Fields;
+use dechrome::io::records::{Fields, Pick, find_record};
 use dechrome::io::sink::Sink;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
 use dechrome::rules::{self, RuleErrors, lint};
 use dechrome::{Engine, Profile, RuleOptions, RuleSet, explain};
 
-use crate::cli::{CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, ProfileArg, RuleArgs, RulesCommand};
+use crate::cli::{
+    CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, InputArgs, ProfileArg, RuleArgs, RulesCommand,
+};
 
 const RULES_FAILED: u8 = 2;
 
@@ -61,7 +63,11 @@ fn load(args: &RuleArgs) -> Result<Engine, ExitCode> {
     Err(ExitCode::from(2))
 }
 
-fn format_of(args: &CleanArgs, path: &Path) -> Format {
+fn fields_of(args: &InputArgs) -> Fields {
+    Fields::new(&args.text_field, &args.id_field, args.url_field.as_deref())
+}
+
+fn format_of(args: &InputArgs, path: &Path) -> Format {
     match args.format {
         Some(FormatArg::Text) => Format::Text,
         Some(FormatArg::Jsonl) => Format::Jsonl,
@@ -94,7 +100,7 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
             if args.inputs.len() > 1 {
                 bail!("`-` (standard input) cannot be combined with other inputs");
             }
-            let format = format_of(args, input);
+            let format = format_of(&args.input, input);
             let attr_name = args.output.as_ref().and_then(|o| o.file_name()).map_or_else(
                 || PathBuf::from(if format.output() == Format::Text { "stdin.txt" } else { "stdin.jsonl" }),
                 PathBuf::from,
@@ -111,7 +117,7 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
             };
             for rel in walk(input, globs.as_ref()).with_context(|| format!("cannot walk {}", input.display()))? {
                 let path = input.join(&rel);
-                let format = format_of(args, &path);
+                let format = format_of(&args.input, &path);
                 let out_rel = output_name(&rel, format);
                 jobs.push(Job {
                     input: path,
@@ -121,7 +127,7 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
                 });
             }
         } else if is_file(input) {
-            let format = format_of(args, input);
+            let format = format_of(&args.input, input);
             let output = match &args.output {
                 None if single_file => None,
                 None => bail!("several inputs need -o DIR"),
@@ -186,7 +192,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     };
     let options = RunOptions {
         url: args.url.as_deref(),
-        fields: Fields::new(&args.text_field, &args.id_field, args.url_field.as_deref()),
+        fields: fields_of(&args.input),
         segment_bytes: args.segment_mib.max(1) << 20,
         report: args.report.is_some(),
         max_removed: args.max_removed,
@@ -326,9 +332,26 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    let text = pipeline::read_text(&args.file).map_err(anyhow::Error::msg)?;
-    let name = if args.file.as_os_str() == "-" { "<stdin>".to_string() } else { args.file.display().to_string() };
-    let cleaned = engine.clean(&text, dechrome::DocContext { url: args.url.as_deref(), path: Some(&name) });
+    let file = if args.file.as_os_str() == "-" { "<stdin>".to_string() } else { args.file.display().to_string() };
+    let format = format_of(&args.input, &args.file);
+    let pick = match (&args.id, args.line) {
+        (Some(id), _) => Pick::Id(id),
+        (None, Some(line)) => Pick::Line(line),
+        (None, None) => Pick::First,
+    };
+    if format == Format::Text && !matches!(pick, Pick::First) {
+        bail!("--id and --line pick a record of a JSONL or WET input; {file} is read as plain text (see --format)");
+    }
+    // A text file is one document, however large (`clean` would cut it into segments).
+    let record = find_record(&args.file, &file, format, fields_of(&args.input), pick).map_err(anyhow::Error::msg)?;
+    let name = match (format, &record.id) {
+        (Format::Text, _) => file,
+        (_, Some(id)) => format!("{file}:{} (id {id})", record.line),
+        (_, None) => format!("{file}:{}", record.line),
+    };
+    let text = record.text;
+    let url = args.url.as_deref().or(record.url.as_deref());
+    let cleaned = engine.clean(&text, dechrome::DocContext { url, path: Some(&name) });
     let rendered = if args.diff {
         explain::diff(&name, &text, &cleaned.text)
     } else {

@@ -493,24 +493,6 @@ fn write_attributes(
     w.write_all(b"\n")
 }
 
-/// Read a whole UTF-8 text file (`-` is standard input), naming the file and, for bad
-/// UTF-8, the line.
-pub fn read_text(path: &std::path::Path) -> Result<String, String> {
-    let name = display(path);
-    let bytes = if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        io::Read::read_to_end(&mut io::stdin().lock(), &mut buf).map_err(|e| format!("{name}: cannot read: {e}"))?;
-        buf
-    } else {
-        std::fs::read(path).map_err(|e| format!("{name}: cannot read: {e}"))?
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        format!("{name}:{line}: invalid UTF-8 at byte {at}")
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -228,6 +228,60 @@ fn explain_names_rules_and_honours_no_color() {
     assert!(diff.contains("-Global Research, November 13, 2024"), "{diff}");
 }
 
+/// `explain` on a corpus shows one record: the first, or the one `--id` or `--line` (as
+/// `clean --report` gives it) names; a bad or missing pick is an error saying which.
+#[test]
+fn explain_picks_one_record_of_a_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = fs::read_to_string(fixtures_dir().join("000_14c45c499be95dbc.txt")).unwrap();
+    let corpus = tmp.path().join("c.jsonl");
+    let record = |id: &str, text: &str| serde_json::json!({"id": id, "text": text}).to_string();
+    let lines = [record("short", "Story text.\n\nShare this\n"), "not json".into(), record("seed", &seed)];
+    fs::write(&corpus, lines.join("\n") + "\n").unwrap();
+    let explain =
+        |args: &[&str]| dechrome().arg("explain").arg(&corpus).args(args).env("NO_COLOR", "1").output().unwrap();
+    let stdout = |out: std::process::Output| String::from_utf8(out.stdout).unwrap();
+
+    let first = stdout(explain(&[]));
+    assert!(first.starts_with(&format!("{}:1 (id short): 3 lines, 1 removed", corpus.display())), "{first}");
+    let by_id = stdout(explain(&["--id", "seed"]));
+    assert!(by_id.contains(":3 (id seed)") && by_id.contains("globalresearch-footer"), "{by_id}");
+    // The line a report gives for a record picks the same record.
+    let report = tmp.path().join("r.jsonl");
+    dechrome()
+        .arg("clean")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(tmp.path().join("out.jsonl"))
+        .arg("--report")
+        .arg(&report)
+        .output()
+        .unwrap();
+    let last: serde_json::Value =
+        serde_json::from_str(fs::read_to_string(&report).unwrap().lines().last().unwrap()).unwrap();
+    assert_eq!(last["id"], "seed");
+    assert_eq!(stdout(explain(&["--line", &last["line"].to_string()])), by_id);
+
+    for (args, error) in [
+        (&["--id", "nope"][..], "no record has id `nope` (3 records read)"),
+        (&["--line", "2"], "c.jsonl:2: invalid JSON"),
+        (&["--line", "9"], "no record starts on line 9"),
+    ] {
+        let out = explain(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(stderr.contains(error), "{args:?}: {stderr}");
+    }
+    let text = dechrome()
+        .arg("explain")
+        .arg(fixtures_dir().join("000_14c45c499be95dbc.txt"))
+        .args(["--id", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(text.status.code(), Some(2));
+    assert!(String::from_utf8(text.stderr).unwrap().contains("is read as plain text"));
+}
+
 #[test]
 fn rules_test_and_check_pass_on_shipped_packs_and_fail_on_bad_examples() {
     let out = dechrome().args(["rules", "test"]).output().unwrap();

@@ -2,13 +2,14 @@
 //! field as the raw JSON it came in, so only the text field changes on the way out.
 
 use std::io::{BufRead, Read as _, Write};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::buffers::BufferPool;
-use super::format::Format;
+use super::format::{Format, open_reader};
 
 /// One document and where it came from.
 #[derive(Debug)]
@@ -189,6 +190,41 @@ pub fn records(
         Format::Jsonl => Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false }),
         Format::Wet => Box::new(WetRecords { reader, line: 0, done: false }),
     }
+}
+
+/// Which record of an input `find_record` takes.
+#[derive(Clone, Copy, Debug)]
+pub enum Pick<'a> {
+    First,
+    Id(&'a str),
+    /// The record that starts on this (1-based) input line.
+    Line(u64),
+}
+
+/// The record of `path` (JSONL or WET) that `pick` names, for showing one record alone.
+/// Bad records before it are passed over, as `clean` passes over them; `pick` naming a
+/// bad record, or none, is an error that says so (`name` is how `path` is shown).
+pub fn find_record(path: &Path, name: &str, format: Format, fields: Fields, pick: Pick) -> Result<Record, String> {
+    let reader = open_reader(path, Arc::default()).map_err(|e| format!("{name}: cannot read: {e}"))?;
+    let mut read = 0;
+    for result in records(reader, format, fields, usize::MAX, None) {
+        read += 1;
+        match (result, pick) {
+            (Ok(record), Pick::First) => return Ok(record),
+            (Ok(record), Pick::Id(id)) if record.id.as_deref() == Some(id) => return Ok(record),
+            (Ok(record), Pick::Line(line)) if record.line == line => return Ok(record),
+            (Err(e), Pick::Line(line)) if e.line == line => return Err(format!("{name}:{line}: {}", e.message)),
+            (Err(e), _) if e.stream_broken => return Err(format!("{name}:{}: {}", e.line, e.message)),
+            _ => {}
+        }
+    }
+    Err(match pick {
+        Pick::First => format!("{name}: no records"),
+        Pick::Id(id) => format!("{name}: no record has id `{id}` ({read} records read)"),
+        Pick::Line(line) => format!(
+            "{name}: no record starts on line {line} ({read} records read; `clean --report` gives each record's line)"
+        ),
+    })
 }
 
 fn io_error(line: u64, e: std::io::Error) -> RecordError {
