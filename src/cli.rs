@@ -162,6 +162,10 @@ pub struct ExplainArgs {
     /// Print a unified diff of the input and the cleaned text instead.
     #[arg(long)]
     pub diff: bool,
+    /// Also show the line scorer's P(content) on the lines it kept: how near each came
+    /// to going.
+    #[arg(long, conflicts_with = "diff")]
+    pub scores: bool,
     /// URL of the document, so that domain-scoped packs apply (instead of a record's own).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,

@@ -11,7 +11,7 @@ use dechrome::io::sink::Sink;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
 use dechrome::rules::{self, RuleErrors, lint};
-use dechrome::{Engine, Profile, RuleOptions, RuleSet, explain};
+use dechrome::{Engine, Profile, RuleOptions, RuleSet, Scratch, explain};
 
 use crate::cli::{
     CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, InputArgs, ProfileArg, RuleArgs, RulesCommand,
@@ -351,12 +351,14 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     };
     let text = record.text;
     let url = args.url.as_deref().or(record.url.as_deref());
-    let cleaned = engine.clean(&text, dechrome::DocContext { url, path: Some(&name) });
+    let mut scratch = Scratch::with_details(true);
+    scratch.scores = args.scores.then(Vec::new);
+    let cleaned = engine.clean_with(&text, dechrome::DocContext { url, path: Some(&name) }, &mut scratch);
     let rendered = if args.diff {
         explain::diff(&name, &text, &cleaned.text)
     } else {
         let palette = if use_color(args.color) { explain::Palette::ANSI } else { explain::Palette::PLAIN };
-        explain::render(&engine, &name, &text, &cleaned, palette)
+        explain::render(&engine, &name, &text, &cleaned, scratch.scores.as_deref().unwrap_or_default(), palette)
     };
     let mut out = std::io::stdout().lock();
     out.write_all(rendered.as_bytes())?;

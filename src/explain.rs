@@ -24,7 +24,15 @@ impl Palette {
 
 /// Render `input` with its decisions: one row per line, `-` removed, `~` rewritten,
 /// the rule id in its own column, then a legend naming each rule's pack and line.
-pub fn render(engine: &Engine, name: &str, input: &str, cleaned: &Cleaned, p: Palette) -> String {
+/// `scores` (line, P(content)) from the line scorer are shown on the lines it kept.
+pub fn render(
+    engine: &Engine,
+    name: &str,
+    input: &str,
+    cleaned: &Cleaned,
+    scores: &[(usize, f32)],
+    p: Palette,
+) -> String {
     let mut lines = Vec::new();
     split_lines(input, &mut lines);
     let mut marks: Vec<Option<(char, String)>> = vec![None; lines.len()];
@@ -44,7 +52,19 @@ pub fn render(engine: &Engine, name: &str, input: &str, cleaned: &Cleaned, p: Pa
             slot @ None => *slot = Some(('~', id)),
         }
     }
-    let id_width = marks.iter().flatten().map(|(_, id)| id.chars().count()).max().unwrap_or(0);
+    let mut kept_scores: Vec<Option<String>> = vec![None; lines.len()];
+    for &(line, score) in scores {
+        if marks[line].is_none() {
+            kept_scores[line] = Some(format!("P {score:.2}"));
+        }
+    }
+    let id_width = marks
+        .iter()
+        .flatten()
+        .map(|(_, id)| id.chars().count())
+        .chain(kept_scores.iter().flatten().map(String::len))
+        .max()
+        .unwrap_or(0);
     let num_width = lines.len().to_string().len();
     let removed_lines: usize = cleaned.removals.iter().map(|r| r.lines.len()).sum();
     let mut out = String::new();
@@ -62,9 +82,14 @@ pub fn render(engine: &Engine, name: &str, input: &str, cleaned: &Cleaned, p: Pa
     for (i, line) in lines.iter().enumerate() {
         let text = &input[line.content.clone()];
         match &marks[i] {
-            None => {
-                let _ = writeln!(out, "  {:>num_width$} {:id_width$} │ {text}", i + 1, "");
-            }
+            None => match &kept_scores[i] {
+                Some(score) => {
+                    let _ = writeln!(out, "  {:>num_width$} {}{score:id_width$}{} │ {text}", i + 1, p.dim, p.reset);
+                }
+                None => {
+                    let _ = writeln!(out, "  {:>num_width$} {:id_width$} │ {text}", i + 1, "");
+                }
+            },
             Some((mark, id)) => {
                 let colour = if *mark == '-' { p.removed } else { p.rewritten };
                 let _ = writeln!(
@@ -80,6 +105,13 @@ pub fn render(engine: &Engine, name: &str, input: &str, cleaned: &Cleaned, p: Pa
         }
     }
     let _ = writeln!(out, "{}rules:{}", p.dim, p.reset);
+    if kept_scores.iter().any(Option::is_some) {
+        let _ = writeln!(
+            out,
+            "  {}P 0.61{}: the line scorer's P(content) of a line it kept (below its threshold only where the title or prose guard kept it)",
+            p.dim, p.reset
+        );
+    }
     for r in &cleaned.removals {
         let rule = &engine.rules[r.rule as usize];
         let lines = if r.lines.len() == 1 {

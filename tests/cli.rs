@@ -228,6 +228,26 @@ fn explain_names_rules_and_honours_no_color() {
     assert!(diff.contains("-Global Research, November 13, 2024"), "{diff}");
 }
 
+/// `explain --scores` puts the line scorer's P(content) on the lines it kept, and only then.
+#[test]
+fn explain_scores_show_how_near_kept_lines_came() {
+    let file = fixtures_dir().join("000_14c45c499be95dbc.txt");
+    let run = |args: &[&str]| {
+        let out = dechrome().arg("explain").arg(&file).args(args).env("NO_COLOR", "1").output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let scored = run(&["--scores"]);
+    let plain = run(&[]);
+    let kept_with_p =
+        |s: &str| s.lines().filter(|l| l.starts_with(' ') && l.contains(" P 0.") && l.contains('│')).count();
+    assert!(kept_with_p(&scored) >= 5, "{scored}");
+    assert_eq!(kept_with_p(&plain), 0);
+    assert!(scored.contains("the line scorer's P(content) of a line it kept"));
+    // Removed lines and the cleaned result are the same either way.
+    let removed = |s: &str| s.lines().filter(|l| l.starts_with('-')).map(String::from).collect::<Vec<_>>();
+    assert_eq!(removed(&scored), removed(&plain));
+}
+
 /// `explain` on a corpus shows one record: the first, or the one `--id` or `--line` (as
 /// `clean --report` gives it) names; a bad or missing pick is an error saying which.
 #[test]

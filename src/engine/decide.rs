@@ -51,6 +51,9 @@ pub struct Scratch {
     /// and `explain` read them, and writing them costs ~10% on large corpora; off by
     /// default, so library callers get them.
     pub skip_details: bool,
+    /// When set, the line scorer adds (line, P(content)) for every line it scored, kept or
+    /// not (`explain --scores`); cleared by each document.
+    pub scores: Option<Vec<(usize, f32)>>,
     pub(crate) lines: Vec<LineSpan>,
     view_text: [String; 4],
     tier: TierScratch,
@@ -144,6 +147,9 @@ impl Engine {
     pub fn decide(&self, text: &str, ctx: DocContext, s: &mut Scratch) -> Decisions {
         split_lines(text, &mut s.lines);
         let n = s.lines.len();
+        if let Some(scores) = s.scores.as_mut() {
+            scores.clear();
+        }
         self.scope.active(ctx, text, &mut s.active);
         let repair_paragraphs = self.packs.iter().zip(&s.active).all(|(p, &active)| !active || p.repair_paragraphs);
 
@@ -273,7 +279,10 @@ impl Engine {
                 }
                 found.clear();
                 let view = DocView { text, lines: &s.lines, removed: &removed, details: !s.skip_details };
-                d.detector.detect(&view, &mut found);
+                match s.scores.as_mut() {
+                    Some(scores) => d.detector.detect_scored(&view, &mut found, scores),
+                    None => d.detector.detect(&view, &mut found),
+                }
                 // Later detectors (the line scorer last) see what earlier ones left.
                 for det in found.drain(..) {
                     for l in det.lines.clone() {

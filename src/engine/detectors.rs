@@ -40,6 +40,12 @@ pub struct Detection {
 
 pub trait Detector: Send + Sync {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>);
+
+    /// `detect`, also giving the score of every line it scored, removed or not, as (line,
+    /// score): for `explain --scores`. Detectors without a score per line only detect.
+    fn detect_scored(&self, doc: &DocView<'_>, out: &mut Vec<Detection>, _scores: &mut Vec<(usize, f32)>) {
+        self.detect(doc, out);
+    }
 }
 
 /// How much to remove: detectors pick their thresholds by profile.
@@ -625,12 +631,23 @@ thread_local! {
 
 impl Detector for LineScorer {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
-        SCORER_SCRATCH.with_borrow_mut(|scratch| self.detect_with(doc, scratch, out));
+        SCORER_SCRATCH.with_borrow_mut(|scratch| self.detect_with(doc, scratch, out, None));
+    }
+
+    /// The scores are P(content).
+    fn detect_scored(&self, doc: &DocView<'_>, out: &mut Vec<Detection>, scores: &mut Vec<(usize, f32)>) {
+        SCORER_SCRATCH.with_borrow_mut(|scratch| self.detect_with(doc, scratch, out, Some(scores)));
     }
 }
 
 impl LineScorer {
-    fn detect_with(&self, doc: &DocView<'_>, scratch: &mut ScorerScratch, out: &mut Vec<Detection>) {
+    fn detect_with(
+        &self,
+        doc: &DocView<'_>,
+        scratch: &mut ScorerScratch,
+        out: &mut Vec<Detection>,
+        mut scores: Option<&mut Vec<(usize, f32)>>,
+    ) {
         let ScorerScratch { considered, features: feats, logits, context } = scratch;
         considered.clear();
         considered.extend((0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)));
@@ -653,6 +670,9 @@ impl LineScorer {
                 None => logits[k],
             };
             let p = 1.0 / (1.0 + (-z).exp());
+            if let Some(scores) = scores.as_mut() {
+                scores.push((line, p));
+            }
             if p >= self.threshold || Some(line) == title {
                 continue;
             }
