@@ -22,6 +22,7 @@ pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit:
     let body = strip_block_markers(line);
     let bytes = body.as_bytes();
     let mut pending_space = false;
+    let mut unclosed_target = false;
     let mut i = 0;
     while i < body.len() {
         if out.len() > limit {
@@ -63,12 +64,19 @@ pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit:
                     continue;
                 }
                 b']' => {
-                    // `](target)`: skip the target.
-                    if bytes.get(i + 1) == Some(&b'(')
-                        && let Some(close) = closing_paren(&bytes[i + 2..])
-                    {
-                        i += close + 3;
-                        continue;
+                    // `](target)`: skip the target. Once a target has run to the end of
+                    // the line unclosed, later ones are looked for within MAX_TARGET
+                    // bytes: a line of unclosed `](` would cost a scan to its end each.
+                    if bytes.get(i + 1) == Some(&b'(') {
+                        let rest = &bytes[i + 2..];
+                        let rest = if unclosed_target { &rest[..rest.len().min(MAX_TARGET)] } else { rest };
+                        match closing_paren(rest) {
+                            Some(close) => {
+                                i += close + 3;
+                                continue;
+                            }
+                            None => unclosed_target = true,
+                        }
                     }
                     i += 1;
                     continue;
@@ -153,6 +161,9 @@ fn push(out: &mut String, c: char, fold_case: bool, pending_space: &mut bool) {
         out.push(c);
     }
 }
+
+/// How far a link target is looked for once one on the line never closed.
+const MAX_TARGET: usize = 512;
 
 /// Offset of the `)` that closes an already opened `(`, allowing nested pairs
 /// (`[x](https://en.wikipedia.org/wiki/A_(b))`).
@@ -257,6 +268,20 @@ mod tests {
         assert_eq!(normalize("## Top  News ##", true), "top news ##");
         assert_eq!(normalize("> 1. ![logo](#) *Item*", true), "logo item");
         assert_eq!(normalize("snake_case _emph_", true), "snake_case emph");
+    }
+
+    /// Link targets are skipped, nested parentheses too; an unclosed one leaves the text
+    /// as it was, and after it, short targets are still skipped while a line of thousands
+    /// of unclosed `](` (which used to cost a scan to the end of the line each) is cut short.
+    #[test]
+    fn link_targets_are_skipped_and_unclosed_ones_stay() {
+        assert_eq!(normalize("[A](https://x.org/a_(b)) c", true), "a c");
+        assert_eq!(normalize("[a](x y", true), "a(x y");
+        assert_eq!(normalize("[a](x [b](#) c", true), "a(x b c");
+        let far = format!("[a](x [b]({}) c", "t".repeat(super::MAX_TARGET + 10));
+        assert!(normalize(&far, true).ends_with(") c"), "beyond the bound after an unclosed target: kept");
+        let many = "[x](#".repeat(20_000);
+        assert_eq!(normalize(&many, true), "x(#".repeat(20_000));
     }
 
     #[test]
