@@ -82,14 +82,13 @@ pub fn render(
     for (i, line) in lines.iter().enumerate() {
         let text = &input[line.content.clone()];
         match &marks[i] {
-            None => match &kept_scores[i] {
-                Some(score) => {
-                    let _ = writeln!(out, "  {:>num_width$} {}{score:id_width$}{} │ {text}", i + 1, p.dim, p.reset);
-                }
-                None => {
-                    let _ = writeln!(out, "  {:>num_width$} {:id_width$} │ {text}", i + 1, "");
-                }
-            },
+            None => {
+                let (score, dim, reset) = match &kept_scores[i] {
+                    Some(score) => (score.as_str(), p.dim, p.reset),
+                    None => ("", "", ""),
+                };
+                let _ = writeln!(out, "  {:>num_width$} {dim}{score:id_width$}{reset} │ {text}", i + 1);
+            }
             Some((mark, id)) => {
                 let colour = if *mark == '-' { p.removed } else { p.rewritten };
                 let _ = writeln!(
