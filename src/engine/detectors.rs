@@ -384,26 +384,26 @@ impl LinkCards {
         None
     }
 
-    fn flush(&self, doc: &DocView<'_>, run: &mut Vec<(usize, usize)>, out: &mut Vec<Detection>) {
-        if run.len() >= self.min_cards {
-            let (first, last) = (run[0].0, run[run.len() - 1].1);
+    /// The run so far, (first line, last line, cards), as a detection if long enough.
+    fn flush(&self, doc: &DocView<'_>, run: &mut Option<(usize, usize, usize)>, out: &mut Vec<Detection>) {
+        if let Some((first, last, cards)) = run.take()
+            && cards >= self.min_cards
+        {
             out.push(Detection {
                 lines: first..last + 1,
                 detail: if doc.details {
-                    format!("{} links in a row whose text spans lines (needs ≥{})", run.len(), self.min_cards)
+                    format!("{cards} links in a row whose text spans lines (needs ≥{})", self.min_cards)
                 } else {
                     String::new()
                 },
             });
         }
-        run.clear();
     }
 }
 
 impl Detector for LinkCards {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
-        // Cards of the current run: (opening line, closing line).
-        let mut run: Vec<(usize, usize)> = Vec::new();
+        let mut run = None;
         let mut i = 0;
         while i < doc.lines.len() {
             if doc.removed[i] || doc.is_blank(i) {
@@ -412,7 +412,8 @@ impl Detector for LinkCards {
             }
             match Self::opens_card(doc.line(i)).then(|| self.card_end(doc, i)).flatten() {
                 Some(end) => {
-                    run.push((i, end));
+                    let (first, cards) = run.map_or((i, 0), |(first, _, cards)| (first, cards));
+                    run = Some((first, end, cards + 1));
                     i = end + 1;
                 }
                 None => {
