@@ -29,6 +29,20 @@ fi
 (cd "$root" && cargo build --release --quiet)
 bin=$root/target/release/dechrome
 
+# Ratios are only fair on an idle machine: a stray process on one of two cores once
+# halved case 3. Warn (and go on) when more than a tenth of a core was busy over a second.
+busy_jiffies() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; }
+total_jiffies() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
+if [ -r /proc/stat ]; then
+    b0=$(busy_jiffies) t0=$(total_jiffies); sleep 1; b1=$(busy_jiffies) t1=$(total_jiffies)
+    cores=$(nproc)
+    busy=$(( (b1 - b0) * 100 * cores / (t1 - t0 > 0 ? t1 - t0 : 1) ))
+    if [ "$busy" -gt 10 ]; then
+        echo "warning: the machine is busy before the bench (${busy}% of one core in use); figures will be low:" >&2
+        ps -eo pcpu,pid,args --sort=-pcpu | head -4 >&2
+    fi
+fi
+
 corpus=$work/c$MB
 if [ ! -f "$corpus/corpus.txt" ]; then
     python3 "$shared/bench/make_corpus.py" "$corpus" --mb "$MB"
