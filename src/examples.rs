@@ -78,7 +78,10 @@ fn check_remove(engine: &Engine, rule: &Rule, example: &str) -> Option<String> {
         _ => {
             let missed: Vec<usize> =
                 nonblank_lines(example).into_iter().filter(|&l| !removed(l)).map(|l| l + 1).collect();
-            (!missed.is_empty()).then(|| format!("line(s) {missed:?} not removed"))
+            // Lines a rule is not meant to touch (an article line before a footer) do
+            // not belong in its example: say so, as the failure looks like a bad rule.
+            (!missed.is_empty())
+                .then(|| format!("line(s) {missed:?} not removed (every non-blank line of a remove example must go)"))
         }
     }
 }

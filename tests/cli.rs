@@ -313,6 +313,11 @@ fn rules_test_and_check_pass_on_shipped_packs_and_fail_on_bad_examples() {
     fs::write(&pack, "[pack]\nname = \"p\"\ndescription = \"d\"\n[[rule]]\nid = \"x\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"share\"]\nexamples.keep = [\"Share prices fell\"]\n").unwrap();
     let out = dechrome().args(["rules", "test"]).arg(&pack).assert().code(1);
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("FAIL x"));
+    // A remove example with an article line in it fails, and the message says why.
+    fs::write(&pack, "[pack]\nname = \"p\"\ndescription = \"d\"\n[[rule]]\nid = \"x\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"©\"]\nexamples.remove = [\"Article text.\\n\\n© 2020 Footer\"]\n").unwrap();
+    let out = dechrome().args(["rules", "test"]).arg(&pack).assert().code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(stdout.contains("line(s) [1] not removed (every non-blank line of a remove example must go)"), "{stdout}");
 }
 
 #[test]
