@@ -357,13 +357,13 @@ impl LinkCards {
     /// A line that opens a link it does not close: `[` first, more `[` than `]`. This
     /// runs on every line: indentation is skipped a byte at a time.
     fn opens_card(line: &str) -> bool {
-        let t = indented_body(line);
+        let t = line.as_bytes().trim_ascii_start();
         t.first() == Some(&b'[') && t.iter().filter(|&&b| b == b'[').count() > t.iter().filter(|&&b| b == b']').count()
     }
 
     /// A line that closes a link opened above: `](` first.
     fn closes_card(line: &str) -> bool {
-        indented_body(line).starts_with(b"](")
+        line.as_bytes().trim_ascii_start().starts_with(b"](")
     }
 
     /// The line that closes the card opened on `open`, if it closes within reach.
@@ -424,12 +424,6 @@ impl Detector for LinkCards {
         }
         self.flush(doc, &mut run, out);
     }
-}
-
-/// The bytes of `line` after its indentation (spaces and tabs).
-fn indented_body(line: &str) -> &[u8] {
-    let b = line.as_bytes();
-    &b[b.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(b.len())..]
 }
 
 /// Space- or tab-separated tokens of `line`, counted up to `cap`. This runs on lines of
