@@ -68,14 +68,18 @@ const STOPWORDS: &[&str] = &[
 ];
 
 /// The matcher for the `phrase` feature; trainer and detector must build it the same way.
-/// Patterns are lower-cased and matched against an ASCII-lower-cased copy of each line:
-/// case-insensitive automata lose their SIMD prefilter.
+/// Patterns are lower-cased and matched ignoring ASCII case. A DFA without a prefilter:
+/// with dozens of phrases no prefilter skips much of a line, and lines are short.
 pub fn phrase_matcher<I, P>(phrases: I) -> Result<AhoCorasick, aho_corasick::BuildError>
 where
     I: IntoIterator<Item = P>,
     P: AsRef<str>,
 {
-    AhoCorasick::new(phrases.into_iter().map(|p| p.as_ref().to_ascii_lowercase()))
+    AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .ascii_case_insensitive(true)
+        .build(phrases.into_iter().map(|p| p.as_ref().to_ascii_lowercase()))
 }
 
 /// Whether a line reads like a paragraph of prose: at least `min_words` words, ending
@@ -112,9 +116,10 @@ fn packed(word: &[u8]) -> u128 {
     u128::from_le_bytes(b)
 }
 
-/// The class of a lower-cased word (0 for most words). Most words skip the lookup: no
-/// listed word has their first byte and length.
-fn word_class(lowered: &[u8]) -> u8 {
+/// The class of the lower-cased word held in the first `len` bytes of `buffer` (0 for
+/// most words). Most words skip the lookup: no listed word has their first byte and
+/// length. The word is packed straight from the buffer, masking what follows it.
+fn word_class(buffer: &[u8; 32], len: usize) -> u8 {
     /// The listed words, and per first byte, a bit per length that some have.
     static TABLE: std::sync::OnceLock<(WordClasses, [u32; 256])> = std::sync::OnceLock::new();
     let (table, lengths) = TABLE.get_or_init(|| {
@@ -129,12 +134,12 @@ fn word_class(lowered: &[u8]) -> u8 {
         }
         (t, lengths)
     });
-    match lowered.first() {
-        Some(&first) if lowered.len() <= 16 && lengths[first as usize] & (1 << lowered.len()) != 0 => {
-            table.get(&packed(lowered)).copied().unwrap_or(0)
-        }
-        _ => 0,
+    if len == 0 || len > 16 || lengths[buffer[0] as usize] & (1 << len) == 0 {
+        return 0;
     }
+    let head = u128::from_le_bytes(buffer[..16].try_into().expect("16 bytes"));
+    let word = if len == 16 { head } else { head & ((1u128 << (8 * len)) - 1) };
+    table.get(&word).copied().unwrap_or(0)
 }
 
 /// `<tag`, `</tag` or `<tag>` with a letter right after the bracket.
@@ -181,16 +186,25 @@ struct LineStats {
     furniture: f32,
 }
 
+/// `ln(1 + n)` of a count, from a table for small counts: the features take it of word,
+/// link and line counts for every line, and `log1p` was a hot spot.
+fn ln_1p_count(n: usize) -> f32 {
+    const TABLE_LEN: usize = 256;
+    static LN_1P: std::sync::LazyLock<[f32; TABLE_LEN]> =
+        std::sync::LazyLock::new(|| std::array::from_fn(|n| (n as f32).ln_1p()));
+    match LN_1P.get(n) {
+        Some(&v) => v,
+        None => (n as f32).ln_1p(),
+    }
+}
+
 /// Size features stop growing here: a linear model must not extrapolate to lines of
 /// thousands of words (one-line articles exist).
 const MAX_WORDS: f32 = 120.0;
 
 impl LineStats {
     fn log_words(&self) -> f32 {
-        // `words` is a whole number: a table instead of a `log1p` per use (a hot spot).
-        static LN_1P: std::sync::LazyLock<[f32; MAX_WORDS as usize + 1]> =
-            std::sync::LazyLock::new(|| std::array::from_fn(|w| (w as f32).ln_1p()));
-        LN_1P[self.words.min(MAX_WORDS) as usize]
+        ln_1p_count(self.words.min(MAX_WORDS) as usize)
     }
     fn link_density(&self) -> f32 {
         if self.chars == 0.0 { 0.0 } else { (self.link_chars / self.chars).min(1.0) }
@@ -200,7 +214,7 @@ impl LineStats {
     }
 }
 
-fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, lower: &mut Vec<u8>) -> LineStats {
+fn line_stats(raw: &str, phrases: Option<&AhoCorasick>) -> LineStats {
     let trimmed = raw.trim_start();
     let mut s = LineStats {
         indent: raw.len() - trimmed.len() >= 2,
@@ -210,20 +224,23 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>, lower: &mut Vec<u8>) -> 
             let digits = trimmed.bytes().take(4).take_while(u8::is_ascii_digit).count();
             (1..=3).contains(&digits) && trimmed.as_bytes()[digits..].starts_with(b". ")
         },
-        pipes: trimmed.contains(" | "),
-        image: trimmed.contains("!["),
+        pipes: contains_at(trimmed.as_bytes(), b" | ", 1),
+        image: contains_at(trimmed.as_bytes(), b"![", 0),
         html: has_html_tag(trimmed),
         starts_with_link: trimmed.trim_start_matches(['*', '-', '+', ' ', '#']).starts_with('['),
         ..Default::default()
     };
     word_stats(trimmed, &mut s);
     if let Some(ac) = phrases {
-        lower.clear();
-        lower.extend_from_slice(trimmed.as_bytes());
-        lower.make_ascii_lowercase();
-        s.phrase = ac.is_match(&lower[..]);
+        s.phrase = ac.is_match(trimmed);
     }
     s
+}
+
+/// Whether `haystack` holds `needle`, looked for by memchr on its byte at `anchor` (a
+/// rare one): on short lines this beats a general substring search's set-up.
+fn contains_at(haystack: &[u8], needle: &[u8], anchor: usize) -> bool {
+    memchr::memchr_iter(needle[anchor], haystack).any(|i| i >= anchor && haystack[i - anchor..].starts_with(needle))
 }
 
 /// Markup that is never a letter and never ends a sentence.
@@ -314,7 +331,7 @@ impl Word {
             s.caps += self.upper as u8 as f32;
             s.long_words += (self.letters >= 8) as u8 as f32;
             if self.only_letters && self.len <= self.lower.len() {
-                let class = word_class(&self.lower[..self.len]);
+                let class = word_class(&self.lower, self.len);
                 s.stop += (class & STOP) as f32;
                 s.furniture += (class & FURNISHING != 0) as u8 as f32;
             }
@@ -342,7 +359,11 @@ fn word_stats(line: &str, s: &mut LineStats) {
     let mut token_start = 0usize;
     // Only short tokens can be `says:` and friends (with a little markup around them).
     let comment_word = |t: &str| {
-        t.len() <= 12 && matches!(t.trim_matches(is_markup), "says:" | "said:" | "wrote:" | "writes:" | "says")
+        // Most tokens end in neither `:` nor `s` (markup aside): no need to trim them.
+        let last = t.bytes().rev().find(|&b| b >= 0x80 || ASCII_CLASS[b as usize] & MARKUP == 0);
+        t.len() <= 12
+            && matches!(last, Some(b':' | b's' | 0x80..))
+            && matches!(t.trim_matches(is_markup), "says:" | "said:" | "wrote:" | "writes:" | "says")
     };
     let mut i = 0;
     while i < bytes.len() {
@@ -456,7 +477,6 @@ pub struct DocumentFeatures {
     duplicate: Vec<bool>,
     first_para: Option<usize>,
     last_para: Option<usize>,
-    lower: Vec<u8>,
     first_with_hash: HashMap<u64, u32, super::tiers::FxBuild>,
 }
 
@@ -469,19 +489,10 @@ impl DocumentFeatures {
     /// Compute the features of the `n` lines that `line(0..n)` returns (see
     /// [`document_features`]) into these buffers; the caller needs no vector of lines.
     pub fn compute<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
-        let DocumentFeatures {
-            stats,
-            short_run,
-            after_colon,
-            sums,
-            duplicate,
-            first_para,
-            last_para,
-            lower,
-            first_with_hash,
-        } = self;
+        let DocumentFeatures { stats, short_run, after_colon, sums, duplicate, first_para, last_para, first_with_hash } =
+            self;
         stats.clear();
-        stats.extend((0..n).map(|i| line_stats(line(i), phrases, lower)));
+        stats.extend((0..n).map(|i| line_stats(line(i), phrases)));
         let stats = &stats[..];
         *first_para = stats.iter().position(LineStats::paragraph_like);
         *last_para = stats.iter().rposition(LineStats::paragraph_like);
@@ -550,7 +561,7 @@ impl DocumentFeatures {
             s.log_words(),
             (s.chars / words).min(15.0),
             s.link_density(),
-            s.links.ln_1p(),
+            ln_1p_count(s.links as usize),
             s.terminal as u8 as f32,
             s.list_item as u8 as f32,
             s.heading as u8 as f32,
@@ -572,7 +583,7 @@ impl DocumentFeatures {
             next.terminal as u8 as f32,
             w_link,
             w_words,
-            (short_run[i] as f32).ln_1p(),
+            ln_1p_count(short_run[i]),
             duplicate[i] as u8 as f32,
             w_para,
             if s.terminal { s.log_words() } else { 0.0 },
@@ -752,7 +763,7 @@ impl ContextFeatures {
             (total - before[i + 1] > 0) as u8 as f32,
             (main_a..=main_b).contains(&i) as u8 as f32,
             (i > main_b) as u8 as f32,
-            (if i < main_a { main_a - i } else { i.saturating_sub(main_b) } as f32).ln_1p(),
+            ln_1p_count(if i < main_a { main_a - i } else { i.saturating_sub(main_b) }),
         ]
     }
 }
@@ -817,6 +828,23 @@ mod tests {
         assert_eq!([k[3][idx("ellipsis")], k[0][idx("ellipsis")]], [1.0, 0.0]);
         assert_eq!(k[4][idx("furniture_words")], 4.0 / 7.0); // posted, ago, comments, share of 7 words
         assert_eq!(k[0][idx("furniture_words")], 0.0);
+    }
+
+    #[test]
+    fn short_needles_are_found_around_their_anchor() {
+        for (haystack, found) in [("a | b", true), ("| b", false), ("a |", false), ("a|b | c", true), ("a||b", false)] {
+            assert_eq!(contains_at(haystack.as_bytes(), b" | ", 1), found, "{haystack:?}");
+        }
+        for (haystack, found) in [("![x](y)", true), ("wow!", false), ("!! [", false), ("!![", true)] {
+            assert_eq!(contains_at(haystack.as_bytes(), b"![", 0), found, "{haystack:?}");
+        }
+    }
+
+    #[test]
+    fn count_logarithms_match_log1p_past_the_table() {
+        for n in [0, 1, 7, 255, 256, 1000] {
+            assert_eq!(ln_1p_count(n), (n as f32).ln_1p());
+        }
     }
 
     #[test]
