@@ -5,13 +5,17 @@
 //!   prefix pattern: each line's first few bytes are normalised and looked up.
 //! - Patterns that can match anywhere (contains, suffix, regex literals) have an
 //!   *anchor*, their rarest-looking word, which the original line must contain (ASCII
-//!   case aside); one automaton over all anchors runs over the document.
+//!   case aside); one automaton over all anchors runs over the document. Where an anchor
+//!   is found, the line must also hold the pattern's next best words (up to
+//!   [`CONFIRMING_WORDS`]): with thousands of patterns, some anchor is in most long
+//!   lines by chance, all of a pattern's words far more rarely.
 //!
 //! Only candidate lines are normalised further and matched.
 
 use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use memchr::memmem::Finder;
 
 use super::decide::LineSpan;
 use super::normalize::{normalize_head_into, strip_block_markers};
@@ -28,7 +32,8 @@ pub const FULL: u8 = 2;
 pub struct GateBuilder {
     first_tokens: Vec<String>,
     one_token_prefixes: Vec<String>,
-    anchors: Vec<String>,
+    /// Per pattern that can match anywhere: its anchor and its confirming words.
+    anchored: Vec<(String, Vec<String>)>,
     head_limit: usize,
     /// Some pattern has no usable anchor: every line is normalised whole.
     open: bool,
@@ -43,7 +48,7 @@ pub struct Gate {
     one_token_prefixes: Option<Prefixes>,
     /// How many normalised bytes the first-token test needs.
     token_limit: usize,
-    anchors: Option<AhoCorasick>,
+    anchors: Option<Anchors>,
     /// The longest head pattern, in normalised bytes.
     pub head_limit: usize,
 }
@@ -58,13 +63,22 @@ const COMMON: &[&str] = &[
     "source", "theme", "region", "people", "first", "new", "the", "and", "you", "our", "for",
 ];
 
-/// The token of a normalised pattern that any original line the pattern can match must
+/// How many words besides its anchor a line must hold before a pattern's anchor makes
+/// it a candidate.
+pub const CONFIRMING_WORDS: usize = 3;
+
+/// After this many anchors found in one line without their other words, the line is
+/// taken as a candidate: checking each costs a pass over the line, and a hostile line
+/// can hold anchors by the million.
+const MAX_UNCONFIRMED_PER_LINE: usize = 8;
+
+/// The tokens of a normalised pattern that any original line the pattern can match must
 /// contain (ASCII case aside): letters and digits, or caseless non-ASCII characters
-/// (`©`). The longest one that is not a common word, else the longest; `None` when there
-/// is none of at least two bytes.
-pub fn anchor(normalized: &str) -> Option<&str> {
+/// (`©`), of at least two bytes. Best first: words that are not common before common
+/// ones, longer before shorter, later before earlier.
+pub fn tokens(normalized: &str) -> Vec<&str> {
     let caseless = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
-    let mut best: Option<&str> = None;
+    let mut found = Vec::new();
     let mut start = None;
     for (i, c) in normalized.char_indices().chain(std::iter::once((normalized.len(), ' '))) {
         let in_token =
@@ -72,17 +86,83 @@ pub fn anchor(normalized: &str) -> Option<&str> {
         match (in_token, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                let token = &normalized[s..i];
-                let score = |t: &str| (!COMMON.contains(&t.to_ascii_lowercase().as_str()), t.len());
-                if token.len() >= 2 && best.is_none_or(|b| score(token) >= score(b)) {
-                    best = Some(token);
+                if i - s >= 2 {
+                    found.push(&normalized[s..i]);
                 }
                 start = None;
             }
             _ => {}
         }
     }
-    best
+    let score = |t: &str| (!COMMON.contains(&t.to_ascii_lowercase().as_str()), t.len());
+    let mut ranked: Vec<(usize, &str)> = found.into_iter().enumerate().collect();
+    ranked.sort_by(|(i, a), (j, b)| score(b).cmp(&score(a)).then(j.cmp(i)));
+    ranked.into_iter().map(|(_, t)| t).collect()
+}
+
+/// The best of a pattern's [`tokens`]: the one the gate's automaton looks for.
+pub fn anchor(normalized: &str) -> Option<&str> {
+    tokens(normalized).first().copied()
+}
+
+/// The anchor automaton and what confirms each anchor.
+struct Anchors {
+    /// Over the distinct anchors, sorted: leftmost-first then reports, of the anchors
+    /// that start where it finds one, the shortest (a prefix sorts first).
+    automaton: AhoCorasick,
+    words: Vec<Box<[u8]>>,
+    /// Per anchor: `None` when some pattern has no other word (the anchor decides),
+    /// else each pattern's confirming words.
+    confirm: Vec<Option<Vec<Vec<Finder<'static>>>>>,
+    /// Per anchor: the longer anchors that begin with it, which can start at the same
+    /// place and were not reported.
+    extensions: Vec<Vec<u32>>,
+}
+
+impl Anchors {
+    fn new(mut anchored: Vec<(String, Vec<String>)>) -> Option<Anchors> {
+        anchored.sort();
+        anchored.dedup();
+        let mut words: Vec<String> = anchored.iter().map(|(a, _)| a.clone()).collect();
+        words.dedup();
+        if words.is_empty() {
+            return None;
+        }
+        let mut confirm: Vec<Option<Vec<Vec<Finder<'static>>>>> = vec![Some(Vec::new()); words.len()];
+        let mut k = 0;
+        for (anchor, others) in &anchored {
+            while words[k] != *anchor {
+                k += 1;
+            }
+            if others.is_empty() {
+                confirm[k] = None;
+            } else if let Some(sets) = &mut confirm[k] {
+                sets.push(others.iter().map(|w| Finder::new(w.as_bytes()).into_owned()).collect());
+            }
+        }
+        let extensions = (0..words.len())
+            .map(|i| (i + 1..words.len()).take_while(|&j| words[j].starts_with(&words[i])).map(|j| j as u32).collect())
+            .collect();
+        // Up to a few dozen rare words, the SIMD prefilter does well; beyond, a DFA.
+        let mut b = AhoCorasick::builder();
+        b.match_kind(MatchKind::LeftmostFirst);
+        if words.len() > 64 {
+            b.kind(Some(AhoCorasickKind::DFA)).prefilter(false);
+        }
+        let automaton = b.build(&words).expect("anchors build");
+        let words = words.into_iter().map(|w| w.into_bytes().into_boxed_slice()).collect();
+        Some(Anchors { automaton, words, confirm, extensions })
+    }
+
+    /// Whether the anchor `k`, found at the start of `rest` in the lower-cased `line`,
+    /// or a longer anchor found there too, has some pattern's other words in the line.
+    fn confirmed(&self, k: usize, rest: &[u8], line: &[u8]) -> bool {
+        let holds = |k: usize| match &self.confirm[k] {
+            None => true,
+            Some(sets) => sets.iter().any(|set| set.iter().all(|w| w.find(line).is_some())),
+        };
+        holds(k) || self.extensions[k].iter().any(|&e| rest.starts_with(&self.words[e as usize]) && holds(e as usize))
+    }
 }
 
 impl GateBuilder {
@@ -100,10 +180,19 @@ impl GateBuilder {
 
     /// A pattern that can match anywhere (contains, suffix, regex literal).
     pub fn add_full(&mut self, normalized_pattern: &str) {
-        match anchor(normalized_pattern) {
-            Some(a) => self.anchors.push(a.to_ascii_lowercase()),
-            None => self.open = true,
+        let tokens = tokens(normalized_pattern);
+        let Some((anchor, others)) = tokens.split_first() else {
+            self.open = true;
+            return;
+        };
+        let anchor = anchor.to_ascii_lowercase();
+        let mut confirming: Vec<String> = Vec::new();
+        for word in others.iter().map(|w| w.to_ascii_lowercase()) {
+            if word != anchor && !confirming.contains(&word) && confirming.len() < CONFIRMING_WORDS {
+                confirming.push(word);
+            }
         }
+        self.anchored.push((anchor, confirming));
     }
 
     /// A regex without literals in a normalised view: nothing to gate on.
@@ -111,21 +200,11 @@ impl GateBuilder {
         self.open = true;
     }
 
-    pub fn build(mut self) -> Gate {
-        self.anchors.sort();
-        self.anchors.dedup();
+    pub fn build(self) -> Gate {
         let token_limit =
             self.first_tokens.iter().chain(&self.one_token_prefixes).map(|t| t.len()).max().unwrap_or(0) + 1;
         let one_token_prefixes = Prefixes::new(self.one_token_prefixes);
-        // Up to a few dozen rare words, the SIMD prefilter does well; beyond, a DFA.
-        let anchors = (!self.anchors.is_empty()).then(|| {
-            let mut b = AhoCorasick::builder();
-            b.match_kind(MatchKind::LeftmostFirst);
-            if self.anchors.len() > 64 {
-                b.kind(Some(AhoCorasickKind::DFA)).prefilter(false);
-            }
-            b.build(&self.anchors).expect("anchors build")
-        });
+        let anchors = Anchors::new(self.anchored);
         Gate {
             open: self.open,
             first_tokens: self.first_tokens.into_iter().map(String::into_boxed_str).collect(),
@@ -161,20 +240,29 @@ impl Gate {
                 }
             }
         }
-        if let Some(ac) = &self.anchors {
+        if let Some(anchors) = &self.anchors {
             // Case-sensitive over an ASCII-lower-cased copy: lets the prefilter work.
             lower.clear();
             lower.extend_from_slice(text.as_bytes());
             lower.make_ascii_lowercase();
-            let mut line = 0;
+            let (mut line, mut unconfirmed) = (0, 0);
             let mut at = 0;
             while at < lower.len() {
-                let Some(m) = ac.find(Input::new(&lower[..]).span(at..lower.len())) else { break };
+                let Some(m) = anchors.automaton.find(Input::new(&lower[..]).span(at..lower.len())) else { break };
                 while lines[line].end <= m.start() {
                     line += 1;
+                    unconfirmed = 0;
                 }
-                out[line] = FULL;
-                at = lines[line].end; // one hit is enough for a line
+                let content = &lower[lines[line].content.clone()];
+                if unconfirmed == MAX_UNCONFIRMED_PER_LINE
+                    || anchors.confirmed(m.pattern().as_usize(), &lower[m.start()..], content)
+                {
+                    out[line] = FULL;
+                    at = lines[line].end; // one candidate pattern is enough for a line
+                } else {
+                    unconfirmed += 1;
+                    at = m.start() + 1; // another anchor may start inside this one
+                }
             }
         }
     }
@@ -265,6 +353,37 @@ mod tests {
         let mut out = Vec::new();
         gate.candidates(text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
         assert_eq!(out, [SKIP, HEAD, SKIP, SKIP, FULL, HEAD, HEAD, SKIP, SKIP]);
+    }
+
+    #[test]
+    fn anchors_need_their_patterns_other_words() {
+        let mut g = GateBuilder::default();
+        g.add_full("click the share button"); // anchor `button`; then `share`, `click`, `the`
+        g.add_full("share xy");
+        g.add_full("shares");
+        g.add_full("sponsored content by");
+        g.add_full("sponsored");
+        g.add_full("newsletter signup");
+        let gate = g.build();
+        let many = "newsletter ".repeat(MAX_UNCONFIRMED_PER_LINE + 1);
+        let lines_and_flags = [
+            ("Button: click to SHARE", SKIP),        // no `the`: the pattern cannot match
+            ("THE Button: click to share", FULL),    // every word, in any order and case
+            ("12 shares", FULL),                     // `share` unconfirmed, `shares` found there too
+            ("shared", SKIP),                        // `share` without `xy`, and no `shares`
+            ("sponsored", FULL),                     // one pattern is its anchor alone
+            ("newsletter newsletter signups", FULL), // confirmed by a word inside a word
+            ("newsletter newsletter", SKIP),         // anchors again and again, never confirmed
+            (many.as_str(), FULL),                   // too many to check: taken as a candidate
+        ];
+        let text: String = lines_and_flags.iter().map(|(l, _)| format!("{l}\n")).collect();
+        let mut lines = Vec::new();
+        crate::engine::decide::split_lines(&text, &mut lines);
+        let mut out = Vec::new();
+        gate.candidates(&text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
+        let expected: Vec<u8> = lines_and_flags.iter().map(|(_, f)| *f).collect();
+        assert_eq!(out, expected);
+        assert_eq!(tokens("click the share button"), ["button", "share", "click", "the"]);
     }
 
     /// The shortcut for plain first words must agree with normalising the line, on
