@@ -77,6 +77,7 @@ hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$work/results.j
     -n rg "rg -j1 -v -x -F -f $lines $txt > /dev/null" \
     -n case1-exact300 "$bin clean $txt --no-default-rules --rules $work/frequent.toml -j1 -q > /dev/null" \
     -n case2-shipped "$bin clean $txt -j1 -q > /dev/null" \
+    -n case2-no-scorer "$bin clean $txt --disable line-scorer -j1 -q > /dev/null" \
     -n case3-shipped-tree-j2 "$bin clean $corpus/tree -o $out -j2 -q" \
     -n case4-jsonl-zst "$bin clean $corpus/corpus.jsonl.zst -o $out/c.jsonl.zst -j1 -q" \
     -n case5-13k-rules "$bin clean $txt --no-default-rules --rules $work/large.toml -j1 -q > /dev/null" \
@@ -96,6 +97,7 @@ rows = [
     ("rg -j1 -v -x -F (300 lines)", mbs("rg"), "reference", None),
     ("1: 300 exact lines, 1 thread", mbs("case1-exact300"), "≥ 1.5× rg", mbs("case1-exact300") / rg),
     ("2: shipped packs, 1 thread", mbs("case2-shipped"), "≥ 1.0× rg", mbs("case2-shipped") / rg),
+    ("2, without the line scorer (for reference)", mbs("case2-no-scorer"), "", mbs("case2-no-scorer") / rg),
     ("3: shipped packs, tree, --jobs 2", mbs("case3-shipped-tree-j2"), "≥ 1.8× case 2", mbs("case3-shipped-tree-j2") / mbs("case2-shipped")),
     ("4: JSONL.zst → JSONL.zst, 1 thread", mbs("case4-jsonl-zst", jsonl_mb), "≥ 0.6× case 2", mbs("case4-jsonl-zst", jsonl_mb) / mbs("case2-shipped")),
     ("5: 13,000 rules, 1 thread", mbs("case5-13k-rules"), "≥ 0.5× case 1", mbs("case5-13k-rules") / mbs("case1-exact300")),
