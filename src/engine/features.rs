@@ -479,6 +479,8 @@ pub struct DocumentFeatures {
     /// Prefix sums of link density, log words and paragraph-like lines.
     sums: [Vec<f32>; 3],
     duplicate: Vec<bool>,
+    /// Per line, the first line with the same text (see [`mark_duplicates`]).
+    first_same: Vec<u32>,
     first_para: Option<usize>,
     last_para: Option<usize>,
     first_with_hash: HashMap<u64, u32, super::tiers::FxBuild>,
@@ -493,14 +495,30 @@ impl DocumentFeatures {
     /// Compute the features of the `n` lines that `line(0..n)` returns (see
     /// [`document_features`]) into these buffers; the caller needs no vector of lines.
     pub fn compute<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
-        let DocumentFeatures { stats, short_run, after_colon, sums, duplicate, first_para, last_para, first_with_hash } =
-            self;
+        let DocumentFeatures {
+            stats,
+            short_run,
+            after_colon,
+            sums,
+            duplicate,
+            first_same,
+            first_para,
+            last_para,
+            first_with_hash,
+        } = self;
+        mark_duplicates(n, &line, first_with_hash, duplicate, first_same);
+        // A repeated line (menus and footers: in a big set of pages, a third of the lines)
+        // takes the statistics of its first occurrence when the two are the same bytes.
         stats.clear();
-        stats.extend((0..n).map(|i| line_stats(line(i), phrases)));
+        for (i, &first) in first_same.iter().enumerate() {
+            let first = first as usize;
+            let repeated = first != i && line(first) == line(i);
+            let s = if repeated { stats[first] } else { line_stats(line(i), phrases) };
+            stats.push(s);
+        }
         let stats = &stats[..];
         *first_para = stats.iter().position(LineStats::paragraph_like);
         *last_para = stats.iter().rposition(LineStats::paragraph_like);
-        mark_duplicates(n, &line, first_with_hash, duplicate);
         // Runs of short lines (menus, tag clouds, headline lists).
         short_run.clear();
         short_run.resize(n, 0);
@@ -611,7 +629,8 @@ impl DocumentFeatures {
     }
 }
 
-/// Which lines occur more than once in `lines` (whitespace at the ends aside). Lines are
+/// Which lines occur more than once in `lines` (whitespace at the ends aside), and for
+/// each line the first line with its text (itself if none, or if unsure). Lines are
 /// told apart by a 64-bit hash kept in a reusable table, and a line is compared with the
 /// first line of its hash; should two different lines ever share a hash, the document
 /// is counted again by text.
@@ -620,10 +639,11 @@ fn mark_duplicates<'a>(
     line: impl Fn(usize) -> &'a str,
     first_with_hash: &mut HashMap<u64, u32, super::tiers::FxBuild>,
     duplicate: &mut Vec<bool>,
+    first_same: &mut Vec<u32>,
 ) {
     use std::hash::BuildHasher;
     let hash = |line: &str| super::tiers::FxBuild::default().hash_one(line);
-    mark_duplicates_by(n, line, hash, first_with_hash, duplicate);
+    mark_duplicates_by(n, line, hash, first_with_hash, duplicate, first_same);
 }
 
 fn mark_duplicates_by<'a>(
@@ -632,9 +652,12 @@ fn mark_duplicates_by<'a>(
     hash: impl Fn(&str) -> u64,
     first_with_hash: &mut HashMap<u64, u32, super::tiers::FxBuild>,
     duplicate: &mut Vec<bool>,
+    first_same: &mut Vec<u32>,
 ) {
     duplicate.clear();
     duplicate.resize(n, false);
+    first_same.clear();
+    first_same.extend(0..n as u32);
     first_with_hash.clear();
     let mut collision = false;
     for i in 0..n {
@@ -648,6 +671,7 @@ fn mark_duplicates_by<'a>(
                 if line(first).trim() == text {
                     duplicate[first] = true;
                     duplicate[i] = true;
+                    first_same[i] = first as u32;
                 } else {
                     collision = true;
                 }
@@ -855,13 +879,16 @@ mod tests {
     fn duplicates_are_exact_even_when_hashes_collide() {
         let lines = ["a", " b ", "c", "b", "a", "d", "c\t"];
         let expected = [true, true, true, true, true, false, true];
-        let (mut table, mut dup) = (HashMap::default(), Vec::new());
-        mark_duplicates(lines.len(), |i| lines[i], &mut table, &mut dup);
+        let (mut table, mut dup, mut first) = (HashMap::default(), Vec::new(), Vec::new());
+        mark_duplicates(lines.len(), |i| lines[i], &mut table, &mut dup, &mut first);
         assert_eq!(dup, expected);
+        assert_eq!(first, [0, 1, 2, 1, 0, 5, 2]);
         // Every line hashing alike: the exact recount must give the same answer.
-        mark_duplicates_by(lines.len(), |i| lines[i], |_| 7, &mut table, &mut dup);
+        mark_duplicates_by(lines.len(), |i| lines[i], |_| 7, &mut table, &mut dup, &mut first);
         assert_eq!(dup, expected);
-        mark_duplicates_by(2, |i| ["x", "y"][i], |_| 7, &mut table, &mut dup);
+        assert_eq!(first, [0, 1, 2, 3, 0, 5, 6]); // only what was compared is shared
+        mark_duplicates_by(2, |i| ["x", "y"][i], |_| 7, &mut table, &mut dup, &mut first);
         assert_eq!(dup, [false, false]);
+        assert_eq!(first, [0, 1]);
     }
 }
