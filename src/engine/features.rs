@@ -264,8 +264,9 @@ const UPPER: u8 = 8;
 const MARKUP: u8 = 16;
 const COMMA: u8 = 32;
 
-static ASCII_CLASS: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// (256 entries, 0 for the bytes of non-ASCII characters: one lookup, no range check.)
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -392,12 +393,16 @@ fn word_stats(line: &str, s: &mut LineStats) {
             i = j + 1;
             continue;
         }
-        if b < 0x80 && ASCII_CLASS[b as usize] & ALNUM != 0 {
+        if ASCII_CLASS[b as usize] & ALNUM != 0 {
             // Fast path: a run of ASCII letters and digits, most of any text.
             let start = i;
             let mut digits = 0u32;
-            while let Some(&c) = bytes.get(i).filter(|&&c| c < 0x80 && ASCII_CLASS[c as usize] & ALNUM != 0) {
-                digits += (ASCII_CLASS[c as usize] & DIGIT != 0) as u32;
+            for &c in &bytes[i..] {
+                let class = ASCII_CLASS[c as usize];
+                if class & ALNUM == 0 {
+                    break;
+                }
+                digits += (class & DIGIT != 0) as u32;
                 i += 1;
             }
             word.ascii_run(&bytes[start..i]);
