@@ -264,7 +264,8 @@ const UPPER: u8 = 8;
 const MARKUP: u8 = 16;
 const COMMA: u8 = 32;
 
-/// (256 entries, 0 for the bytes of non-ASCII characters: one lookup, no range check.)
+/// Every byte value has an entry, 0 for the bytes of non-ASCII characters: one lookup
+/// per byte, without a range check.
 static ASCII_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -365,7 +366,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
     // Only short tokens can be `says:` and friends (with a little markup around them).
     let comment_word = |t: &str| {
         // Most tokens end in neither `:` nor `s` (markup aside): no need to trim them.
-        let last = t.bytes().rev().find(|&b| b >= 0x80 || ASCII_CLASS[b as usize] & MARKUP == 0);
+        let last = t.bytes().rev().find(|&b| ASCII_CLASS[b as usize] & MARKUP == 0);
         t.len() <= 12
             && matches!(last, Some(b':' | b's' | 0x80..))
             && matches!(t.trim_matches(is_markup), "says:" | "said:" | "wrote:" | "writes:" | "says")

@@ -67,6 +67,10 @@ const COMMON: &[&str] = &[
 /// it a candidate.
 pub const CONFIRMING_WORDS: usize = 3;
 
+/// An anchor shared by more patterns than this decides alone: checking each pattern's
+/// words at every place the anchor is found would cost more than normalising the line.
+const MAX_PATTERNS_PER_ANCHOR: usize = 16;
+
 /// After this many anchors found in one line without their other words, the line is
 /// taken as a candidate: checking each costs a pass over the line, and a hostile line
 /// can hold anchors by the million.
@@ -111,8 +115,9 @@ struct Anchors {
     /// that start where it finds one, the shortest (a prefix sorts first).
     automaton: AhoCorasick,
     words: Vec<Box<[u8]>>,
-    /// Per anchor: `None` when some pattern has no other word (the anchor decides),
-    /// else each pattern's confirming words.
+    /// Per anchor: `None` when the anchor decides (some pattern has no other word, or
+    /// more than [`MAX_PATTERNS_PER_ANCHOR`] share it), else each pattern's confirming
+    /// words.
     confirm: Vec<Option<Vec<Vec<Finder<'static>>>>>,
     /// Per anchor: the longer anchors that begin with it, which can start at the same
     /// place and were not reported.
@@ -138,6 +143,11 @@ impl Anchors {
                 confirm[k] = None;
             } else if let Some(sets) = &mut confirm[k] {
                 sets.push(others.iter().map(|w| Finder::new(w.as_bytes()).into_owned()).collect());
+            }
+        }
+        for sets in &mut confirm {
+            if sets.as_ref().is_some_and(|sets| sets.len() > MAX_PATTERNS_PER_ANCHOR) {
+                *sets = None;
             }
         }
         let extensions = (0..words.len())
@@ -384,6 +394,18 @@ mod tests {
         let expected: Vec<u8> = lines_and_flags.iter().map(|(_, f)| *f).collect();
         assert_eq!(out, expected);
         assert_eq!(tokens("click the share button"), ["button", "share", "click", "the"]);
+
+        // An anchor shared by many patterns decides alone.
+        let mut g = GateBuilder::default();
+        for k in 0..=MAX_PATTERNS_PER_ANCHOR {
+            g.add_full(&format!("privacy policy v{k}"));
+        }
+        let gate = g.build();
+        let text = "our privacy notice\n";
+        let mut lines = Vec::new();
+        crate::engine::decide::split_lines(text, &mut lines);
+        gate.candidates(text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
+        assert_eq!(out, [FULL]);
     }
 
     /// The shortcut for plain first words must agree with normalising the line, on
