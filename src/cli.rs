@@ -42,7 +42,7 @@ pub struct RuleArgs {
     #[arg(long)]
     pub no_default_rules: bool,
     /// Turn a rule off by id (repeatable). `--disable line-scorer` keeps only the pattern
-    /// rules and structural detectors: about 2.7 times as fast, removing less
+    /// rules and structural detectors: about 2.5 times as fast, removing less
     #[arg(long = "disable", value_name = "ID")]
     pub disable: Vec<String>,
     /// How much the detectors remove: conservative (only what is certainly chrome),
