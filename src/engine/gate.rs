@@ -99,9 +99,10 @@ pub fn tokens(normalized: &str) -> Vec<&str> {
         }
     }
     let score = |t: &str| (!COMMON.contains(&t.to_ascii_lowercase().as_str()), t.len());
-    let mut ranked: Vec<(usize, &str)> = found.into_iter().enumerate().collect();
-    ranked.sort_by(|(i, a), (j, b)| score(b).cmp(&score(a)).then(j.cmp(i)));
-    ranked.into_iter().map(|(_, t)| t).collect()
+    let mut ranked: Vec<((bool, usize), usize, &str)> =
+        found.into_iter().enumerate().map(|(i, t)| (score(t), i, t)).collect();
+    ranked.sort_by_key(|&(score, i, _)| std::cmp::Reverse((score, i)));
+    ranked.into_iter().map(|(_, _, t)| t).collect()
 }
 
 /// The best of a pattern's [`tokens`]: the one the gate's automaton looks for.
@@ -133,23 +134,20 @@ impl Anchors {
         if words.is_empty() {
             return None;
         }
-        let mut confirm: Vec<Option<Vec<Vec<Finder<'static>>>>> = vec![Some(Vec::new()); words.len()];
-        let mut k = 0;
-        for (anchor, others) in &anchored {
-            while words[k] != *anchor {
-                k += 1;
-            }
-            if others.is_empty() {
-                confirm[k] = None;
-            } else if let Some(sets) = &mut confirm[k] {
-                sets.push(others.iter().map(|w| Finder::new(w.as_bytes()).into_owned()).collect());
-            }
-        }
-        for sets in &mut confirm {
-            if sets.as_ref().is_some_and(|sets| sets.len() > MAX_PATTERNS_PER_ANCHOR) {
-                *sets = None;
-            }
-        }
+        // `anchored` is sorted, so each anchor's patterns are one run of it.
+        let confirm = anchored
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|patterns| {
+                let decides_alone =
+                    patterns.len() > MAX_PATTERNS_PER_ANCHOR || patterns.iter().any(|(_, others)| others.is_empty());
+                (!decides_alone).then(|| {
+                    let finders = |others: &Vec<String>| {
+                        others.iter().map(|w| Finder::new(w.as_bytes()).into_owned()).collect::<Vec<_>>()
+                    };
+                    patterns.iter().map(|(_, others)| finders(others)).collect()
+                })
+            })
+            .collect();
         let extensions = (0..words.len())
             .map(|i| (i + 1..words.len()).take_while(|&j| words[j].starts_with(&words[i])).map(|j| j as u32).collect())
             .collect();
