@@ -129,14 +129,14 @@ impl Anchors {
     fn new(mut anchored: Vec<(String, Vec<String>)>) -> Option<Anchors> {
         anchored.sort();
         anchored.dedup();
-        let mut words: Vec<String> = anchored.iter().map(|(a, _)| a.clone()).collect();
-        words.dedup();
-        if words.is_empty() {
+        // Sorted, each anchor's patterns are one run: anchor `k` is the `k`th run.
+        let runs: Vec<&[(String, Vec<String>)]> = anchored.chunk_by(|a, b| a.0 == b.0).collect();
+        if runs.is_empty() {
             return None;
         }
-        // `anchored` is sorted, so each anchor's patterns are one run of it.
-        let confirm = anchored
-            .chunk_by(|a, b| a.0 == b.0)
+        let words: Vec<&str> = runs.iter().map(|patterns| patterns[0].0.as_str()).collect();
+        let confirm = runs
+            .iter()
             .map(|patterns| {
                 let decides_alone =
                     patterns.len() > MAX_PATTERNS_PER_ANCHOR || patterns.iter().any(|(_, others)| others.is_empty());
@@ -149,7 +149,7 @@ impl Anchors {
             })
             .collect();
         let extensions = (0..words.len())
-            .map(|i| (i + 1..words.len()).take_while(|&j| words[j].starts_with(&words[i])).map(|j| j as u32).collect())
+            .map(|i| (i + 1..words.len()).take_while(|&j| words[j].starts_with(words[i])).map(|j| j as u32).collect())
             .collect();
         // Up to a few dozen rare words, the SIMD prefilter does well; beyond, a DFA.
         let mut b = AhoCorasick::builder();
@@ -158,7 +158,7 @@ impl Anchors {
             b.kind(Some(AhoCorasickKind::DFA)).prefilter(false);
         }
         let automaton = b.build(&words).expect("anchors build");
-        let words = words.into_iter().map(|w| w.into_bytes().into_boxed_slice()).collect();
+        let words = words.into_iter().map(|w| w.as_bytes().into()).collect();
         Some(Anchors { automaton, words, confirm, extensions })
     }
 
