@@ -78,6 +78,11 @@ const PHRASES: &[&str] = &[
 /// prose floor. Both are written into the pack.
 const PROTECT_WORDS: [usize; 3] = [25, 30, 60];
 const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
+/// Each page's threshold (per profile): this factor times half the page's best expected F1,
+/// within the floor below and the threshold the trainer proposes. Set with
+/// `scripts/sweep_thresholds.sh`; the trainer's own estimate uses fixed thresholds.
+const PAGE_FACTOR: [f64; 3] = [0.45, 1.1, 1.2];
+const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
 
 struct Page {
     /// Features, content label and token weight of each line the scorer sees.
@@ -406,7 +411,15 @@ fn main() {
     for (name, floor) in ["conservative", "balanced", "aggressive"].iter().zip(PROSE_FLOOR) {
         let _ = writeln!(toml, "{name} = {floor:.2}");
     }
-    toml.push_str("\n# P(content) below which a line is dropped; estimated macro P/R/F1 on the training pages\n# with the prose guard (the title guard and bag-of-words scoring not modelled).\n");
+    toml.push_str("\n# Each page's threshold: page_factor × half its best expected F1 (the threshold that\n# maximises it), between threshold_floor and threshold.\n[rule.params.page_factor]\n");
+    for (name, factor) in ["conservative", "balanced", "aggressive"].iter().zip(PAGE_FACTOR) {
+        let _ = writeln!(toml, "{name} = {factor}");
+    }
+    toml.push_str("[rule.params.threshold_floor]\n");
+    for (name, floor) in ["conservative", "balanced", "aggressive"].iter().zip(THRESHOLD_FLOOR) {
+        let _ = writeln!(toml, "{name} = {floor:.2}");
+    }
+    toml.push_str("\n# The ceiling of each page's threshold, proposed from fixed thresholds: estimated macro\n# P/R/F1 on the training pages with the prose guard (the title guard, the page threshold and\n# bag-of-words scoring not modelled).\n");
     toml.push_str("[rule.params.threshold]\n");
     for (name, (t, (p, r, f))) in ["conservative", "balanced", "aggressive"].iter().zip(thresholds) {
         let _ = writeln!(toml, "{name} = {t:.2}  # P {p:.3} R {r:.3} F1 {f:.3}");

@@ -264,3 +264,35 @@ fn line_scorer_uses_profiles_guards_and_explains_itself() {
     // Too short to judge: left alone.
     assert_eq!(clean(&balanced, "* [Home](#)\nText.\n"), "* [Home](#)\nText.\n");
 }
+
+#[test]
+fn line_scorer_page_thresholds_stay_within_their_floor_and_ceiling() {
+    let compile = |factor: f64, floor: f64| {
+        let text = format!(
+            "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+             [[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-scorer\"\n\
+             [rule.params]\nbias = 0.5\nmin_lines = 3\n\
+             page_factor = {{ conservative = {factor}, balanced = {factor}, aggressive = {factor} }}\n\
+             threshold_floor = {{ conservative = {floor}, balanced = {floor}, aggressive = {floor} }}\n\
+             [rule.params.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+             [rule.params.weights]\nlink_density = -3.0\nlog_words = 0.2\n"
+        );
+        let set =
+            dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text }]).unwrap();
+        dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced)
+    };
+    // A page of menu links only: every line is equally unlikely, so the F1-optimal threshold
+    // keeps them all. The floor is what removes them.
+    let menu = "* [Home](#)\n* [News](#)\n* [Sport](#)\n* [Weather](#)\n";
+    assert_eq!(clean(&compile(1.0, 0.0).unwrap(), menu), menu);
+    let floored = compile(1.0, 0.3).unwrap().clean(menu, Default::default());
+    assert_eq!(floored.text, "");
+    let detail = floored.removals[0].detail.as_deref().unwrap();
+    assert!(detail.contains("< 0.30 (this page's: 1 × half of 0.1"), "{detail}");
+    assert!(detail.contains("its best expected F1; within 0.30-0.50)"), "{detail}");
+    // A floor above the ceiling is an error, and so is a negative factor.
+    for (factor, floor) in [(1.0, 0.6), (-1.0, 0.1)] {
+        let err = compile(factor, floor).err().unwrap().to_string();
+        assert!(err.contains("page_factor") && err.contains("threshold_floor"), "{err}");
+    }
+}

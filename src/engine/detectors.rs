@@ -447,12 +447,17 @@ fn count_words_up_to(line: &str, cap: usize) -> usize {
 }
 
 /// Logistic regression over `features::NAMES`: P(content) = σ(bias + Σ wᵢ·fᵢ). Lines
-/// below the profile's threshold are dropped; the detail names the features that
-/// weighed most, so `explain` shows why.
+/// below the page's threshold are dropped; the detail names the features that weighed
+/// most, so `explain` shows why.
 pub struct LineScorer {
     bias: f32,
     weights: [f32; features::N],
+    /// The threshold, or with `page_factor` its ceiling.
     threshold: f32,
+    /// Each page's threshold is this times its F1-optimal threshold (see
+    /// [`f1_optimal_threshold`]), within `threshold_floor..=threshold` (0: `threshold`).
+    page_factor: f32,
+    threshold_floor: f32,
     phrases: Option<aho_corasick::AhoCorasick>,
     keep_title: bool,
     /// Lines of prose with at least this many words are dropped only below `prose_floor`
@@ -476,6 +481,10 @@ struct LineScorerParams {
     bias: f64,
     weights: std::collections::BTreeMap<String, f64>,
     threshold: PerProfile<f64>,
+    /// Per profile: each page's threshold is this times the one that maximises its expected
+    /// F1, kept within `threshold_floor` and `threshold`. Without it, `threshold` for all.
+    page_factor: Option<PerProfile<f64>>,
+    threshold_floor: Option<PerProfile<f64>>,
     #[serde(default)]
     phrases: Vec<String>,
     context: Option<ContextParams>,
@@ -524,6 +533,14 @@ impl LineScorer {
         let threshold = p.threshold.get(profile) as f32;
         let protect_words = p.protect_words.map_or(0, |w| w.get(profile));
         let prose_floor = p.prose_floor.map_or(0.0, |f| f.get(profile)) as f32;
+        let page_factor = p.page_factor.map_or(0.0, |f| f.get(profile)) as f32;
+        let threshold_floor = p.threshold_floor.map_or(0.0, |f| f.get(profile)) as f32;
+        if !(0.0..=2.0).contains(&page_factor) || !(0.0..=threshold).contains(&threshold_floor) {
+            return Err(format!(
+                "bad params: page_factor {page_factor} must be between 0 and 2, threshold_floor \
+                 {threshold_floor} between 0 and the threshold {threshold}"
+            ));
+        }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
@@ -537,6 +554,8 @@ impl LineScorer {
             bias: p.bias as f32,
             weights,
             threshold,
+            page_factor,
+            threshold_floor,
             phrases,
             keep_title: p.keep_title,
             protect_words,
@@ -618,6 +637,8 @@ struct ScorerScratch {
     features: features::DocumentFeatures,
     logits: Vec<f32>,
     context: features::ContextFeatures,
+    probs: Vec<f32>,
+    order: Vec<u32>,
 }
 
 thread_local! {
@@ -643,7 +664,7 @@ impl LineScorer {
         out: &mut Vec<Detection>,
         mut scores: Option<&mut Vec<(usize, f32)>>,
     ) {
-        let ScorerScratch { considered, features: feats, logits, context } = scratch;
+        let ScorerScratch { considered, features: feats, logits, context, probs, order } = scratch;
         considered.clear();
         considered.extend((0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)));
         if considered.len() < self.min_lines {
@@ -659,16 +680,27 @@ impl LineScorer {
             context.compute(logits);
             (*bias, w, &*context)
         });
-        for (k, &line) in considered.iter().enumerate() {
+        probs.clear();
+        probs.extend((0..considered.len()).map(|k| {
             let z = match &context {
                 Some((bias, w, g)) => linear(*bias, w, &g.row(k)).0,
                 None => logits[k],
             };
-            let p = 1.0 / (1.0 + (-z).exp());
+            1.0 / (1.0 + (-z).exp())
+        }));
+        // (threshold, F1-optimal threshold it came from, if any)
+        let (threshold, optimal) = match f1_optimal_threshold(probs, |k| feats.words(k) as f32, order) {
+            Some(optimal) if self.page_factor > 0.0 => {
+                ((self.page_factor * optimal).clamp(self.threshold_floor, self.threshold), Some(optimal))
+            }
+            _ => (self.threshold, None),
+        };
+        for (k, &line) in considered.iter().enumerate() {
+            let p = probs[k];
             if let Some(scores) = scores.as_mut() {
                 scores.push((line, p));
             }
-            if p >= self.threshold || Some(line) == title {
+            if p >= threshold || Some(line) == title {
                 continue;
             }
             let prose = self.protect_words > 0 && feats.is_prose(k, self.protect_words);
@@ -681,8 +713,21 @@ impl LineScorer {
             }
             use std::fmt::Write;
             let mut detail = String::with_capacity(160);
-            let (bar, which) = if prose { (self.prose_floor, " (the floor for prose)") } else { (self.threshold, "") };
-            let _ = write!(detail, "P(content) {p:.2} < {bar:.2}{which}");
+            if prose {
+                let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
+            } else {
+                let _ = write!(detail, "P(content) {p:.2} < {threshold:.2}");
+                if let Some(optimal) = optimal {
+                    let _ = write!(
+                        detail,
+                        " (this page's: {} × half of {:.2}, its best expected F1; within {:.2}-{:.2})",
+                        self.page_factor,
+                        2.0 * optimal,
+                        self.threshold_floor,
+                        self.threshold
+                    );
+                }
+            }
             if let Some((bias, w, g)) = &context {
                 detail.push_str("; context: ");
                 most_negative(&mut detail, &linear(*bias, w, &g.row(k)).1, features::CONTEXT_NAMES);
@@ -692,6 +737,30 @@ impl LineScorer {
             out.push(Detection { lines: line..line + 1, detail });
         }
     }
+}
+
+/// Half the page's best expected token F1, the threshold that keeps what maximises it: each
+/// line's probability is taken for the share of its words that are content, and lines are
+/// kept from the most likely down while 2·E[content kept] / (words kept + E[content]) rises.
+/// A line pays for itself when its P(content) is above half that F1 (Lipton et al. 2014,
+/// "Thresholding classifiers to maximize F1"), so the threshold is at most 0.5, and lower on
+/// pages the model is unsure of: there, dropping a doubtful line risks more recall than it
+/// gains precision. `None` when the lines have no words.
+fn f1_optimal_threshold(probs: &[f32], words: impl Fn(usize) -> f32, order: &mut Vec<u32>) -> Option<f32> {
+    let expected: f32 = (0..probs.len()).map(|k| probs[k] * words(k)).sum();
+    if expected <= 0.0 {
+        return None;
+    }
+    order.clear();
+    order.extend(0..probs.len() as u32);
+    order.sort_unstable_by(|&a, &b| probs[b as usize].total_cmp(&probs[a as usize]));
+    let (mut kept_content, mut kept_words, mut best) = (0.0f32, 0.0f32, 0.0f32);
+    for &k in order.iter() {
+        kept_content += probs[k as usize] * words(k as usize);
+        kept_words += words(k as usize);
+        best = best.max(2.0 * kept_content / (kept_words + expected));
+    }
+    Some(best / 2.0)
 }
 
 #[cfg(test)]
@@ -710,6 +779,24 @@ mod tests {
 
     const ARTICLE: &str =
         "This is a long article paragraph with more than sixteen words in it, so it counts as article text for sure.";
+
+    #[test]
+    fn f1_optimal_threshold_is_lower_on_pages_the_model_is_unsure_of() {
+        let mut order = Vec::new();
+        // A clear page: two sure paragraphs, a doubtful short line, a sure menu line. Keeping
+        // the doubtful line would cost more precision than it could add recall.
+        let (probs, words) = ([0.95, 0.9, 0.4, 0.05], [50.0, 40.0, 5.0, 5.0]);
+        // Best: the two paragraphs, 2·83.5 / (90 + 85.75) = 0.950.
+        let t = f1_optimal_threshold(&probs, |k| words[k], &mut order).unwrap();
+        assert!((t - 0.475).abs() < 1e-3, "{t}");
+        // An unsure page: every line could be content, and dropping any loses more than it
+        // gains, so all are kept (a fixed 0.5 would drop three).
+        let (probs, words) = ([0.6, 0.45, 0.4, 0.35], [10.0; 4]);
+        let t = f1_optimal_threshold(&probs, |k| words[k], &mut order).unwrap();
+        assert!((t - 0.310).abs() < 1e-3, "{t}");
+        // Nothing to weigh.
+        assert_eq!(f1_optimal_threshold(&[0.2, 0.7], |_| 0.0, &mut order), None);
+    }
 
     #[test]
     fn words_are_counted_up_to_the_cap() {

@@ -498,6 +498,11 @@ impl DocumentFeatures {
         is_prose(&self.stats[i], min_words)
     }
 
+    /// Words on line `i`.
+    pub fn words(&self, i: usize) -> u32 {
+        self.stats[i].words
+    }
+
     /// Compute the features of the `n` lines that `line(0..n)` returns (see
     /// [`document_features`]) into these buffers; the caller needs no vector of lines.
     pub fn compute<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
