@@ -76,7 +76,7 @@ const PHRASES: &[&str] = &[
 /// The prose guard of each profile (conservative, balanced, aggressive): lines of prose
 /// with at least this many words are dropped only when P(content) is below the profile's
 /// prose floor. Both are written into the pack.
-const PROTECT_WORDS: [usize; 3] = [25, 30, 60];
+const PROTECT_WORDS: [usize; 3] = [25, 50, 60];
 const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 /// Each page's threshold (per profile): this factor times half the page's best expected F1,
 /// within the floor below and the threshold the trainer proposes. Set with
