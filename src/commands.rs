@@ -352,13 +352,13 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     let text = record.text;
     let url = args.url.as_deref().or(record.url.as_deref());
     let mut scratch = Scratch::with_details(true);
-    scratch.scores = args.scores.then(Vec::new);
+    scratch.scores = args.scores.then(Default::default);
     let cleaned = engine.clean_with(&text, dechrome::DocContext { url, path: Some(&name) }, &mut scratch);
     let rendered = if args.diff {
         explain::diff(&name, &text, &cleaned.text)
     } else {
         let palette = if use_color(args.color) { explain::Palette::ANSI } else { explain::Palette::PLAIN };
-        explain::render(&engine, &name, &text, &cleaned, scratch.scores.as_deref().unwrap_or_default(), palette)
+        explain::render(&engine, &name, &text, &cleaned, scratch.scores.as_ref(), palette)
     };
     let mut out = std::io::stdout().lock();
     out.write_all(rendered.as_bytes())?;

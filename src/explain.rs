@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::engine::decide::split_lines;
+use crate::engine::decide::{LineScores, split_lines};
 use crate::report::origin;
 use crate::{Cleaned, Engine, RewriteBy};
 
@@ -24,13 +24,13 @@ impl Palette {
 
 /// Render `input` with its decisions: one row per line, `-` removed, `~` rewritten,
 /// the rule id in its own column, then a legend naming each rule's pack and line.
-/// `scores` (line, P(content)) from the line scorer are shown on the lines it kept.
+/// The line scorer's `scores`, if given, are shown on the lines it kept, with its threshold.
 pub fn render(
     engine: &Engine,
     name: &str,
     input: &str,
     cleaned: &Cleaned,
-    scores: &[(usize, f32)],
+    scores: Option<&LineScores>,
     p: Palette,
 ) -> String {
     let mut lines = Vec::new();
@@ -53,7 +53,7 @@ pub fn render(
         }
     }
     let mut kept_scores: Vec<Option<String>> = vec![None; lines.len()];
-    for &(line, score) in scores {
+    for &(line, score) in scores.map_or(&[][..], |s| &s.lines) {
         if marks[line].is_none() {
             kept_scores[line] = Some(format!("P {score:.2}"));
         }
@@ -105,9 +105,10 @@ pub fn render(
     }
     let _ = writeln!(out, "{}rules:{}", p.dim, p.reset);
     if kept_scores.iter().any(Option::is_some) {
+        let threshold = scores.and_then(|s| s.threshold).map_or(String::new(), |t| format!(" of {t:.2} on this page"));
         let _ = writeln!(
             out,
-            "  {}P 0.61{}: the line scorer's P(content) of a line it kept (below its threshold only where the title or prose guard kept it)",
+            "  {}P 0.61{}: the line scorer's P(content) of a line it kept (below its threshold{threshold} only where the title or prose guard kept it)",
             p.dim, p.reset
         );
     }

@@ -243,6 +243,8 @@ fn explain_scores_show_how_near_kept_lines_came() {
     assert!(kept_with_p(&scored) >= 5, "{scored}");
     assert_eq!(kept_with_p(&plain), 0);
     assert!(scored.contains("the line scorer's P(content) of a line it kept"));
+    // With its threshold for this page, which depends on the page.
+    assert!(scored.contains("below its threshold of 0.") && scored.contains(" on this page only where"), "{scored}");
     // Removed lines and the cleaned result are the same either way.
     let removed = |s: &str| s.lines().filter(|l| l.starts_with('-')).map(String::from).collect::<Vec<_>>();
     assert_eq!(removed(&scored), removed(&plain));

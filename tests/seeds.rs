@@ -37,7 +37,7 @@ fn explained_seeds_match_snapshots() {
             let text = std::fs::read_to_string(path).unwrap();
             let name = file_name(path);
             let cleaned = engine.clean(&text, Default::default());
-            let rendered = explain::render(&engine, &name, &text, &cleaned, &[], explain::Palette::PLAIN);
+            let rendered = explain::render(&engine, &name, &text, &cleaned, None, explain::Palette::PLAIN);
             insta::assert_snapshot!("explain", rendered);
         });
     });
@@ -59,7 +59,7 @@ fn every_removed_line_names_its_rule() {
     let engine = shipped();
     for (name, text) in fixtures() {
         let cleaned = engine.clean(&text, Default::default());
-        let rendered = explain::render(&engine, &name, &text, &cleaned, &[], explain::Palette::PLAIN);
+        let rendered = explain::render(&engine, &name, &text, &cleaned, None, explain::Palette::PLAIN);
         for row in rendered.lines().filter(|l| l.starts_with("- ")) {
             let rule = row[2..].split_whitespace().nth(1).unwrap();
             assert!(engine.rule_index(rule).is_some(), "{name}: row without a rule id: {row}");

@@ -44,6 +44,15 @@ pub struct Rewrite {
     pub replacement: String,
 }
 
+/// What the line scorer decided on a document, for `explain --scores`.
+#[derive(Default, Debug, Clone)]
+pub struct LineScores {
+    /// The P(content) below which this page's lines went (see the scorer's page threshold).
+    pub threshold: Option<f32>,
+    /// (line, P(content)) of every line it scored, kept or not.
+    pub lines: Vec<(usize, f32)>,
+}
+
 /// Per-worker buffers: nothing here is allocated per line once warmed up.
 #[derive(Default)]
 pub struct Scratch {
@@ -51,9 +60,9 @@ pub struct Scratch {
     /// and `explain` read them, and writing them costs ~10% on large corpora; off by
     /// default, so library callers get them.
     pub skip_details: bool,
-    /// When set, the line scorer adds (line, P(content)) for every line it scored, kept or
-    /// not (`explain --scores`); cleared by each document.
-    pub scores: Option<Vec<(usize, f32)>>,
+    /// When set, the line scorer records what it scored (`explain --scores`); cleared by
+    /// each document.
+    pub scores: Option<LineScores>,
     pub(crate) lines: Vec<LineSpan>,
     view_text: [String; 4],
     tier: TierScratch,
@@ -148,7 +157,7 @@ impl Engine {
         split_lines(text, &mut s.lines);
         let n = s.lines.len();
         if let Some(scores) = s.scores.as_mut() {
-            scores.clear();
+            *scores = LineScores::default();
         }
         self.scope.active(ctx, text, &mut s.active);
         let repair_paragraphs = self.packs.iter().zip(&s.active).all(|(p, &active)| !active || p.repair_paragraphs);

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use super::decide::LineSpan;
+use super::decide::{LineScores, LineSpan};
 use super::features;
 use super::normalize::{normalize_into, word_count};
 
@@ -41,9 +41,9 @@ pub struct Detection {
 pub trait Detector: Send + Sync {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>);
 
-    /// `detect`, also giving the score of every line it scored, removed or not, as (line,
-    /// score): for `explain --scores`. Detectors without a score per line only detect.
-    fn detect_scored(&self, doc: &DocView<'_>, out: &mut Vec<Detection>, _scores: &mut Vec<(usize, f32)>) {
+    /// `detect`, also giving the score of every line it scored, removed or not, and the
+    /// threshold: for `explain --scores`. Detectors without a score per line only detect.
+    fn detect_scored(&self, doc: &DocView<'_>, out: &mut Vec<Detection>, _scores: &mut LineScores) {
         self.detect(doc, out);
     }
 }
@@ -650,7 +650,7 @@ impl Detector for LineScorer {
     }
 
     /// The scores are P(content).
-    fn detect_scored(&self, doc: &DocView<'_>, out: &mut Vec<Detection>, scores: &mut Vec<(usize, f32)>) {
+    fn detect_scored(&self, doc: &DocView<'_>, out: &mut Vec<Detection>, scores: &mut LineScores) {
         SCORER_SCRATCH.with_borrow_mut(|scratch| self.detect_with(doc, scratch, out, Some(scores)));
     }
 }
@@ -661,7 +661,7 @@ impl LineScorer {
         doc: &DocView<'_>,
         scratch: &mut ScorerScratch,
         out: &mut Vec<Detection>,
-        mut scores: Option<&mut Vec<(usize, f32)>>,
+        mut scores: Option<&mut LineScores>,
     ) {
         let ScorerScratch { considered, features: feats, logits, context, probs } = scratch;
         considered.clear();
@@ -694,10 +694,13 @@ impl LineScorer {
             }
             _ => (self.threshold, None),
         };
+        if let Some(scores) = scores.as_mut() {
+            scores.threshold = Some(threshold);
+        }
         for (k, &line) in considered.iter().enumerate() {
             let p = probs[k];
             if let Some(scores) = scores.as_mut() {
-                scores.push((line, p));
+                scores.lines.push((line, p));
             }
             if p >= threshold || Some(line) == title {
                 continue;
