@@ -687,13 +687,10 @@ impl LineScorer {
             };
             1.0 / (1.0 + (-z).exp())
         }));
-        // (threshold, F1-optimal threshold it came from, if any)
-        let (threshold, optimal) = match f1_optimal_threshold(probs, |k| feats.words(k) as f32) {
-            Some(optimal) if self.page_factor > 0.0 => {
-                ((self.page_factor * optimal).clamp(self.threshold_floor, self.threshold), Some(optimal))
-            }
-            _ => (self.threshold, None),
-        };
+        let optimal =
+            if self.page_factor > 0.0 { f1_optimal_threshold(probs, |k| feats.words(k) as f32) } else { None };
+        let threshold = optimal
+            .map_or(self.threshold, |optimal| (self.page_factor * optimal).clamp(self.threshold_floor, self.threshold));
         if let Some(scores) = scores.as_mut() {
             scores.threshold = Some(threshold);
         }
