@@ -157,7 +157,8 @@ impl Engine {
         split_lines(text, &mut s.lines);
         let n = s.lines.len();
         if let Some(scores) = s.scores.as_mut() {
-            *scores = LineScores::default();
+            scores.threshold = None;
+            scores.lines.clear();
         }
         self.scope.active(ctx, text, &mut s.active);
         let repair_paragraphs = self.packs.iter().zip(&s.active).all(|(p, &active)| !active || p.repair_paragraphs);
