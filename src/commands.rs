@@ -115,7 +115,9 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
             let Some(out) = &args.output else {
                 bail!("{} is a directory: give -o DIR to mirror it into", input.display());
             };
-            for rel in walk(input, globs.as_ref()).with_context(|| format!("cannot walk {}", input.display()))? {
+            for rel in
+                walk(input, globs.as_ref(), Some(out)).with_context(|| format!("cannot walk {}", input.display()))?
+            {
                 let path = input.join(&rel);
                 let format = format_of(&args.input, &path);
                 let out_rel = output_name(&rel, format);

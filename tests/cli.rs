@@ -49,6 +49,24 @@ fn clean_mirrors_a_directory_and_matches_the_library() {
 }
 
 #[test]
+fn an_output_directory_inside_the_input_tree_is_not_cleaned_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    fs::create_dir(&input).unwrap();
+    fs::write(input.join("a.txt"), "Share this\nThe minister spoke on Tuesday.\n").unwrap();
+    let out = input.join("cleaned");
+    // Twice: the second run finds the first one's output under the input tree.
+    for _ in 0..2 {
+        dechrome().arg("clean").arg(&input).arg("-o").arg(&out).arg("--quiet").assert().success();
+    }
+    let written = files_under(&out);
+    assert_eq!(written.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["a.txt"]);
+    assert_eq!(String::from_utf8_lossy(&written[0].1), "The minister spoke on Tuesday.\n");
+    // Writing into the input directory itself is still refused.
+    dechrome().arg("clean").arg(&input).arg("-o").arg(&input).assert().code(2);
+}
+
+#[test]
 fn dumped_rules_can_be_edited_and_used_without_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
     let rules = tmp.path().join("R");

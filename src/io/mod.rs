@@ -27,10 +27,24 @@ pub struct Job {
 }
 
 /// Files under `dir` (recursively, sorted by name), as paths relative to `dir`,
-/// filtered by `globs` when given (matched against the relative path).
-pub fn walk(dir: &Path, globs: Option<&globset::GlobSet>) -> std::io::Result<Vec<PathBuf>> {
+/// filtered by `globs` when given (matched against the relative path). The directory
+/// `skip` (the run's output) is left out when it lies inside `dir`, so `clean in -o
+/// in/cleaned` does not clean its own earlier output on the next run.
+pub fn walk(dir: &Path, globs: Option<&globset::GlobSet>, skip: Option<&Path>) -> std::io::Result<Vec<PathBuf>> {
+    // Compared by canonical path: `in/cleaned`, `./in/cleaned/` and a symlink to it are
+    // one directory. A missing output directory cannot be inside the tree yet.
+    let skip = skip.and_then(|s| s.canonicalize().ok());
+    // Only directories named like it are resolved: one `realpath` each, not one per directory.
+    let is_skipped = |entry: &walkdir::DirEntry| {
+        skip.as_deref().is_some_and(|s| {
+            entry.depth() > 0 // `clean in -o in` is refused later, as overwriting its input
+                && entry.file_type().is_dir()
+                && Some(entry.file_name()) == s.file_name()
+                && entry.path().canonicalize().is_ok_and(|p| p == s)
+        })
+    };
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| !is_skipped(e)) {
         let entry = entry.map_err(std::io::Error::other)?;
         if !entry.file_type().is_file() {
             continue;
