@@ -3,7 +3,10 @@
 //!     cargo run --release --example train_scorer -- [EVAL_DIR] [OUT.toml]
 //!
 //! EVAL_DIR defaults to ../shared/eval/dev (raw/NAME.txt with labels/NAME.jsonl), OUT to
-//! rules/generic/scorer.toml. Logistic regression (IRLS, L2) on the same features the
+//! rules/generic/scorer.toml. When OUT exists, only its weights, biases and phrase list
+//! are replaced (and the line count in its header): its thresholds, guards and comments
+//! stay as they are, so a retrain's diff is the weights alone. `FRESH=1` writes a new pack
+//! with the thresholds this trainer proposes instead. Logistic regression (IRLS, L2) on the same features the
 //! engine computes at run time (`dechrome::engine::features`), each line weighted by its
 //! share of its page's word tokens because the quality metric counts tokens and averages
 //! pages (see `page_scale`). Thresholds per profile are
@@ -369,15 +372,91 @@ fn main() {
     let model = Model::train(&all);
     let probs: Vec<Vec<f64>> = all.iter().map(|p| model.predict(p)).collect();
     let thresholds = choose_thresholds(&all, &probs);
+    for (name, (t, (p, r, f))) in ["conservative", "balanced", "aggressive"].iter().zip(thresholds) {
+        eprintln!("all-pages {name:12} threshold {t:.2}: P {p:.3} R {r:.3} F1 {f:.3}");
+    }
+    let source =
+        dir.file_name().map_or_else(|| dir.display().to_string(), |n| format!("eval split `{}`", n.to_string_lossy()));
+    let text = match std::fs::read_to_string(&out) {
+        // An existing pack keeps everything but the weights: its swept thresholds and guards,
+        // and the comments that say how they were chosen.
+        Ok(existing) if std::env::var_os("FRESH").is_none() => {
+            eprintln!("updating the weights in {} (FRESH=1 writes a new pack with proposed thresholds)", out.display());
+            update_pack(&existing, &model, lines, pages.len())
+        }
+        _ => new_pack(&model, &thresholds, lines, pages.len(), &source),
+    };
+    let dir_of_out = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir_of_out).unwrap();
+    std::io::Write::write_all(&mut tmp, text.as_bytes()).unwrap();
+    tmp.persist(&out).unwrap();
+    eprintln!("wrote {}", out.display());
+}
+
+/// `existing` with the model's weights, bias and phrases in place of its own, and the
+/// header's line and page counts brought up to date; everything else byte for byte.
+fn update_pack(existing: &str, model: &Model, lines: usize, pages: usize) -> String {
+    use toml_edit::{Array, DocumentMut, Item, Table, Value};
+    let mut doc: DocumentMut = existing.parse().expect("the existing pack parses");
+    let rules = doc["rule"].as_array_of_tables_mut().expect("the pack has [[rule]]s");
+    let rule = rules
+        .iter_mut()
+        .find(|r| r.get("id").and_then(Item::as_str) == Some("line-scorer"))
+        .expect("the pack has the line-scorer rule");
+    let params = rule["params"].as_table_mut().expect("the line-scorer has params");
+    // A new value keeps the old one's comments and spacing.
+    fn set(table: &mut Table, key: &str, value: Value) {
+        match table.get_mut(key).and_then(Item::as_value_mut) {
+            Some(old) => {
+                let decor = old.decor().clone();
+                *old = value;
+                *old.decor_mut() = decor;
+            }
+            None => {
+                table.insert(key, Item::Value(value));
+            }
+        }
+    }
+    fn set_weights(table: &mut Table, names: &[&str], weights: &[f64]) {
+        table.retain(|key, _| names.contains(&key));
+        for (name, w) in names.iter().zip(weights) {
+            set(table, name, rounded(*w));
+        }
+    }
+    /// Four decimals, as a new pack writes them (`-0.8140`, not `-0.814`).
+    fn rounded(w: f64) -> Value {
+        format!("{w:.4}").parse().expect("a number")
+    }
+    set(params, "bias", rounded(model.line[0]));
+    set(params, "phrases", Value::Array(PHRASES.iter().copied().collect::<Array>()));
+    set_weights(params["weights"].as_table_mut().expect("[rule.params.weights]"), NAMES, &model.line[1..]);
+    let context = params["context"].as_table_mut().expect("[rule.params.context]");
+    set(context, "bias", rounded(model.context[0]));
+    set_weights(
+        context["weights"].as_table_mut().expect("[rule.params.context.weights]"),
+        CONTEXT_NAMES,
+        &model.context[1..],
+    );
+    let counts = regex::Regex::new(r"on \d+ lines of \d+ pages").unwrap();
+    counts.replace(&doc.to_string(), format!("on {lines} lines of {pages} pages").as_str()).into_owned()
+}
+
+/// A new pack: the model, the guards above and the thresholds proposed from the
+/// line-level estimate.
+fn new_pack(
+    model: &Model,
+    thresholds: &[(f64, (f64, f64, f64)); 3],
+    lines: usize,
+    pages: usize,
+    source: &str,
+) -> String {
     let mut toml = String::new();
     let _ = writeln!(
         toml,
         "# Written by `cargo run --release --example train_scorer`: logistic regression on {} lines of {} pages\n\
          # ({}), each line weighted by its share of its page's word tokens. Edit the thresholds freely;\n\
          # retrain for the weights.\n",
-        lines,
-        pages.len(),
-        dir.file_name().map_or_else(|| dir.display().to_string(), |n| format!("eval split `{}`", n.to_string_lossy()))
+        lines, pages, source
     );
     toml.push_str(
         "[pack]\nname = \"generic-scorer\"\ndescription = \"Learned line scorer: removes lines that look like chrome on sites without a pack.\"\n\n",
@@ -423,7 +502,6 @@ fn main() {
     toml.push_str("[rule.params.threshold]\n");
     for (name, (t, (p, r, f))) in ["conservative", "balanced", "aggressive"].iter().zip(thresholds) {
         let _ = writeln!(toml, "{name} = {t:.2}  # P {p:.3} R {r:.3} F1 {f:.3}");
-        eprintln!("all-pages {name:12} threshold {t:.2}: P {p:.3} R {r:.3} F1 {f:.3}");
     }
     toml.push_str("\n# Weight of each feature (see src/engine/features.rs); positive = more like content.\n");
     toml.push_str("[rule.params.weights]\n");
@@ -437,6 +515,40 @@ fn main() {
     for (name, w) in CONTEXT_NAMES.iter().zip(&model.context[1..]) {
         let _ = writeln!(toml, "{name} = {w:.4}");
     }
-    std::fs::write(&out, toml).unwrap();
-    eprintln!("wrote {}", out.display());
+    toml
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updating_a_pack_replaces_the_weights_and_keeps_the_rest() {
+        let model =
+            Model { line: (0..=N).map(|i| i as f64 / 8.0).collect(), context: vec![-0.5; CONTEXT_NAMES.len() + 1] };
+        let fresh = new_pack(
+            &model,
+            &[(0.1, (0.8, 0.99, 0.9)), (0.4, (0.9, 0.97, 0.93)), (0.6, (0.9, 0.95, 0.92))],
+            10,
+            2,
+            "x",
+        );
+        // A hand-tuned pack: a swept threshold with its comment, an old feature's weight.
+        let tuned = fresh
+            .replace("balanced = 0.40  #", "balanced = 0.52  # swept with score.py;")
+            .replace("[rule.params.weights]\n", "[rule.params.weights]\nretired_feature = 1.0\n");
+        let retrained = Model { line: vec![0.25; N + 1], context: vec![1.0; CONTEXT_NAMES.len() + 1] };
+        let updated = update_pack(&tuned, &retrained, 99, 3);
+        assert!(updated.contains("balanced = 0.52  # swept with score.py;"), "{updated}");
+        assert!(updated.starts_with(
+            "# Written by `cargo run --release --example train_scorer`: logistic regression on 99 lines of 3 pages"
+        ));
+        assert!(!updated.contains("retired_feature"));
+        assert!(updated.contains("\nbias = 0.2500\n") && updated.contains("\nlog_words = 0.2500\n"), "{updated}");
+        assert!(updated.contains("\nbias = 1.0000\n") && updated.contains("\nown = 1.0000\n"), "{updated}");
+        // Only the weights, biases and counts changed: updating with the first model gives
+        // the tuned pack back, but for the header and the retired feature.
+        let back = update_pack(&tuned, &model, 10, 2);
+        assert_eq!(back, tuned.replace("retired_feature = 1.0\n", ""));
+    }
 }
