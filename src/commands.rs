@@ -252,6 +252,17 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             },
         );
         eprintln!("{}", outcome.stats.summary(args.top));
+        if c.segmented_texts > 0 && engine.rule_index("line-scorer").is_some() {
+            // The scorer's context (position, the main block, the page's threshold) is a
+            // page's: a segment of many pages is judged as one, and loses content.
+            eprintln!(
+                "note: {} text file(s) above {} MiB were cleaned in segments, and the line scorer judges \
+                 each segment as one page; for a file of many pages, one page per file or JSONL keeps \
+                 more of the content (see README, \"Many pages in one text file\")",
+                c.segmented_texts,
+                args.segment_mib.max(1)
+            );
+        }
     }
     Ok(if outcome.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

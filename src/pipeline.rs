@@ -76,6 +76,8 @@ pub struct Counts {
     pub flagged: u64,
     pub inputs_skipped: u64,
     pub inputs_failed: u64,
+    /// Text inputs cleaned in more than one segment (larger than the segment size).
+    pub segmented_texts: u64,
 }
 
 #[derive(Default, Debug, Clone, Serialize)]
@@ -275,11 +277,20 @@ fn write_batches(
     // A text input with a bad segment is not written at all: a partial document would
     // pass for a cleaned one (and --skip-existing would then skip it).
     let mut bad_text_input: Option<usize> = None;
+    // Records of the input being written so far.
+    let mut records_of_input = (usize::MAX, 0u64);
     for batch in cleaned_batches {
         for item in batch {
             match item {
                 Item::Record { input, record, cleaned } => {
                     let cleaned = cleaned.expect("cleaned above");
+                    if records_of_input.0 != input {
+                        records_of_input = (input, 0);
+                    }
+                    records_of_input.1 += 1;
+                    if records_of_input.1 == 2 && jobs[input].format == Format::Text {
+                        outcome.counts.segmented_texts += 1;
+                    }
                     if open.as_ref().is_none_or(|o| o.input != input) {
                         open = Some(open_outputs(&jobs[input], input)?);
                     }

@@ -67,6 +67,24 @@ fn an_output_directory_inside_the_input_tree_is_not_cleaned_again() {
 }
 
 #[test]
+fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let big = tmp.path().join("pages.txt");
+    let page = "* [Home](#)\n* [News](#)\n\nThe minister said on Tuesday that the budget would be published.\n\n";
+    fs::write(&big, page.repeat((1 << 20) / page.len() + 10)).unwrap();
+    let note = "cleaned in segments, and the line scorer judges each segment as one page";
+    let stderr = |segment_mib: &str, extra: &[&str]| {
+        let out = tmp.path().join("out.txt");
+        let mut cmd = dechrome();
+        cmd.arg("clean").arg(&big).arg("-o").arg(out).args(["--segment-mib", segment_mib]).args(extra);
+        String::from_utf8_lossy(&cmd.assert().success().get_output().stderr).to_string()
+    };
+    assert!(stderr("1", &[]).contains(&format!("note: 1 text file(s) above 1 MiB were {note}")));
+    assert!(!stderr("1", &["--disable", "line-scorer"]).contains(note));
+    assert!(!stderr("8", &[]).contains(note));
+}
+
+#[test]
 fn dumped_rules_can_be_edited_and_used_without_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
     let rules = tmp.path().join("R");
