@@ -110,6 +110,8 @@ struct Open {
     input: usize,
     out: Sink,
     attributes: Option<Sink>,
+    /// Records of this input written so far (a text file's segments).
+    records: u64,
 }
 
 /// Where bad and dropped records go besides the counts.
@@ -277,24 +279,19 @@ fn write_batches(
     // A text input with a bad segment is not written at all: a partial document would
     // pass for a cleaned one (and --skip-existing would then skip it).
     let mut bad_text_input: Option<usize> = None;
-    // Records of the input being written so far.
-    let mut records_of_input = (usize::MAX, 0u64);
     for batch in cleaned_batches {
         for item in batch {
             match item {
                 Item::Record { input, record, cleaned } => {
                     let cleaned = cleaned.expect("cleaned above");
-                    if records_of_input.0 != input {
-                        records_of_input = (input, 0);
-                    }
-                    records_of_input.1 += 1;
-                    if records_of_input.1 == 2 && jobs[input].format == Format::Text {
-                        outcome.counts.segmented_texts += 1;
-                    }
                     if open.as_ref().is_none_or(|o| o.input != input) {
                         open = Some(open_outputs(&jobs[input], input)?);
                     }
                     let o = open.as_mut().expect("opened above");
+                    o.records += 1;
+                    if o.records == 2 && jobs[input].format == Format::Text {
+                        outcome.counts.segmented_texts += 1;
+                    }
                     write_record(
                         engine,
                         &jobs[input],
@@ -369,7 +366,7 @@ fn open_outputs(job: &Job, input: usize) -> io::Result<Open> {
         Some(p) => Some(Sink::file(p).map_err(|e| with_path(p, e))?),
         None => None,
     };
-    Ok(Open { input, out, attributes })
+    Ok(Open { input, out, attributes, records: 0 })
 }
 
 #[allow(clippy::too_many_arguments)]
