@@ -74,6 +74,23 @@ pub struct InputArgs {
     /// JSONL field holding the URL [default: metadata.url, else url].
     #[arg(long, value_name = "PATH", help_heading = "Corpus")]
     pub url_field: Option<String>,
+    /// In plain-text inputs, a line that is exactly LINE (line ending aside) ends a
+    /// document, e.g. `<|endoftext|>` or `---`: each document is cleaned as its own page,
+    /// and the separator lines are written back unchanged. Without it a text file is one
+    /// document.
+    #[arg(long, value_name = "LINE", value_parser = separator_line, allow_hyphen_values = true, help_heading = "Corpus")]
+    pub doc_separator: Option<String>,
+}
+
+/// A separator is one non-blank line: a blank line separates paragraphs, not documents.
+fn separator_line(s: &str) -> Result<String, String> {
+    if s.contains(['\n', '\r']) {
+        Err("the separator is one line: it cannot contain a line break".into())
+    } else if s.trim().is_empty() {
+        Err("the separator cannot be blank: blank lines separate paragraphs, not documents".into())
+    } else {
+        Ok(s.to_string())
+    }
 }
 
 #[derive(Args, Debug)]
@@ -148,14 +165,15 @@ pub struct CleanArgs {
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// The document (`-` for standard input): a text file, or a JSONL or WET file of
-    /// records, of which one is shown (the first, unless --id or --line picks another).
+    /// records (or a text file cut by --doc-separator), of which one is shown (the first,
+    /// unless --id or --line picks another).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// The record with this id (JSONL `--id-field`, WET `WARC-Record-ID`).
     #[arg(long, value_name = "ID", conflicts_with = "line")]
     pub id: Option<String>,
-    /// The record that starts on this line of the input (JSONL or WET), as `clean
-    /// --report` gives it.
+    /// The record that starts on this line of the input (JSONL, WET, or text with
+    /// --doc-separator), as `clean --report` gives it.
     #[arg(long, value_name = "N")]
     pub line: Option<u64>,
     #[command(flatten)]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use dechrome::io::format::{Format, output_name};
-use dechrome::io::records::{Fields, Pick, find_record};
+use dechrome::io::records::{Fields, Pick, TextSplit, find_record};
 use dechrome::io::sink::Sink;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
@@ -65,6 +65,14 @@ fn load(args: &RuleArgs) -> Result<Engine, ExitCode> {
 
 fn fields_of(args: &InputArgs) -> Fields {
     Fields::new(&args.text_field, &args.id_field, args.url_field.as_deref())
+}
+
+fn text_split(args: &InputArgs, segment_mib: Option<usize>) -> TextSplit {
+    let separator = args.doc_separator.clone();
+    match segment_mib {
+        Some(mib) => TextSplit { segment_bytes: mib.max(1) << 20, separator },
+        None => TextSplit::whole(separator),
+    }
 }
 
 fn format_of(args: &InputArgs, path: &Path) -> Format {
@@ -195,7 +203,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     let options = RunOptions {
         url: args.url.as_deref(),
         fields: fields_of(&args.input),
-        segment_bytes: args.segment_mib.max(1) << 20,
+        text_split: text_split(&args.input, Some(args.segment_mib)),
         report: args.report.is_some(),
         max_removed: args.max_removed,
         mark_only: args.mark_only,
@@ -252,14 +260,21 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             },
         );
         eprintln!("{}", outcome.stats.summary(args.top));
-        if c.segmented_texts > 0 && engine.rule_index("line-scorer").is_some() {
+        if c.segmented_documents > 0 && engine.rule_index("line-scorer").is_some() {
             // The scorer's context (position, the main block, the page's threshold) is a
             // page's: a segment of many pages is judged as one, and loses content.
+            let (what, advice) = match args.input.doc_separator {
+                Some(_) => ("document(s) between separators", ""),
+                None => (
+                    "text file(s)",
+                    "; if the file marks where its pages end, --doc-separator LINE cleans each page \
+                     alone, and one page per file or JSONL does too",
+                ),
+            };
             eprintln!(
-                "note: {} text file(s) above {} MiB were cleaned in segments, and the line scorer judges \
-                 each segment as one page; for a file of many pages, one page per file or JSONL keeps \
-                 more of the content (see README, \"Many pages in one text file\")",
-                c.segmented_texts,
+                "note: {} {what} above {} MiB were cleaned in segments, and the line scorer judges \
+                 each segment as one page{advice} (see README, \"Many pages in one text file\")",
+                c.segmented_documents,
                 args.segment_mib.max(1)
             );
         }
@@ -352,12 +367,23 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
         (None, Some(line)) => Pick::Line(line),
         (None, None) => Pick::First,
     };
-    if format == Format::Text && !matches!(pick, Pick::First) {
-        bail!("--id and --line pick a record of a JSONL or WET input; {file} is read as plain text (see --format)");
+    let separated = args.input.doc_separator.is_some();
+    match pick {
+        Pick::Id(_) if format == Format::Text => {
+            bail!("--id picks a record of a JSONL or WET input; {file} is read as plain text (see --format)")
+        }
+        Pick::Line(_) if format == Format::Text && !separated => bail!(
+            "--line picks a record of a JSONL or WET input, or a document of a text file cut by \
+             --doc-separator; {file} is read as one plain-text document (see --format)"
+        ),
+        _ => {}
     }
-    // A text file is one document, however large (`clean` would cut it into segments).
-    let record = find_record(&args.file, &file, format, fields_of(&args.input), pick).map_err(anyhow::Error::msg)?;
+    // A text document is shown whole, however large (`clean` would cut it into segments).
+    let split = text_split(&args.input, None);
+    let record =
+        find_record(&args.file, &file, format, fields_of(&args.input), &split, pick).map_err(anyhow::Error::msg)?;
     let name = match (format, &record.id) {
+        (Format::Text, _) if separated => format!("{file}:{}", record.line),
         (Format::Text, _) => file,
         (_, Some(id)) => format!("{file}:{} (id {id})", record.line),
         (_, None) => format!("{file}:{}", record.line),

@@ -15,7 +15,9 @@ use crate::engine::scope::host_of;
 use crate::io::Job;
 use crate::io::buffers::BufferPool;
 use crate::io::format::{Format, open_reader};
-use crate::io::records::{Body, Fields, Object, Record, RecordError, RecordStream, raw_string, records};
+use crate::io::records::{
+    Body, Fields, Object, Record, RecordError, RecordStream, TextPiece, TextSplit, raw_string, records,
+};
 use crate::io::sink::Sink;
 use crate::report::{DocumentReport, Stats};
 use crate::{Cleaned, DocContext, Engine, Scratch};
@@ -24,8 +26,8 @@ pub struct RunOptions<'a> {
     /// URL for records that carry none (plain text).
     pub url: Option<&'a str>,
     pub fields: Fields,
-    /// Text files larger than this are cleaned in segments cut at blank lines.
-    pub segment_bytes: usize,
+    /// How text files are cut into documents (`--doc-separator`) and segments.
+    pub text_split: TextSplit,
     /// Build one JSON report line per record.
     pub report: bool,
     /// Drop (or with `mark_only`, flag) records that lose more than this share of bytes.
@@ -45,7 +47,7 @@ impl Default for RunOptions<'_> {
         RunOptions {
             url: None,
             fields: Fields::default(),
-            segment_bytes: 4 << 20,
+            text_split: TextSplit { segment_bytes: 4 << 20, separator: None },
             report: false,
             max_removed: None,
             mark_only: false,
@@ -76,8 +78,9 @@ pub struct Counts {
     pub flagged: u64,
     pub inputs_skipped: u64,
     pub inputs_failed: u64,
-    /// Text inputs cleaned in more than one segment (larger than the segment size).
-    pub segmented_texts: u64,
+    /// Text documents (files, or documents between separators) cleaned in more than one
+    /// segment (larger than the segment size).
+    pub segmented_documents: u64,
 }
 
 #[derive(Default, Debug, Clone, Serialize)]
@@ -110,8 +113,6 @@ struct Open {
     input: usize,
     out: Sink,
     attributes: Option<Sink>,
-    /// Records of this input written so far (a text file's segments).
-    records: u64,
 }
 
 /// Where bad and dropped records go besides the counts.
@@ -231,7 +232,7 @@ fn read_batches(
                                 reader,
                                 job.format,
                                 options.fields.clone(),
-                                options.segment_bytes,
+                                &options.text_split,
                                 Some(spare_inputs.clone()),
                             ),
                         ))
@@ -284,13 +285,9 @@ fn write_batches(
             match item {
                 Item::Record { input, record, cleaned } => {
                     let cleaned = cleaned.expect("cleaned above");
-                    if open.as_ref().is_none_or(|o| o.input != input) {
-                        open = Some(open_outputs(&jobs[input], input)?);
-                    }
-                    let o = open.as_mut().expect("opened above");
-                    o.records += 1;
-                    if o.records == 2 && jobs[input].format == Format::Text {
-                        outcome.counts.segmented_texts += 1;
+                    let o = outputs_of(&mut open, jobs, input)?;
+                    if matches!(&record.body, Body::Text(piece) if piece.first_of_several()) {
+                        outcome.counts.segmented_documents += 1;
                     }
                     write_record(
                         engine,
@@ -310,12 +307,20 @@ fn write_batches(
                     outcome.counts.read += 1;
                     outcome.counts.rejected += 1;
                     outcome.errors.push(format!("{}:{}: {}", names[input], error.line, error.message));
-                    if jobs[input].format == Format::Text {
-                        bad_text_input = Some(input);
-                    }
                     if options.strict {
                         outcome.aborted = true;
                         return Ok(outcome); // the open sink is dropped: its temporary file goes
+                    }
+                    // A bad document between separators is left out, its separator kept; a
+                    // bad piece of any other text leaves the whole file unwritten.
+                    let separated_document = options.text_split.separator.is_some()
+                        && error.text_piece.as_ref().is_some_and(TextPiece::is_whole_document);
+                    if separated_document {
+                        if let Some(separator) = error.text_piece.and_then(|p| p.separator) {
+                            outputs_of(&mut open, jobs, input)?.out.writer().write_all(separator.as_bytes())?;
+                        }
+                    } else if jobs[input].format == Format::Text {
+                        bad_text_input = Some(input);
                     }
                 }
                 Item::End { input, failed } => {
@@ -356,6 +361,14 @@ fn display(path: &std::path::Path) -> String {
     if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() }
 }
 
+/// The open outputs of `input`, opened now if another input's (finished) were open.
+fn outputs_of<'a>(open: &'a mut Option<Open>, jobs: &[Job], input: usize) -> io::Result<&'a mut Open> {
+    if open.as_ref().is_none_or(|o| o.input != input) {
+        *open = Some(open_outputs(&jobs[input], input)?);
+    }
+    Ok(open.as_mut().expect("opened above"))
+}
+
 fn open_outputs(job: &Job, input: usize) -> io::Result<Open> {
     let with_path = |p: &std::path::Path, e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", p.display()));
     let out = match &job.output {
@@ -366,7 +379,7 @@ fn open_outputs(job: &Job, input: usize) -> io::Result<Open> {
         Some(p) => Some(Sink::file(p).map_err(|e| with_path(p, e))?),
         None => None,
     };
-    Ok(Open { input, out, attributes, records: 0 })
+    Ok(Open { input, out, attributes })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -403,10 +416,19 @@ fn write_record(
         serde_json::to_writer(&mut **report, &doc)?;
         report.write_all(b"\n")?;
     }
+    // A separated document's separator line is written back even when the document is
+    // dropped, so the output's documents stay aligned with the input's.
+    let separator = match &record.body {
+        Body::Text(piece) => piece.separator.as_deref(),
+        _ => None,
+    };
     if over && !options.mark_only {
         outcome.counts.dropped += 1;
         if let Some(w) = extra.rejected.as_mut() {
             write_json_record(&mut **w, record, &record.text, options, None)?;
+        }
+        if let Some(separator) = separator {
+            o.out.writer().write_all(separator.as_bytes())?;
         }
         return Ok(());
     }
@@ -415,7 +437,13 @@ fn write_record(
     }
     let flag = over.then_some(removed_share);
     match job.format.output() {
-        Format::Text => o.out.writer().write_all(cleaned.text.as_bytes())?,
+        Format::Text => {
+            let w = o.out.writer();
+            w.write_all(cleaned.text.as_bytes())?;
+            if let Some(separator) = separator {
+                w.write_all(separator.as_bytes())?;
+            }
+        }
         _ => write_json_record(o.out.writer(), record, &cleaned.text, options, flag)?,
     }
     if let Some(a) = o.attributes.as_mut() {
@@ -451,7 +479,7 @@ fn write_json_record(
             o.push("metadata", meta.to_raw());
             o
         }
-        Body::Text => {
+        Body::Text(_) => {
             let mut o = Object(Vec::new());
             o.push("id", raw_string(&format!("line {}", record.line)));
             o.push("text", raw_string(text));
@@ -515,7 +543,11 @@ mod tests {
         std::fs::write(&input, paragraph.repeat(2000)).unwrap(); // 112 kB
         let jobs = [Job { input, format: Format::Text, output: None, attributes: None }];
         let names = [String::from("big.txt")];
-        let options = RunOptions { segment_bytes: 10_000, batch_bytes: 10_000, ..RunOptions::default() };
+        let options = RunOptions {
+            text_split: TextSplit { segment_bytes: 10_000, separator: None },
+            batch_bytes: 10_000,
+            ..RunOptions::default()
+        };
         let texts_per_batch = |workers: usize| {
             let (to_clean, batches) = mpsc::sync_channel(100);
             let read = Arc::new(AtomicU64::new(0));

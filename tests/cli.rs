@@ -85,6 +85,58 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
 }
 
 #[test]
+fn pages_joined_with_a_doc_separator_clean_as_each_page_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let names = ["000_14c45c499be95dbc.txt", "002_ba4d5c5bb0ec0335.txt", "004_59387c06640d78c0.txt"];
+    let pages: Vec<String> = names.iter().map(|n| fs::read_to_string(fixtures_dir().join(n)).unwrap()).collect();
+    let alone: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let out = dechrome().arg("clean").arg(fixtures_dir().join(n)).arg("--quiet").output().unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        })
+        .collect();
+    let joined = tmp.path().join("joined.txt");
+    let with_newline = |p: &String| if p.ends_with('\n') { p.clone() } else { format!("{p}\n") };
+    fs::write(&joined, pages.iter().map(with_newline).collect::<Vec<_>>().join("<|endoftext|>\n")).unwrap();
+    let clean = |extra: &[&str]| {
+        let out = dechrome().arg("clean").arg(&joined).arg("--quiet").args(extra).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let separated = clean(&["--doc-separator", "<|endoftext|>"]);
+    let expected: Vec<String> = alone.iter().map(with_newline).collect();
+    assert_eq!(separated.split("<|endoftext|>\n").collect::<Vec<_>>(), expected);
+    // Without the option the file is one page, and the separators are text like any other.
+    assert_ne!(clean(&[]), separated);
+
+    // The report gives each document's first line, and `explain --line` shows that one.
+    let report = dechrome()
+        .arg("clean")
+        .arg(&joined)
+        .args(["--doc-separator", "<|endoftext|>", "--quiet", "--report", "-", "-o"])
+        .arg(tmp.path().join("out.txt"))
+        .output()
+        .unwrap();
+    let lines: Vec<u64> = String::from_utf8(report.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["line"].as_u64().unwrap())
+        .collect();
+    let second_starts = with_newline(&pages[0]).lines().count() as u64 + 2;
+    assert_eq!(lines[..2], [1, second_starts]);
+    let explain = |extra: &[&str]| dechrome().arg("explain").arg(&joined).args(extra).assert();
+    let stderr = |a: assert_cmd::assert::Assert| String::from_utf8_lossy(&a.code(2).get_output().stderr).to_string();
+    let shown = explain(&["--doc-separator", "<|endoftext|>", "--line", &second_starts.to_string()]).success();
+    let shown = String::from_utf8_lossy(&shown.get_output().stdout).to_string();
+    assert!(shown.contains(&format!("joined.txt:{second_starts}")), "{shown}");
+    let title = |p: &String| p.lines().find(|l| !l.trim().is_empty()).unwrap().to_string();
+    assert!(shown.contains(&title(&pages[1])) && !shown.contains(&title(&pages[0])), "{shown}");
+    assert!(stderr(explain(&["--line", "1"])).contains("--doc-separator"));
+    assert!(stderr(explain(&["--doc-separator", " "])).contains("cannot be blank"));
+}
+
+#[test]
 fn dumped_rules_can_be_edited_and_used_without_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
     let rules = tmp.path().join("R");

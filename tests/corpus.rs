@@ -367,3 +367,33 @@ fn big_text_files_are_cleaned_in_segments_with_nothing_lost() {
     let whole = String::from_utf8(whole.stdout).unwrap();
     assert!((whole.len() as i64 - cleaned.len() as i64).abs() < 2_000, "{} vs {}", whole.len(), cleaned.len());
 }
+
+#[test]
+fn a_bad_document_between_separators_costs_only_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut bytes = b"first page, kept\nAll rights reserved.\n---\nsecond page, bad: ".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe, b'\n', b'-', b'-', b'-', b'\n']);
+    bytes.extend_from_slice(b"third page, kept\n");
+    let input = tmp.path().join("pages.txt");
+    fs::write(&input, &bytes).unwrap();
+    let out = tmp.path().join("out.txt");
+    let clean = |extra: &[&str]| {
+        let cmd = dechrome()
+            .arg("clean")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .args(["--disable", "line-scorer"])
+            .args(extra)
+            .assert();
+        String::from_utf8_lossy(&cmd.code(2).get_output().stderr).to_string()
+    };
+    let stderr = clean(&["--doc-separator", "---"]);
+    assert!(stderr.contains("pages.txt:4: invalid UTF-8"), "{stderr}");
+    // The other documents are written, and the bad one's place is kept.
+    assert_eq!(fs::read_to_string(&out).unwrap(), "first page, kept\n---\n---\nthird page, kept\n");
+    // Without the separator the file is one document, and a partial one is not written.
+    fs::remove_file(&out).unwrap();
+    clean(&[]);
+    assert!(!out.exists());
+}

@@ -24,20 +24,64 @@ pub struct Record {
 
 #[derive(Debug)]
 pub enum Body {
-    /// A text file or a segment of one.
-    Text,
+    /// A text file, one document of it (`--doc-separator`), or a segment of either.
+    Text(TextPiece),
     /// A JSON object with its fields as raw JSON; the text is at `text_path`.
     Json(Object),
     /// A WET conversion record with its WARC headers in order.
     Wet(Vec<(String, String)>),
 }
 
+/// Where a piece of a text file sits in its document.
+#[derive(Debug, Clone, Default)]
+pub struct TextPiece {
+    /// The piece starts a document; `false` for the second and later segments of one.
+    pub starts_document: bool,
+    /// The piece ends its document; `false` when a segment of it follows.
+    pub ends_document: bool,
+    /// The separator line (with its line ending) that ended the document, written back
+    /// unchanged after the cleaned text.
+    pub separator: Option<String>,
+}
+
+impl TextPiece {
+    /// The first of several segments: the document was cleaned in pieces.
+    pub fn first_of_several(&self) -> bool {
+        self.starts_document && !self.ends_document
+    }
+
+    /// A whole document, not a segment of one.
+    pub fn is_whole_document(&self) -> bool {
+        self.starts_document && self.ends_document
+    }
+}
+
+/// How a text file is cut into documents and segments.
+#[derive(Clone, Debug)]
+pub struct TextSplit {
+    /// Documents larger than this are cut at blank lines into segments of about this size.
+    pub segment_bytes: usize,
+    /// A line that is exactly this (line ending aside) ends a document; without it the
+    /// file is one document.
+    pub separator: Option<String>,
+}
+
+impl TextSplit {
+    /// The whole file, or each separated document, as one record however large.
+    pub fn whole(separator: Option<String>) -> TextSplit {
+        TextSplit { segment_bytes: usize::MAX, separator }
+    }
+}
+
 /// A bad record: where, and why. `stream_broken`: nothing after it can be read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RecordError {
     pub line: u64,
     pub message: String,
     pub stream_broken: bool,
+    /// For a piece of a text file: where it sat, so that a whole bad document between
+    /// separators can be left out without losing the file's other documents.
+    pub text_piece: Option<TextPiece>,
 }
 
 /// Which JSON fields hold the text, the id and the URL (dotted paths into nested objects).
@@ -166,29 +210,39 @@ pub type RecordResult = Result<Record, RecordError>;
 /// The records of one input, in order.
 pub type RecordStream = Box<dyn Iterator<Item = RecordResult> + Send>;
 
-/// Read records of `format` from `reader`. Text files bigger than `segment_bytes` are
-/// cut at blank lines into segments of about that size, each cleaned as a document.
+/// Read records of `format` from `reader`. A text file is one document, or one per
+/// separator (`split`); documents bigger than `split.segment_bytes` are cut at blank
+/// lines into segments of about that size, each cleaned as a document.
 /// `spare`: where to take buffers for text segments from (the pipeline gives them back
 /// once written).
 pub fn records(
     reader: Box<dyn BufRead + Send>,
     format: Format,
     fields: Fields,
-    segment_bytes: usize,
+    split: &TextSplit,
     spare: Option<Arc<BufferPool>>,
 ) -> RecordStream {
-    match format {
-        Format::Text => Box::new(TextSegments {
+    match (format, &split.separator) {
+        (Format::Text, None) => Box::new(TextSegments {
             reader,
-            segment_bytes,
+            segment_bytes: split.segment_bytes,
             buf: Vec::new(),
             line: 1,
             done: false,
             yielded: false,
             spare,
         }),
-        Format::Jsonl => Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false }),
-        Format::Wet => Box::new(WetRecords { reader, line: 0, done: false }),
+        (Format::Text, Some(separator)) => Box::new(SeparatedTexts {
+            reader,
+            separator: separator.clone().into_bytes(),
+            segment_bytes: split.segment_bytes,
+            buf: Vec::new(),
+            line: 1,
+            starts_document: true,
+            done: false,
+        }),
+        (Format::Jsonl, _) => Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false }),
+        (Format::Wet, _) => Box::new(WetRecords { reader, line: 0, done: false }),
     }
 }
 
@@ -204,10 +258,17 @@ pub enum Pick<'a> {
 /// The record of `path` (JSONL or WET) that `pick` names, for showing one record alone.
 /// Bad records before it are passed over, as `clean` passes over them; `pick` naming a
 /// bad record, or none, is an error that says so (`name` is how `path` is shown).
-pub fn find_record(path: &Path, name: &str, format: Format, fields: Fields, pick: Pick) -> Result<Record, String> {
+pub fn find_record(
+    path: &Path,
+    name: &str,
+    format: Format,
+    fields: Fields,
+    split: &TextSplit,
+    pick: Pick,
+) -> Result<Record, String> {
     let reader = open_reader(path, Arc::default()).map_err(|e| format!("{name}: cannot read: {e}"))?;
     let mut read = 0;
-    for result in records(reader, format, fields, usize::MAX, None) {
+    for result in records(reader, format, fields, split, None) {
         read += 1;
         match (result, pick) {
             (Ok(record), Pick::First) => return Ok(record),
@@ -228,14 +289,14 @@ pub fn find_record(path: &Path, name: &str, format: Format, fields: Fields, pick
 }
 
 fn io_error(line: u64, e: std::io::Error) -> RecordError {
-    RecordError { line, message: format!("truncated or corrupt input: {e}"), stream_broken: true }
+    RecordError { line, message: format!("truncated or corrupt input: {e}"), stream_broken: true, text_piece: None }
 }
 
 fn utf8(bytes: Vec<u8>, first_line: u64) -> Result<String, RecordError> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = first_line + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
-        RecordError { line, message: "invalid UTF-8".into(), stream_broken: false }
+        RecordError { line, message: "invalid UTF-8".into(), ..RecordError::default() }
     })
 }
 
@@ -249,24 +310,26 @@ struct TextSegments {
     spare: Option<Arc<BufferPool>>,
 }
 
-impl TextSegments {
-    /// Where to cut `buf`: after the last blank line in the second half of the segment
-    /// window, else after the last line break in the window, else after the next one.
-    fn cut(&self) -> usize {
-        let b = &self.buf;
-        let end = self.segment_bytes.min(b.len());
-        let from = end / 2;
-        if let Some(i) = memchr::memmem::rfind(&b[from..end], b"\n\n") {
-            return from + i + 2;
-        }
-        if let Some(i) = memchr::memmem::rfind(&b[from..end], b"\n\r\n") {
-            return from + i + 3;
-        }
-        if let Some(i) = memchr::memrchr(b'\n', &b[..end]) {
-            return i + 1;
-        }
-        memchr::memchr(b'\n', b).map_or(b.len(), |i| i + 1)
+/// Where to cut a segment off the front of `b`: after the last blank line in the second
+/// half of the first `segment_bytes`, else after the last line break in them, else after
+/// the next one.
+fn segment_cut(b: &[u8], segment_bytes: usize) -> usize {
+    let end = segment_bytes.min(b.len());
+    let from = end / 2;
+    if let Some(i) = memchr::memmem::rfind(&b[from..end], b"\n\n") {
+        return from + i + 2;
     }
+    if let Some(i) = memchr::memmem::rfind(&b[from..end], b"\n\r\n") {
+        return from + i + 3;
+    }
+    if let Some(i) = memchr::memrchr(b'\n', &b[..end]) {
+        return i + 1;
+    }
+    memchr::memchr(b'\n', b).map_or(b.len(), |i| i + 1)
+}
+
+fn count_lines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 impl Iterator for TextSegments {
@@ -296,7 +359,7 @@ impl Iterator for TextSegments {
             self.done = true;
             return None;
         }
-        let cut = if at_end { self.buf.len() } else { self.cut() };
+        let cut = if at_end { self.buf.len() } else { segment_cut(&self.buf, self.segment_bytes) };
         // The segment leaves in `buf`; what follows the cut (usually a few lines) starts
         // the next buffer, a reused one when the pipeline has given one back.
         let mut next = self.spare.as_ref().and_then(|s| s.take()).unwrap_or_default();
@@ -304,18 +367,91 @@ impl Iterator for TextSegments {
         self.buf.truncate(cut);
         let bytes = std::mem::replace(&mut self.buf, next);
         let first_line = self.line;
-        self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        self.line += count_lines(&bytes);
+        let piece = TextPiece { starts_document: !self.yielded, ends_document: at_end, separator: None };
         self.yielded = true;
         if at_end {
             self.done = true;
         }
-        Some(utf8(bytes, first_line).map(|text| Record {
-            text,
-            id: None,
-            url: None,
-            line: first_line,
-            body: Body::Text,
-        }))
+        Some(text_record(bytes, first_line, piece))
+    }
+}
+
+fn text_record(bytes: Vec<u8>, line: u64, piece: TextPiece) -> RecordResult {
+    match utf8(bytes, line) {
+        Ok(text) => Ok(Record { text, id: None, url: None, line, body: Body::Text(piece) }),
+        Err(e) => Err(RecordError { text_piece: Some(piece), ..e }),
+    }
+}
+
+/// The documents of a text file whose lines equal to `separator` end them: read line by
+/// line, each document (or segment of a big one) a record, the separator line carried on
+/// the record before it so the writer puts it back.
+struct SeparatedTexts {
+    reader: Box<dyn BufRead + Send>,
+    separator: Vec<u8>,
+    segment_bytes: usize,
+    /// The document read so far.
+    buf: Vec<u8>,
+    /// Input line where `buf` starts.
+    line: u64,
+    starts_document: bool,
+    done: bool,
+}
+
+impl SeparatedTexts {
+    fn is_separator(&self, line: &[u8]) -> bool {
+        let line = line.strip_suffix(b"\n").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line == self.separator.as_slice()
+    }
+
+    /// `buf[..end]` as a record; `buf[end..]` starts the next one.
+    fn emit(&mut self, end: usize, ends_document: bool, separator: Option<Vec<u8>>) -> RecordResult {
+        let rest = self.buf.split_off(end);
+        let bytes = std::mem::replace(&mut self.buf, rest);
+        let line = self.line;
+        self.line += count_lines(&bytes) + u64::from(separator.is_some());
+        let starts_document = std::mem::replace(&mut self.starts_document, ends_document);
+        // The separator matched the (UTF-8) option's bytes, line ending aside.
+        let separator = separator.map(|s| String::from_utf8(s).expect("a separator line is UTF-8"));
+        text_record(bytes, line, TextPiece { starts_document, ends_document, separator })
+    }
+}
+
+impl Iterator for SeparatedTexts {
+    type Item = RecordResult;
+
+    fn next(&mut self) -> Option<RecordResult> {
+        if self.done {
+            return None;
+        }
+        loop {
+            if self.buf.len() >= self.segment_bytes {
+                let cut = segment_cut(&self.buf, self.segment_bytes);
+                return Some(self.emit(cut, false, None));
+            }
+            let start = self.buf.len();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(io_error(self.line + count_lines(&self.buf), e)));
+                }
+                Ok(0) => {
+                    self.done = true;
+                    // Nothing after the last separator is no document (an empty file is one).
+                    if self.buf.is_empty() && self.starts_document && self.line > 1 {
+                        return None;
+                    }
+                    return Some(self.emit(self.buf.len(), true, None));
+                }
+                Ok(_) if self.is_separator(&self.buf[start..]) => {
+                    let separator = self.buf.split_off(start);
+                    return Some(self.emit(start, true, Some(separator)));
+                }
+                Ok(_) => {}
+            }
+        }
     }
 }
 
@@ -330,7 +466,7 @@ struct JsonLines {
 impl JsonLines {
     fn parse(&self, bytes: Vec<u8>) -> RecordResult {
         let line = self.line;
-        let bad = |message: String| RecordError { line, message, stream_broken: false };
+        let bad = |message: String| RecordError { line, message, ..RecordError::default() };
         let text = utf8(bytes, line)?;
         let obj: Object = serde_json::from_str(text.trim_end()).map_err(|e| bad(format!("invalid JSON: {e}")))?;
         let path = self.fields.text.join(".");
@@ -395,7 +531,7 @@ impl WetRecords {
 
     fn broken(&mut self, line: u64, message: String) -> Option<RecordResult> {
         self.done = true;
-        Some(Err(RecordError { line, message, stream_broken: true }))
+        Some(Err(RecordError { line, message, stream_broken: true, text_piece: None }))
     }
 }
 
@@ -477,8 +613,65 @@ impl Iterator for WetRecords {
 mod tests {
     use super::*;
 
-    fn read(format: Format, input: &[u8], segment: usize) -> Vec<RecordResult> {
-        records(Box::new(std::io::Cursor::new(input.to_vec())), format, Fields::default(), segment, None).collect()
+    fn read_split(format: Format, input: &[u8], split: TextSplit) -> Vec<RecordResult> {
+        records(Box::new(std::io::Cursor::new(input.to_vec())), format, Fields::default(), &split, None).collect()
+    }
+
+    fn read(format: Format, input: &[u8], segment_bytes: usize) -> Vec<RecordResult> {
+        read_split(format, input, TextSplit { segment_bytes, separator: None })
+    }
+
+    /// Each record as (line, text, separator written after it, starts, ends).
+    fn separated(input: &str, segment_bytes: usize) -> Vec<(u64, String, Option<String>, bool, bool)> {
+        let split = TextSplit { segment_bytes, separator: Some("<|endoftext|>".into()) };
+        let pieces = |r: RecordResult| {
+            let r = r.unwrap();
+            let Body::Text(p) = r.body else { panic!("a text record") };
+            (r.line, r.text, p.separator, p.starts_document, p.ends_document)
+        };
+        read_split(Format::Text, input.as_bytes(), split).into_iter().map(pieces).collect()
+    }
+
+    #[test]
+    fn a_separator_line_ends_a_document_and_is_carried_for_the_writer() {
+        let input = "page one\nline two\n<|endoftext|>\npage two\r\n<|endoftext|>\r\n\
+                     not <|endoftext|> alone\n <|endoftext|>\nlast page";
+        let sep = |s: &str| Some(s.to_string());
+        assert_eq!(
+            separated(input, 1 << 20),
+            [
+                (1, "page one\nline two\n".into(), sep("<|endoftext|>\n"), true, true),
+                (4, "page two\r\n".into(), sep("<|endoftext|>\r\n"), true, true),
+                // Only a line that is exactly the separator ends a document.
+                (6, "not <|endoftext|> alone\n <|endoftext|>\nlast page".into(), None, true, true),
+            ]
+        );
+        // Written back in order, the pieces are the input.
+        let rebuilt: String = separated(input, 1 << 20)
+            .into_iter()
+            .map(|(_, text, separator, ..)| text + separator.as_deref().unwrap_or(""))
+            .collect();
+        assert_eq!(rebuilt, input);
+        // Nothing after a final separator is no document; empty documents between
+        // separators are documents; an empty file is one.
+        assert_eq!(separated("a\n<|endoftext|>\n", 1 << 20).len(), 1);
+        let empty = separated("<|endoftext|>\n<|endoftext|>\nb\n", 1 << 20);
+        assert_eq!(empty.iter().map(|p| (p.0, p.1.as_str())).collect::<Vec<_>>(), [(1, ""), (2, ""), (3, "b\n")]);
+        assert_eq!(separated("", 1 << 20).len(), 1);
+    }
+
+    #[test]
+    fn a_separated_document_above_the_segment_size_is_cut_and_marked() {
+        let page = "para one line\nstill para one\n\npara two\n\n".repeat(20); // 100 lines
+        let input = format!("{page}<|endoftext|>\nshort page\n");
+        let pieces = separated(&input, 100);
+        assert!(pieces.len() > 5, "{pieces:?}");
+        let (first_page, rest) = pieces.split_at(pieces.len() - 1);
+        assert!(first_page[0].3 && !first_page[0].4, "the first segment starts the document only");
+        assert!(first_page[1..].iter().all(|p| !p.3), "later segments do not start it");
+        assert!(first_page.last().unwrap().4 && first_page.last().unwrap().2.is_some());
+        assert_eq!(first_page.iter().map(|p| p.1.as_str()).collect::<String>(), page);
+        assert_eq!(rest[0], (102, "short page\n".into(), None, true, true));
     }
 
     #[test]
@@ -498,7 +691,7 @@ mod tests {
             Box::new(std::io::Cursor::new(text.clone().into_bytes())),
             Format::Text,
             Fields::default(),
-            256,
+            &TextSplit { segment_bytes: 256, separator: None },
             Some(pool.clone()),
         );
         let mut reused = Vec::new();
