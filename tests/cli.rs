@@ -109,6 +109,10 @@ fn pages_joined_with_a_doc_separator_clean_as_each_page_alone() {
     assert_eq!(separated.split("<|endoftext|>\n").collect::<Vec<_>>(), expected);
     // Without the option the file is one page, and the separators are text like any other.
     assert_ne!(clean(&[]), separated);
+    // A document dropped by --max-removed (the first two lose 43-45% of their bytes, the
+    // third 17%) leaves its separator: the documents stay aligned with the input's.
+    let dropped = clean(&["--doc-separator", "<|endoftext|>", "--max-removed", "0.3"]);
+    assert_eq!(dropped.split("<|endoftext|>\n").collect::<Vec<_>>(), ["", "", &expected[2]]);
 
     // The report gives each document's first line, and `explain --line` shows that one.
     let report = dechrome()
