@@ -132,6 +132,9 @@ mod defaults {
     pub fn scorer_min_lines() -> usize {
         5
     }
+    pub fn scorer_block_min_lines() -> usize {
+        3
+    }
     pub fn tail_max_words() -> usize {
         12
     }
@@ -467,6 +470,9 @@ pub struct LineScorer {
     prose_floor: f32,
     /// Documents with fewer lines are left alone: too little context to judge.
     min_lines: usize,
+    /// See `LineScorerParams::block_keep_share` (0: off).
+    block_keep_share: f32,
+    block_min_lines: usize,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
     context: Option<(f32, [f32; features::CONTEXT_N])>,
 }
@@ -495,6 +501,12 @@ struct LineScorerParams {
     prose_floor: Option<PerProfile<f64>>,
     #[serde(default = "defaults::scorer_min_lines")]
     min_lines: usize,
+    /// Per profile: a line the scorer would drop is kept when it has no link and at least
+    /// this share of the other lines of its block (lines between blank lines, at least
+    /// `block_min_lines` of them) are kept. Without it, or 0: no block guard.
+    block_keep_share: Option<PerProfile<f64>>,
+    #[serde(default = "defaults::scorer_block_min_lines")]
+    block_min_lines: usize,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -541,6 +553,14 @@ impl LineScorer {
                  {threshold_floor} between 0 and the threshold {threshold}"
             ));
         }
+        let block_keep_share = p.block_keep_share.map_or(0.0, |f| f.get(profile)) as f32;
+        if !(0.0..=1.0).contains(&block_keep_share) || p.block_min_lines < 2 {
+            return Err(format!(
+                "bad params: block_keep_share {block_keep_share} must be between 0 and 1, block_min_lines {} at \
+                 least 2",
+                p.block_min_lines
+            ));
+        }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
@@ -561,6 +581,8 @@ impl LineScorer {
             protect_words,
             prose_floor,
             min_lines: p.min_lines,
+            block_keep_share,
+            block_min_lines: p.block_min_lines,
             context,
         })
     }
@@ -638,6 +660,7 @@ struct ScorerScratch {
     logits: Vec<f32>,
     context: features::ContextFeatures,
     probs: Vec<f32>,
+    dropped: Vec<bool>,
 }
 
 thread_local! {
@@ -663,7 +686,7 @@ impl LineScorer {
         out: &mut Vec<Detection>,
         mut scores: Option<&mut LineScores>,
     ) {
-        let ScorerScratch { considered, features: feats, logits, context, probs } = scratch;
+        let ScorerScratch { considered, features: feats, logits, context, probs, dropped } = scratch;
         considered.clear();
         considered.extend((0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)));
         if considered.len() < self.min_lines {
@@ -694,18 +717,24 @@ impl LineScorer {
         if let Some(scores) = scores.as_mut() {
             scores.threshold = Some(threshold);
         }
+        let prose = |k: usize| self.protect_words > 0 && feats.is_prose(k, self.protect_words);
+        dropped.clear();
+        dropped.extend(considered.iter().enumerate().map(|(k, &line)| {
+            let p = probs[k];
+            p < threshold && Some(line) != title && !(p >= self.prose_floor && prose(k))
+        }));
+        if self.block_keep_share > 0.0 {
+            guard_blocks(doc, considered, dropped, self.block_keep_share, self.block_min_lines);
+        }
         for (k, &line) in considered.iter().enumerate() {
             let p = probs[k];
             if let Some(scores) = scores.as_mut() {
                 scores.lines.push((line, p));
             }
-            if p >= threshold || Some(line) == title {
+            if !dropped[k] {
                 continue;
             }
-            let prose = self.protect_words > 0 && feats.is_prose(k, self.protect_words);
-            if prose && p >= self.prose_floor {
-                continue;
-            }
+            let prose = prose(k);
             if !doc.details {
                 out.push(Detection { lines: line..line + 1, detail: String::new() });
                 continue;
@@ -735,6 +764,42 @@ impl LineScorer {
             most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.row(k)).1, features::NAMES);
             out.push(Detection { lines: line..line + 1, detail });
         }
+    }
+}
+
+/// The block guard: in each block of at least `min_lines` lines between blank lines, a line
+/// without a link that the scorer would drop is kept when at least `share` of the block's
+/// other lines are kept (by the rules and the scorer). Verse, addresses and list items
+/// are short lines the scorer doubts one by one; a block that is mostly kept is content.
+/// `dropped` is per considered line; all lines of a block are judged on the scorer's
+/// decisions, before any is changed.
+fn guard_blocks(doc: &DocView<'_>, considered: &[usize], dropped: &mut [bool], share: f32, min_lines: usize) {
+    let mut k = 0; // index into `considered` of the first line at or after `start`
+    let mut start = 0;
+    while start < doc.lines.len() {
+        if doc.is_blank(start) {
+            start += 1;
+            continue;
+        }
+        let end = (start..doc.lines.len()).find(|&i| doc.is_blank(i)).unwrap_or(doc.lines.len());
+        let first = k;
+        while k < considered.len() && considered[k] < end {
+            k += 1;
+        }
+        let lines = end - start;
+        if lines >= min_lines {
+            // Lines removed by rules are not considered, and count as not kept.
+            let kept = (first..k).filter(|&j| !dropped[j]).count();
+            let enough = kept as f32 >= share * (lines - 1) as f32;
+            if enough {
+                for j in first..k {
+                    if dropped[j] && !doc.line(considered[j]).contains("](") {
+                        dropped[j] = false;
+                    }
+                }
+            }
+        }
+        start = end;
     }
 }
 
@@ -784,6 +849,37 @@ mod tests {
 
     const ARTICLE: &str =
         "This is a long article paragraph with more than sixteen words in it, so it counts as article text for sure.";
+
+    /// The lines `guard_blocks` keeps of those in `drop`, with the lines in `removed` taken
+    /// out by rules first.
+    fn block_guard(text: &str, removed_lines: &[usize], drop: &[usize], share: f32) -> Vec<usize> {
+        let mut lines = Vec::new();
+        split_lines(text, &mut lines);
+        let removed: Vec<bool> = (0..lines.len()).map(|i| removed_lines.contains(&i)).collect();
+        let doc = DocView { text, lines: &lines, removed: &removed, details: false };
+        let considered: Vec<usize> = (0..lines.len()).filter(|&i| !removed[i] && !doc.is_blank(i)).collect();
+        let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
+        guard_blocks(&doc, &considered, &mut dropped, share, 3);
+        considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
+    }
+
+    #[test]
+    fn the_block_guard_keeps_doubted_lines_of_a_mostly_kept_block() {
+        let stanza = "Two roads diverged in a wood, and I,\nI took the one less traveled by,\n\
+                      And that has made all the difference.\n[Share](#) [Print](#)\n";
+        let text = format!("{stanza}\nshort\nlines\n\nA\nB\nC\nD\n");
+        // Lines 1 and 2 of the stanza were doubted, line 3 is links: 1 of the 3 others is
+        // kept for each of 1 and 2 (a third), and 2 of 3 once they are judged on 0 and 3.
+        assert_eq!(block_guard(&text, &[], &[1, 2, 3], 0.5), Vec::<usize>::new());
+        assert_eq!(block_guard(&text, &[], &[1, 2], 0.5), [1, 2]);
+        assert_eq!(block_guard(&text, &[], &[2, 3], 0.5), [2], "a line with links stays dropped");
+        // A line removed by a rule counts as not kept.
+        assert_eq!(block_guard(&text, &[0], &[1, 2], 0.5), Vec::<usize>::new());
+        // Blocks of fewer than 3 lines are left alone; each block is judged on its own.
+        assert_eq!(block_guard(&text, &[], &[5, 6], 0.5), Vec::<usize>::new());
+        assert_eq!(block_guard(&text, &[], &[8, 1], 0.6), [1, 8]);
+        assert_eq!(block_guard(&text, &[], &[8, 9], 0.7), Vec::<usize>::new());
+    }
 
     #[test]
     fn f1_optimal_threshold_is_lower_on_pages_the_model_is_unsure_of() {
