@@ -1,0 +1,42 @@
+//! Hand-made pages unlike the dev split's news articles (a recipe, a poem, short-paragraph
+//! news, a code tutorial, an FAQ, a restaurant's address and hours): `conservative` must keep
+//! every line of their content and still remove their obvious chrome. `balanced` is tuned on
+//! the dev split and drops some of this content (README, "Choosing a profile").
+
+use dechrome::{Profile, RuleSet};
+
+/// Per page: the lines (1-based) that are chrome and must go, and those either way
+/// (bylines, datelines, "Last updated"); every other non-blank line is content.
+const PROBES: &[(&str, &[usize], &[usize])] = &[
+    ("recipe.txt", &[1, 2, 3, 4, 38, 40, 42], &[8]),
+    ("poem.txt", &[1, 2, 3, 29, 30, 31, 32], &[7, 27]),
+    ("news.txt", &[1, 2, 3, 4, 24, 26, 28, 29, 30], &[8, 10]),
+    ("tutorial.txt", &[1, 2, 3, 28, 29], &[26, 31, 32]),
+    ("faq.txt", &[1, 23], &[21]),
+    ("address.txt", &[1, 2, 3, 22], &[20]),
+];
+
+#[test]
+fn conservative_keeps_all_content_of_pages_unlike_the_dev_split() {
+    let set = RuleSet::default_rules().unwrap();
+    let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], Profile::Conservative).unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes");
+    let mut problems = Vec::new();
+    for &(name, chrome, either) in PROBES {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let cleaned = engine.clean(&text, Default::default());
+        let removed: Vec<usize> = cleaned.removals.iter().flat_map(|r| r.lines.clone()).map(|i| i + 1).collect();
+        for (i, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
+            let gone = removed.contains(&i);
+            if line.trim().is_empty() || either.contains(&i) {
+                continue;
+            }
+            if chrome.contains(&i) && !gone {
+                problems.push(format!("{name}:{i}: chrome kept: {line}"));
+            } else if !chrome.contains(&i) && gone {
+                problems.push(format!("{name}:{i}: content removed: {line}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
