@@ -255,7 +255,8 @@ pub enum Pick<'a> {
     Line(u64),
 }
 
-/// The record of `path` (JSONL or WET) that `pick` names, for showing one record alone.
+/// The record of `path` (JSONL, WET, or text cut by a separator) that `pick` names, for
+/// showing one record alone.
 /// Bad records before it are passed over, as `clean` passes over them; `pick` naming a
 /// bad record, or none, is an error that says so (`name` is how `path` is shown).
 pub fn find_record(
