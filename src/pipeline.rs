@@ -416,40 +416,30 @@ fn write_record(
         serde_json::to_writer(&mut **report, &doc)?;
         report.write_all(b"\n")?;
     }
-    // A separated document's separator line is written back even when the document is
-    // dropped, so the output's documents stay aligned with the input's.
-    let separator = match &record.body {
-        Body::Text(piece) => piece.separator.as_deref(),
-        _ => None,
-    };
     if over && !options.mark_only {
         outcome.counts.dropped += 1;
         if let Some(w) = extra.rejected.as_mut() {
             write_json_record(&mut **w, record, &record.text, options, None)?;
         }
-        if let Some(separator) = separator {
-            o.out.writer().write_all(separator.as_bytes())?;
+    } else {
+        if over {
+            outcome.counts.flagged += 1;
         }
-        return Ok(());
-    }
-    if over {
-        outcome.counts.flagged += 1;
-    }
-    let flag = over.then_some(removed_share);
-    match job.format.output() {
-        Format::Text => {
-            let w = o.out.writer();
-            w.write_all(cleaned.text.as_bytes())?;
-            if let Some(separator) = separator {
-                w.write_all(separator.as_bytes())?;
-            }
+        let flag = over.then_some(removed_share);
+        match job.format.output() {
+            Format::Text => o.out.writer().write_all(cleaned.text.as_bytes())?,
+            _ => write_json_record(o.out.writer(), record, &cleaned.text, options, flag)?,
         }
-        _ => write_json_record(o.out.writer(), record, &cleaned.text, options, flag)?,
+        if let Some(a) = o.attributes.as_mut() {
+            write_attributes(a.writer(), engine, record, name, cleaned)?;
+        }
+        outcome.counts.written += 1;
     }
-    if let Some(a) = o.attributes.as_mut() {
-        write_attributes(a.writer(), engine, record, name, cleaned)?;
+    // A separated document's separator line is written back even when the document is
+    // dropped, so the output's documents stay aligned with the input's.
+    if let Body::Text(TextPiece { separator: Some(separator), .. }) = &record.body {
+        o.out.writer().write_all(separator.as_bytes())?;
     }
-    outcome.counts.written += 1;
     Ok(())
 }
 
