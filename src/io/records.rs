@@ -237,6 +237,7 @@ pub fn records(
             separator: separator.clone().into_bytes(),
             segment_bytes: split.segment_bytes,
             buf: Vec::new(),
+            buf_lines: 0,
             line: 1,
             starts_document: true,
             done: false,
@@ -311,6 +312,22 @@ struct TextSegments {
     spare: Option<Arc<BufferPool>>,
 }
 
+/// At most this many lines go into one segment, however few bytes they hold: the engine
+/// keeps some hundred bytes per line, and 4 MiB of blank or one-word lines (4 million of
+/// them) once took 700 MB.
+pub const MAX_SEGMENT_LINES: usize = 1 << 17;
+
+/// How much of `b` the next segment may take: `segment_bytes`, or less when that many
+/// bytes hold more than [`MAX_SEGMENT_LINES`] lines.
+fn segment_window(b: &[u8], segment_bytes: usize) -> usize {
+    let end = segment_bytes.min(b.len());
+    // Counting is vectorised; finding the nth line break is not, and is rarely needed.
+    if count_lines(&b[..end]) <= MAX_SEGMENT_LINES as u64 {
+        return end;
+    }
+    memchr::memchr_iter(b'\n', &b[..end]).nth(MAX_SEGMENT_LINES - 1).map_or(end, |i| i + 1)
+}
+
 /// Where to cut a segment off the front of `b`: after the last blank line in the second
 /// half of the first `segment_bytes`, else after the last line break in them, else after
 /// the next one.
@@ -355,18 +372,26 @@ impl Iterator for TextSegments {
             self.buf.extend_from_slice(&chunk[..n]);
             self.reader.consume(n);
         }
-        let at_end = self.buf.len() < self.segment_bytes;
+        let window = segment_window(&self.buf, self.segment_bytes);
+        let at_end = self.buf.len() < self.segment_bytes && window == self.buf.len();
         if at_end && self.buf.is_empty() && self.yielded {
             self.done = true;
             return None;
         }
-        let cut = if at_end { self.buf.len() } else { segment_cut(&self.buf, self.segment_bytes) };
-        // The segment leaves in `buf`; what follows the cut (usually a few lines) starts
-        // the next buffer, a reused one when the pipeline has given one back.
-        let mut next = self.spare.as_ref().and_then(|s| s.take()).unwrap_or_default();
-        next.extend_from_slice(&self.buf[cut..]);
-        self.buf.truncate(cut);
-        let bytes = std::mem::replace(&mut self.buf, next);
+        let cut = if at_end { self.buf.len() } else { segment_cut(&self.buf, window) };
+        let bytes = if cut >= self.buf.capacity() / 4 {
+            // The segment leaves in `buf`; what follows the cut (usually a few lines)
+            // starts the next buffer, a reused one when the pipeline has given one back.
+            let mut next = self.spare.as_ref().and_then(|s| s.take()).unwrap_or_default();
+            next.extend_from_slice(&self.buf[cut..]);
+            self.buf.truncate(cut);
+            std::mem::replace(&mut self.buf, next)
+        } else {
+            // A short segment (cut at MAX_SEGMENT_LINES, or a big file's last) leaves as a
+            // copy: with the whole buffer's capacity, a batch of them would hold many times
+            // its text (buffers grow to twice the segment size, hence a quarter).
+            self.buf.drain(..cut).collect()
+        };
         let first_line = self.line;
         self.line += count_lines(&bytes);
         let piece = TextPiece { starts_document: !self.yielded, ends_document: at_end, separator: None };
@@ -392,8 +417,9 @@ struct SeparatedTexts {
     reader: Box<dyn BufRead + Send>,
     separator: Vec<u8>,
     segment_bytes: usize,
-    /// The document read so far.
+    /// The document read so far, and how many lines it holds.
     buf: Vec<u8>,
+    buf_lines: usize,
     /// Input line where `buf` starts.
     line: u64,
     starts_document: bool,
@@ -410,6 +436,7 @@ impl SeparatedTexts {
     /// `buf[..end]` as a record; `buf[end..]` starts the next one.
     fn emit(&mut self, end: usize, ends_document: bool, separator: Option<Vec<u8>>) -> RecordResult {
         let rest = self.buf.split_off(end);
+        self.buf_lines = count_lines(&rest) as usize;
         let bytes = std::mem::replace(&mut self.buf, rest);
         let line = self.line;
         self.line += count_lines(&bytes) + u64::from(separator.is_some());
@@ -428,11 +455,12 @@ impl Iterator for SeparatedTexts {
             return None;
         }
         loop {
-            if self.buf.len() >= self.segment_bytes {
-                let cut = segment_cut(&self.buf, self.segment_bytes);
+            if self.buf.len() >= self.segment_bytes || self.buf_lines > MAX_SEGMENT_LINES {
+                let cut = segment_cut(&self.buf, segment_window(&self.buf, self.segment_bytes));
                 return Some(self.emit(cut, false, None));
             }
             let start = self.buf.len();
+            self.buf_lines += 1;
             match self.reader.read_until(b'\n', &mut self.buf) {
                 Err(e) => {
                     self.done = true;
@@ -751,6 +779,25 @@ mod tests {
         }
         // An empty file is still one (empty) document.
         assert_eq!(read(Format::Text, b"", 100).len(), 1);
+    }
+
+    #[test]
+    fn segments_of_many_short_lines_are_cut_by_line_count_and_hold_no_spare_capacity() {
+        let text = "x\n".repeat(MAX_SEGMENT_LINES * 3 + 10);
+        let separated = TextSplit { segment_bytes: 4 << 20, separator: Some("---".into()) };
+        for split in [TextSplit { segment_bytes: 4 << 20, separator: None }, separated] {
+            let records: Vec<Record> =
+                read_split(Format::Text, text.as_bytes(), split.clone()).into_iter().map(Result::unwrap).collect();
+            assert_eq!(records.len(), 4, "{split:?}");
+            for r in &records {
+                assert!(r.text.lines().count() <= MAX_SEGMENT_LINES, "{split:?}");
+                // A batch holds segments by their length: their buffers must not be much
+                // bigger (a 4 MiB buffer per 256 kB segment once took 700 MB).
+                assert!(r.text.capacity() <= 4 * r.text.len() + (64 << 10), "{split:?}: {}", r.text.capacity());
+            }
+            assert_eq!(records.iter().map(|r| r.text.as_str()).collect::<String>(), text);
+            assert_eq!(records[1].line, MAX_SEGMENT_LINES as u64 + 1);
+        }
     }
 
     #[test]
