@@ -144,7 +144,8 @@ pub struct CleanArgs {
     /// output (with -o).
     #[arg(long, value_name = "FILE", help_heading = "Corpus")]
     pub stats: Option<PathBuf>,
-    /// Text files larger than this many MiB are cleaned in segments cut at blank lines.
+    /// Text documents larger than this many MiB (or 131,072 lines) are cleaned in segments
+    /// cut at blank lines.
     #[arg(long, value_name = "MIB", default_value_t = 4, help_heading = "Corpus")]
     pub segment_mib: usize,
     /// No progress bar.
