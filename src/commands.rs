@@ -190,6 +190,9 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     if jobs.is_empty() {
         bail!("no input files (check the inputs and --glob)");
     }
+    if args.input.doc_separator.is_some() && !args.quiet && jobs.iter().all(|j| j.format != Format::Text) {
+        eprintln!("warning: --doc-separator applies to plain-text inputs, and none of these is read as text");
+    }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
     // Sizing the inputs costs a `stat` per file: only for the progress bar.
     let bar = (!args.quiet && !args.no_progress && std::io::stderr().is_terminal())

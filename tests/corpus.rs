@@ -396,4 +396,10 @@ fn a_bad_document_between_separators_costs_only_itself() {
     fs::remove_file(&out).unwrap();
     clean(&[]);
     assert!(!out.exists());
+    // On JSONL the option does nothing, and says so.
+    let jsonl = tmp.path().join("pages.jsonl");
+    fs::write(&jsonl, "{\"text\": \"a page\"}\n").unwrap();
+    let run = dechrome().arg("clean").arg(&jsonl).args(["--doc-separator", "---"]).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(stderr.contains("--doc-separator applies to plain-text inputs"), "{stderr}");
 }
