@@ -144,8 +144,9 @@ pub struct CleanArgs {
     /// output (with -o).
     #[arg(long, value_name = "FILE", help_heading = "Corpus")]
     pub stats: Option<PathBuf>,
-    /// Text documents larger than this many MiB (or 131,072 lines) are cleaned in segments
-    /// cut at blank lines.
+    /// Documents (text files, documents between separators, JSONL and WET records) larger
+    /// than this many MiB or 131,072 lines are cleaned in segments cut at blank lines, so
+    /// that memory stays bounded.
     #[arg(long, value_name = "MIB", default_value_t = 4, help_heading = "Corpus")]
     pub segment_mib: usize,
     /// No progress bar.

@@ -16,7 +16,8 @@ use crate::io::Job;
 use crate::io::buffers::BufferPool;
 use crate::io::format::{Format, open_reader};
 use crate::io::records::{
-    Body, Fields, Object, Record, RecordError, RecordStream, TextPiece, TextSplit, raw_string, records,
+    Body, Fields, Object, Record, RecordError, RecordStream, TextPiece, TextSplit, first_segment_len, raw_string,
+    records,
 };
 use crate::io::sink::Sink;
 use crate::report::{DocumentReport, Stats};
@@ -159,7 +160,7 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
                         {
                             scratch.recycle(buffer);
                         }
-                        engine.clean_with(&record.text, ctx, scratch)
+                        clean_in_segments(engine, &record.text, ctx, scratch, options.text_split.segment_bytes)
                     }));
                 }
             });
@@ -173,6 +174,47 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
         outcome.counts.inputs_skipped += reader.join().expect("reader thread panicked");
         Ok(outcome)
     })
+}
+
+/// Clean `text` whole, or, when it is bigger than `segment_bytes` or `MAX_SEGMENT_LINES`
+/// lines (a huge JSONL or WET record; text files come in segments already), in segments
+/// cut as text files are: the engine keeps some hundred bytes per line, and one record of
+/// 20 MB of short lines took 1.6 GB. Removals and rewrites are shifted back onto the whole
+/// text's lines and bytes.
+fn clean_in_segments(
+    engine: &Engine,
+    text: &str,
+    ctx: DocContext,
+    scratch: &mut Scratch,
+    segment_bytes: usize,
+) -> Cleaned {
+    let first = first_segment_len(text.as_bytes(), segment_bytes);
+    if first == text.len() {
+        return engine.clean_with(text, ctx, scratch);
+    }
+    let mut whole = Cleaned { text: String::with_capacity(text.len()), removals: Vec::new(), rewrites: Vec::new() };
+    let (mut start, mut line) = (0, 0);
+    while start < text.len() {
+        let len = first_segment_len(&text.as_bytes()[start..], segment_bytes);
+        // Segments end after a line break, so `start + len` is a character boundary.
+        let segment = &text[start..start + len];
+        let cleaned = engine.clean_with(segment, ctx, scratch);
+        whole.text.push_str(&cleaned.text);
+        whole.removals.extend(cleaned.removals.into_iter().map(|mut r| {
+            r.lines = r.lines.start + line..r.lines.end + line;
+            r.bytes = r.bytes.start + start..r.bytes.end + start;
+            r
+        }));
+        whole.rewrites.extend(cleaned.rewrites.into_iter().map(|mut w| {
+            w.line += line;
+            w.bytes = w.bytes.start + start..w.bytes.end + start;
+            w
+        }));
+        scratch.recycle(cleaned.text);
+        line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
+        start += len;
+    }
+    whole
 }
 
 /// What the writer shares with the other stages.

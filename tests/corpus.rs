@@ -403,3 +403,43 @@ fn a_bad_document_between_separators_costs_only_itself() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
     assert!(stderr.contains("--doc-separator applies to plain-text inputs"), "{stderr}");
 }
+
+#[test]
+fn a_huge_jsonl_record_is_cleaned_in_segments_as_the_same_text_file_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for (_, t) in common::fixtures().iter().cycle().take(300) {
+        text.push_str(t);
+        text.push_str("\n\n");
+    }
+    assert!(text.len() > 1 << 20, "bigger than a 1 MiB segment");
+    let (txt, jsonl) = (tmp.path().join("big.txt"), tmp.path().join("big.jsonl"));
+    fs::write(&txt, &text).unwrap();
+    fs::write(&jsonl, format!("{}\n", serde_json::json!({"id": "big", "text": text}))).unwrap();
+    let clean = |input: &Path, extra: &[&str]| {
+        let out = dechrome().arg("clean").arg(input).args(["--segment-mib", "1", "-q"]).args(extra).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let as_text = clean(&txt, &[]);
+    let record: Value = serde_json::from_str(clean(&jsonl, &[]).trim_end()).unwrap();
+    let cleaned = record["text"].as_str().unwrap();
+    assert!(cleaned == as_text, "the record cleaned to {} bytes, the text file to {}", cleaned.len(), as_text.len());
+    // The report's removals point into the whole record: each starts at the start of its
+    // (1-based) line, wherever its segment began.
+    let report = dechrome()
+        .arg("clean")
+        .arg(&jsonl)
+        .args(["--segment-mib", "1", "-q", "--report", "-", "-o"])
+        .arg(tmp.path().join("out.jsonl"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_str(String::from_utf8(report.stdout).unwrap().trim_end()).unwrap();
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let removals = report["removals"].as_array().unwrap();
+    assert!(removals.iter().any(|r| r["bytes"][0].as_u64().unwrap() > 1 << 20), "removals past the first segment");
+    for r in removals {
+        let (line, start) = (r["lines"][0].as_u64().unwrap() as usize, r["bytes"][0].as_u64().unwrap() as usize);
+        assert_eq!(line_starts[line - 1], start, "{r}");
+    }
+}

@@ -328,6 +328,14 @@ fn segment_window(b: &[u8], segment_bytes: usize) -> usize {
     memchr::memchr_iter(b'\n', &b[..end]).nth(MAX_SEGMENT_LINES - 1).map_or(end, |i| i + 1)
 }
 
+/// How long the first segment of `b` is: all of it when it fits in `segment_bytes` and
+/// [`MAX_SEGMENT_LINES`] lines, else up to a cut made as text files are cut. For records
+/// (JSONL, WET) too big to clean whole.
+pub fn first_segment_len(b: &[u8], segment_bytes: usize) -> usize {
+    let window = segment_window(b, segment_bytes);
+    if window == b.len() { b.len() } else { segment_cut(b, window) }
+}
+
 /// Where to cut a segment off the front of `b`: after the last blank line in the second
 /// half of the first `segment_bytes`, else after the last line break in them, else after
 /// the next one.
