@@ -266,17 +266,17 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         if c.segmented_documents > 0 && engine.rule_index("line-scorer").is_some() {
             // The scorer's context (position, the main block, the page's threshold) is a
             // page's: a segment of many pages is judged as one, and loses content.
-            let (what, advice) = match args.input.doc_separator {
-                Some(_) => ("document(s) between separators", ""),
-                None => (
-                    "text file(s)",
-                    "; if the file marks where its pages end, --doc-separator LINE cleans each page \
-                     alone, and one page per file or JSONL does too",
-                ),
+            let unseparated_text = args.input.doc_separator.is_none() && jobs.iter().any(|j| j.format == Format::Text);
+            let advice = match unseparated_text {
+                true => {
+                    "; if a text file holds many pages and marks where they end, --doc-separator LINE \
+                     cleans each alone, and one page per file or JSONL does too"
+                }
+                false => "",
             };
             eprintln!(
-                "note: {} {what} above {} MiB were cleaned in segments, and the line scorer judges \
-                 each segment as one page{advice} (see README, \"Many pages in one text file\")",
+                "note: {} document(s) above {} MiB or 131,072 lines were cleaned in segments, and the line \
+                 scorer judges each segment as one page{advice} (see README, \"Many pages in one text file\")",
                 c.segmented_documents,
                 args.segment_mib.max(1)
             );

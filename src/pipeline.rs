@@ -79,8 +79,8 @@ pub struct Counts {
     pub flagged: u64,
     pub inputs_skipped: u64,
     pub inputs_failed: u64,
-    /// Text documents (files, or documents between separators) cleaned in more than one
-    /// segment (larger than the segment size).
+    /// Documents (text files, documents between separators, JSONL and WET records)
+    /// cleaned in more than one segment (larger than the segment size or line limit).
     pub segmented_documents: u64,
 }
 
@@ -328,9 +328,15 @@ fn write_batches(
                 Item::Record { input, record, cleaned } => {
                     let cleaned = cleaned.expect("cleaned above");
                     let o = outputs_of(&mut open, jobs, input)?;
-                    if matches!(&record.body, Body::Text(piece) if piece.first_of_several()) {
-                        outcome.counts.segmented_documents += 1;
-                    }
+                    let segmented = match &record.body {
+                        Body::Text(piece) => piece.first_of_several(),
+                        // Cut by `clean_in_segments` the same way.
+                        _ => {
+                            first_segment_len(record.text.as_bytes(), options.text_split.segment_bytes)
+                                < record.text.len()
+                        }
+                    };
+                    outcome.counts.segmented_documents += u64::from(segmented);
                     write_record(
                         engine,
                         &jobs[input],

@@ -79,9 +79,20 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
         cmd.arg("clean").arg(&big).arg("-o").arg(out).args(["--segment-mib", segment_mib]).args(extra);
         String::from_utf8_lossy(&cmd.assert().success().get_output().stderr).to_string()
     };
-    assert!(stderr("1", &[]).contains(&format!("note: 1 text file(s) above 1 MiB were {note}")));
+    let first = stderr("1", &[]);
+    assert!(first.contains(&format!("note: 1 document(s) above 1 MiB or 131,072 lines were {note}")), "{first}");
+    assert!(first.contains("--doc-separator LINE"), "{first}");
     assert!(!stderr("1", &["--disable", "line-scorer"]).contains(note));
     assert!(!stderr("8", &[]).contains(note));
+    // A JSONL record that big is cleaned in segments too, and counted.
+    let record = serde_json::json!({"text": fs::read_to_string(&big).unwrap()});
+    let jsonl = tmp.path().join("pages.jsonl");
+    fs::write(&jsonl, format!("{record}\n")).unwrap();
+    let mut run = dechrome();
+    run.arg("clean").arg(&jsonl).arg("-o").arg(tmp.path().join("out.jsonl")).args(["--segment-mib", "1"]);
+    let stderr = String::from_utf8_lossy(&run.assert().success().get_output().stderr).to_string();
+    assert!(stderr.contains(&format!("note: 1 document(s) above 1 MiB or 131,072 lines were {note}")), "{stderr}");
+    assert!(!stderr.contains("--doc-separator"), "no text input: {stderr}");
 }
 
 #[test]

@@ -321,8 +321,9 @@ pub const MAX_SEGMENT_LINES: usize = 1 << 17;
 /// bytes hold more than [`MAX_SEGMENT_LINES`] lines.
 fn segment_window(b: &[u8], segment_bytes: usize) -> usize {
     let end = segment_bytes.min(b.len());
-    // Counting is vectorised; finding the nth line break is not, and is rarely needed.
-    if count_lines(&b[..end]) <= MAX_SEGMENT_LINES as u64 {
+    // Fewer bytes than the line limit cannot hold more lines. Counting is vectorised;
+    // finding the nth line break is not, and is rarely needed.
+    if end <= MAX_SEGMENT_LINES || count_lines(&b[..end]) <= MAX_SEGMENT_LINES as u64 {
         return end;
     }
     memchr::memchr_iter(b'\n', &b[..end]).nth(MAX_SEGMENT_LINES - 1).map_or(end, |i| i + 1)
