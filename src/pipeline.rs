@@ -104,9 +104,21 @@ pub struct RunOutcome {
 }
 
 enum Item {
-    Record { input: usize, record: Record, cleaned: Option<Cleaned> },
-    Bad { input: usize, error: RecordError },
-    End { input: usize, failed: Option<String> },
+    /// `segmented`: the cleaner cut this record's text into segments (a huge record).
+    Record {
+        input: usize,
+        record: Record,
+        cleaned: Option<Cleaned>,
+        segmented: bool,
+    },
+    Bad {
+        input: usize,
+        error: RecordError,
+    },
+    End {
+        input: usize,
+        failed: Option<String>,
+    },
 }
 
 /// Outputs of the input being written.
@@ -151,17 +163,19 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
         let writer = scope.spawn(move || write_batches(engine, jobs, options, names, extra, shared, cleaned_batches));
         for mut batch in batches {
             batch.par_iter_mut().for_each(|item| {
-                if let Item::Record { input, record, cleaned } = item {
+                if let Item::Record { input, record, cleaned, segmented } = item {
                     let url = record.url.as_deref().or(options.url);
                     let ctx = DocContext { url, path: Some(&names[*input]) };
-                    *cleaned = Some(with_scratch(options.report, |scratch| {
+                    let (done, cut) = with_scratch(options.report, |scratch| {
                         if record.text.len() >= BufferPool::MIN_BYTES
                             && let Some(buffer) = spare.take_string()
                         {
                             scratch.recycle(buffer);
                         }
                         clean_in_segments(engine, &record.text, ctx, scratch, options.text_split.segment_bytes)
-                    }));
+                    });
+                    *cleaned = Some(done);
+                    *segmented = cut;
                 }
             });
             if to_write.send(batch).is_err() {
@@ -180,17 +194,17 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
 /// lines (a huge JSONL or WET record; text files come in segments already), in segments
 /// cut as text files are: the engine keeps some hundred bytes per line, and one record of
 /// 20 MB of short lines took 1.6 GB. Removals and rewrites are shifted back onto the whole
-/// text's lines and bytes.
+/// text's lines and bytes. Also says whether the text was cut.
 fn clean_in_segments(
     engine: &Engine,
     text: &str,
     ctx: DocContext,
     scratch: &mut Scratch,
     segment_bytes: usize,
-) -> Cleaned {
+) -> (Cleaned, bool) {
     let first = first_segment_len(text.as_bytes(), segment_bytes);
     if first == text.len() {
-        return engine.clean_with(text, ctx, scratch);
+        return (engine.clean_with(text, ctx, scratch), false);
     }
     let mut whole = Cleaned { text: String::with_capacity(text.len()), removals: Vec::new(), rewrites: Vec::new() };
     let (mut start, mut line) = (0, 0);
@@ -214,7 +228,7 @@ fn clean_in_segments(
         line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
         start += len;
     }
-    whole
+    (whole, true)
 }
 
 /// What the writer shares with the other stages.
@@ -290,7 +304,7 @@ fn read_batches(
                 Some(Ok(record)) => {
                     bytes += record.text.len() + 64;
                     texts += 1;
-                    items.push(Item::Record { input, record, cleaned: None });
+                    items.push(Item::Record { input, record, cleaned: None, segmented: false });
                 }
                 Some(Err(error)) => items.push(Item::Bad { input, error }),
                 None => {
@@ -325,18 +339,13 @@ fn write_batches(
     for batch in cleaned_batches {
         for item in batch {
             match item {
-                Item::Record { input, record, cleaned } => {
+                Item::Record { input, record, cleaned, segmented } => {
                     let cleaned = cleaned.expect("cleaned above");
                     let o = outputs_of(&mut open, jobs, input)?;
-                    let segmented = match &record.body {
-                        Body::Text(piece) => piece.first_of_several(),
-                        // Cut by `clean_in_segments` the same way.
-                        _ => {
-                            first_segment_len(record.text.as_bytes(), options.text_split.segment_bytes)
-                                < record.text.len()
-                        }
-                    };
-                    outcome.counts.segmented_documents += u64::from(segmented);
+                    // A text document comes in segments from the reader; a huge record is cut
+                    // by the cleaner.
+                    let first_of_several = matches!(&record.body, Body::Text(piece) if piece.first_of_several());
+                    outcome.counts.segmented_documents += u64::from(segmented || first_of_several);
                     write_record(
                         engine,
                         &jobs[input],
