@@ -47,8 +47,10 @@ fn failure(rule: &Rule, message: String) -> ExampleFailure {
 /// turned into a line rule so that what it protects becomes visible.
 fn single_rule_engine(pack: &Pack, rule: &Rule) -> Result<Engine, RuleErrors> {
     let mut rule = rule.clone();
-    if let RuleKind::Keep(m) = &rule.kind {
-        rule.kind = RuleKind::Line(m.clone());
+    match &rule.kind {
+        RuleKind::Keep(m) => rule.kind = RuleKind::Line(m.clone()),
+        RuleKind::KeepBlock(b) => rule.kind = RuleKind::Block(b.clone()),
+        _ => {}
     }
     let alone = Pack {
         name: pack.name.clone(),
@@ -71,7 +73,7 @@ fn check_remove(engine: &Engine, rule: &Rule, example: &str) -> Option<String> {
     match rule.kind {
         RuleKind::Replace(_) => cleaned.text.eq(example).then(|| "not rewritten".to_string()),
         RuleKind::Detector(_) => cleaned.removals.is_empty().then(|| "the detector removed nothing".to_string()),
-        RuleKind::Keep(_) => {
+        RuleKind::Keep(_) | RuleKind::KeepBlock(_) => {
             let hit = nonblank_lines(example).into_iter().filter(|&l| removed(l)).collect::<Vec<_>>();
             (!hit.is_empty()).then(|| format!("the keep rule protects line(s) {hit:?} of it"))
         }
@@ -88,7 +90,7 @@ fn check_remove(engine: &Engine, rule: &Rule, example: &str) -> Option<String> {
 
 fn check_keep(engine: &Engine, rule: &Rule, example: &str) -> Option<String> {
     let cleaned = engine.clean(example, DocContext::default());
-    if let RuleKind::Keep(_) = rule.kind {
+    if let RuleKind::Keep(_) | RuleKind::KeepBlock(_) = rule.kind {
         let missed: Vec<usize> = nonblank_lines(example)
             .into_iter()
             .filter(|&l| !cleaned.removals.iter().any(|r| r.lines.contains(&l)))

@@ -40,3 +40,28 @@ fn conservative_keeps_all_content_of_pages_unlike_the_dev_split() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Fenced code is content in every profile (the `fenced-code` keep rule): `balanced` once
+/// dropped the tutorial's second snippet, and the prose between the snippets with it.
+#[test]
+fn every_profile_keeps_the_tutorials_code_and_the_prose_between_it() {
+    let set = RuleSet::default_rules().unwrap();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes/tutorial.txt"),
+    )
+    .unwrap();
+    // 1-based: the two fenced blocks, and the two lines of prose between them.
+    let must_keep = [9, 10, 11, 12, 13, 15, 17, 19, 20, 21, 22];
+    for profile in [Profile::Conservative, Profile::Balanced, Profile::Aggressive] {
+        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
+        let cleaned = engine.clean(&text, Default::default());
+        let lost: Vec<usize> = cleaned
+            .removals
+            .iter()
+            .flat_map(|r| r.lines.clone())
+            .map(|i| i + 1)
+            .filter(|i| must_keep.contains(i))
+            .collect();
+        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
+    }
+}

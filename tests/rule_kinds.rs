@@ -123,6 +123,38 @@ fn keep_protects_lines_from_every_removal() {
 }
 
 #[test]
+fn keep_with_start_and_end_protects_blocks_paired_in_order() {
+    let e = engine_from(
+        "[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\ncontains = [\"share\"]\n\n\
+         [[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\nstart = { regex = ['^```'], raw = true }\n\
+         end = { regex = ['^```$'], raw = true }\nmax_lines = 4\n",
+    );
+    // Fences pair up in order: the first closes at the second, the third at the fourth.
+    let doc = "share a\n```\nshare b\n```\nshare c\n```py\nshare d\n```\nshare e\n";
+    assert_eq!(clean(&e, doc), "```\nshare b\n```\n```py\nshare d\n```\n");
+    // An unclosed fence, and one closing beyond max_lines, protect nothing.
+    assert_eq!(clean(&e, "```\nshare a\n"), "```\n");
+    assert_eq!(clean(&e, "```\nshare a\nshare b\nshare c\n```\n"), "```\n```\n");
+    // The line scorer is a detector: protected lines survive it as they survive rules.
+    let shipped = common::shipped();
+    let code = "```\n* [Home](#)\n* [About](#)\nCopyright 2024. All rights reserved.\n```\n";
+    let article = format!("{ARTICLE} {ARTICLE} {ARTICLE}\n\n");
+    let doc = format!("* [Home](#)\n* [News](#)\n* [About](#)\n\n{article}{code}\n{article}");
+    assert!(clean(&shipped, &doc).contains(code), "{}", clean(&shipped, &doc));
+}
+
+#[test]
+fn keep_block_takes_block_keys_only() {
+    let text = "[pack]\nname = \"t\"\ndescription = \"d\"\n\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\nstart = { exact = [\"a\"] }\nexact = [\"b\"]\n";
+    let err =
+        dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text: text.into() }])
+            .err()
+            .unwrap()
+            .to_string();
+    assert!(err.contains("`exact` not valid for a keep rule with `start`"), "{err}");
+}
+
+#[test]
 fn detector_rule_removes_a_trailing_headline_list() {
     let e = engine_from(
         "[[rule]]\nid = \"d\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"trailing-headlines\"\nparams = { min_lines = 3 }\n",

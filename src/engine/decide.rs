@@ -288,7 +288,13 @@ impl Engine {
                     continue;
                 }
                 found.clear();
-                let view = DocView { text, lines: &s.lines, removed: &removed, details: !s.skip_details };
+                let view = DocView {
+                    text,
+                    lines: &s.lines,
+                    removed: &removed,
+                    protected: &s.protected,
+                    details: !s.skip_details,
+                };
                 match s.scores.as_mut() {
                     Some(scores) => d.detector.detect_scored(&view, &mut found, scores),
                     None => d.detector.detect(&view, &mut found),
@@ -458,7 +464,11 @@ impl Engine {
                 start..end
             };
             covered_until[b as usize] = range.end;
-            s.candidates.push(Candidate { rule: block.rule, lines: range, detail: None });
+            if block.keep {
+                s.protected[range].fill(true);
+            } else {
+                s.candidates.push(Candidate { rule: block.rule, lines: range, detail: None });
+            }
         }
     }
 

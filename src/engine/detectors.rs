@@ -16,6 +16,8 @@ pub struct DocView<'a> {
     pub text: &'a str,
     pub lines: &'a [LineSpan],
     pub removed: &'a [bool],
+    /// Lines a keep rule protects: no detector's removal of them takes effect.
+    pub protected: &'a [bool],
     /// Whether `Detection::detail` is wanted (empty otherwise).
     pub details: bool,
 }
@@ -692,7 +694,12 @@ impl LineScorer {
         if considered.len() < self.min_lines {
             return;
         }
-        feats.compute(considered.len(), |k| doc.line(considered[k]), self.phrases.as_ref());
+        feats.compute(
+            considered.len(),
+            |k| doc.line(considered[k]),
+            |k| doc.protected[considered[k]],
+            self.phrases.as_ref(),
+        );
         let title = if self.keep_title { Self::title(doc, considered) } else { None };
         // Logits only; the per-feature contributions are recomputed for the lines dropped
         // when details are wanted (keeping them for every line cost memory and time).
@@ -843,7 +850,10 @@ mod tests {
         split_lines(text, &mut lines);
         let removed = vec![false; lines.len()];
         let mut out = Vec::new();
-        detector.detect(&DocView { text, lines: &lines, removed: &removed, details: true }, &mut out);
+        detector.detect(
+            &DocView { text, lines: &lines, removed: &removed, protected: &vec![false; lines.len()], details: true },
+            &mut out,
+        );
         out
     }
 
@@ -856,7 +866,8 @@ mod tests {
         let mut lines = Vec::new();
         split_lines(text, &mut lines);
         let removed: Vec<bool> = (0..lines.len()).map(|i| removed_lines.contains(&i)).collect();
-        let doc = DocView { text, lines: &lines, removed: &removed, details: false };
+        let doc =
+            DocView { text, lines: &lines, removed: &removed, protected: &vec![false; lines.len()], details: false };
         let considered: Vec<usize> = (0..lines.len()).filter(|&i| !removed[i] && !doc.is_blank(i)).collect();
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
         guard_blocks(&doc, &considered, &mut dropped, share, 3);

@@ -505,7 +505,15 @@ impl DocumentFeatures {
 
     /// Compute the features of the `n` lines that `line(0..n)` returns (see
     /// [`document_features`]) into these buffers; the caller needs no vector of lines.
-    pub fn compute<'a>(&mut self, n: usize, line: impl Fn(usize) -> &'a str, phrases: Option<&AhoCorasick>) {
+    /// `protected(i)`: a keep rule protects line `i` (a code block): it is the page's body
+    /// as surely as a paragraph, and places the main block as one does.
+    pub fn compute<'a>(
+        &mut self,
+        n: usize,
+        line: impl Fn(usize) -> &'a str,
+        protected: impl Fn(usize) -> bool,
+        phrases: Option<&AhoCorasick>,
+    ) {
         let DocumentFeatures {
             stats,
             short_run,
@@ -528,8 +536,9 @@ impl DocumentFeatures {
             stats.push(s);
         }
         let stats = &stats[..];
-        *first_para = stats.iter().position(LineStats::paragraph_like);
-        *last_para = stats.iter().rposition(LineStats::paragraph_like);
+        let body = |i: usize| stats[i].paragraph_like() || protected(i);
+        *first_para = (0..n).find(|&i| body(i));
+        *last_para = (0..n).rfind(|&i| body(i));
         // Runs of short lines (menus, tag clouds, headline lists).
         short_run.clear();
         short_run.resize(n, 0);
@@ -704,7 +713,7 @@ fn mark_duplicates_by<'a>(
 /// `lines` are the documents' line contents; returns one vector per considered line.
 pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> DocumentFeatures {
     let mut features = DocumentFeatures::default();
-    features.compute(lines.len(), |i| lines[i], phrases);
+    features.compute(lines.len(), |i| lines[i], |_| false, phrases);
     features
 }
 

@@ -131,6 +131,8 @@ pub(crate) struct MatcherInfo {
 
 pub(crate) struct BlockInfo {
     pub rule: u32,
+    /// A keep rule's block: its lines are protected, not removed.
+    pub keep: bool,
     pub has_end: bool,
     pub end_inclusive: bool,
     pub max_lines: Option<usize>,
@@ -291,10 +293,11 @@ impl Engine {
                 match &rule.kind {
                     RuleKind::Line(m) => c.add_matcher(index, id, loc, m, Role::Remove),
                     RuleKind::Keep(m) => c.add_matcher(index, id, loc, m, Role::Keep),
-                    RuleKind::Block(b) => {
+                    RuleKind::Block(b) | RuleKind::KeepBlock(b) => {
                         let block = blocks.len() as u32;
                         blocks.push(BlockInfo {
                             rule: index,
+                            keep: matches!(rule.kind, RuleKind::KeepBlock(_)),
                             has_end: b.end.is_some(),
                             end_inclusive: b.end_inclusive,
                             max_lines: b.max_lines,

@@ -86,6 +86,9 @@ pub enum RuleKind {
     Line(Matcher),
     /// Protect every line the matcher accepts from all removals and rewrites.
     Keep(Matcher),
+    /// Protect every line from a `start` line through an `end` line (a fenced code block),
+    /// found as a `Block` is.
+    KeepBlock(Block),
     /// Drop from a `start` line through an `end` line, or to the end of the document.
     Block(Block),
     /// Drop every occurrence of consecutive lines equal to `lines` (blank lines between
@@ -101,7 +104,7 @@ impl RuleKind {
     pub fn name(&self) -> &'static str {
         match self {
             RuleKind::Line(_) => "line",
-            RuleKind::Keep(_) => "keep",
+            RuleKind::Keep(_) | RuleKind::KeepBlock(_) => "keep",
             RuleKind::Block(_) => "block",
             RuleKind::Sequence(_) => "sequence",
             RuleKind::Replace(_) => "replace",

@@ -340,6 +340,9 @@ fn stray_keys(rule: &RawRule, allowed: &[&str]) -> Vec<&'static str> {
     set.iter().filter(|(k, present)| *present && !allowed.contains(k)).map(|(k, _)| *k).collect()
 }
 
+const BLOCK_KEYS: &[&str] =
+    &["start", "end", "end_inclusive", "max_lines", "max_tail_lines", "within_first", "within_last"];
+
 const MATCHER_KEYS: &[&str] = &[
     "exact",
     "prefix",
@@ -365,9 +368,12 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     }
     let kind_at = r.kind.span().start;
     let kind_name = r.kind.get_ref().clone();
+    // A keep rule with `start` protects a block of lines, and takes a block's keys.
+    let keeps_block = kind_name == "keep" && r.start.is_some();
     let allowed: &[&str] = match kind_name.as_str() {
+        "keep" if keeps_block => BLOCK_KEYS,
         "line" | "keep" => MATCHER_KEYS,
-        "block" => &["start", "end", "end_inclusive", "max_lines", "max_tail_lines", "within_first", "within_last"],
+        "block" => BLOCK_KEYS,
         "sequence" => &["lines", "case_sensitive"],
         "replace" => &["regex", "with", "case_sensitive", "within_first", "within_last"],
         "detector" => &["detector", "params"],
@@ -378,10 +384,15 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     };
     let stray = stray_keys(&r, allowed);
     if !stray.is_empty() {
+        let what = if keeps_block {
+            "a keep rule with `start` (a protected block)".to_string()
+        } else {
+            format!("kind `{kind_name}`")
+        };
         ctx.error(
             at,
             format!(
-                "rule `{id}`: {} not valid for kind `{kind_name}`",
+                "rule `{id}`: {} not valid for {what}",
                 stray.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
             ),
         );
@@ -389,7 +400,7 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     }
     let position = Position { within_first: r.within_first, within_last: r.within_last };
     let kind = match kind_name.as_str() {
-        "line" | "keep" => {
+        "line" | "keep" if !keeps_block => {
             let m = RawMatcher {
                 exact: r.exact.take(),
                 prefix: r.prefix.take(),
@@ -403,7 +414,7 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
             let m = matcher(ctx, at, m, &format!("rule `{id}`"))?;
             if kind_name == "line" { RuleKind::Line(m) } else { RuleKind::Keep(m) }
         }
-        "block" => {
+        "block" | "keep" => {
             let Some(start) = r.start.take() else {
                 ctx.error(at, format!("block rule `{id}` needs a `start` matcher"));
                 return None;
@@ -423,13 +434,14 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
             if r.max_tail_lines.is_some() && end.is_some() {
                 ctx.error(at, format!("rule `{id}`: max_tail_lines is for blocks without `end`"));
             }
-            RuleKind::Block(Block {
+            let block = Block {
                 start: start?,
                 end,
                 end_inclusive: r.end_inclusive.unwrap_or(true),
                 max_lines: r.max_lines,
                 max_tail_lines: r.max_tail_lines,
-            })
+            };
+            if keeps_block { RuleKind::KeepBlock(block) } else { RuleKind::Block(block) }
         }
         "sequence" => {
             let lines: Vec<String> = r.lines.take().unwrap_or_default().into_iter().map(|l| l.into_inner()).collect();
