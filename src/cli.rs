@@ -80,6 +80,11 @@ pub struct InputArgs {
     /// document.
     #[arg(long, value_name = "LINE", value_parser = separator_line, allow_hyphen_values = true, help_heading = "Corpus")]
     pub doc_separator: Option<String>,
+    /// Documents (text files, documents between separators, JSONL and WET records) larger
+    /// than this many MiB or 131,072 lines are cleaned in segments cut at blank lines, so
+    /// that memory stays bounded (`explain` cuts them as `clean` does, to show what it did).
+    #[arg(long, value_name = "MIB", default_value_t = 4, help_heading = "Corpus")]
+    pub segment_mib: usize,
 }
 
 /// A separator is one non-blank line: a blank line separates paragraphs, not documents.
@@ -144,11 +149,6 @@ pub struct CleanArgs {
     /// output (with -o).
     #[arg(long, value_name = "FILE", help_heading = "Corpus")]
     pub stats: Option<PathBuf>,
-    /// Documents (text files, documents between separators, JSONL and WET records) larger
-    /// than this many MiB or 131,072 lines are cleaned in segments cut at blank lines, so
-    /// that memory stays bounded.
-    #[arg(long, value_name = "MIB", default_value_t = 4, help_heading = "Corpus")]
-    pub segment_mib: usize,
     /// No progress bar.
     #[arg(long)]
     pub no_progress: bool,

@@ -206,7 +206,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     let options = RunOptions {
         url: args.url.as_deref(),
         fields: fields_of(&args.input),
-        text_split: text_split(&args.input, Some(args.segment_mib)),
+        text_split: text_split(&args.input, Some(args.input.segment_mib)),
         report: args.report.is_some(),
         max_removed: args.max_removed,
         mark_only: args.mark_only,
@@ -278,7 +278,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
                 "note: {} document(s) above {} MiB or 131,072 lines were cleaned in segments, and the line \
                  scorer judges each segment as one page{advice} (see README, \"Many pages in one text file\")",
                 c.segmented_documents,
-                args.segment_mib.max(1)
+                args.input.segment_mib.max(1)
             );
         }
     }
@@ -381,7 +381,7 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
         ),
         _ => {}
     }
-    // A text document is shown whole, however large (`clean` would cut it into segments).
+    // Read whole, however large; cleaned in the segments `clean` would cut.
     let split = text_split(&args.input, None);
     let record =
         find_record(&args.file, &file, format, fields_of(&args.input), &split, pick).map_err(anyhow::Error::msg)?;
@@ -395,7 +395,16 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     let url = args.url.as_deref().or(record.url.as_deref());
     let mut scratch = Scratch::with_details(true);
     scratch.scores = args.scores.then(Default::default);
-    let cleaned = engine.clean_with(&text, dechrome::DocContext { url, path: Some(&name) }, &mut scratch);
+    let ctx = dechrome::DocContext { url, path: Some(&name) };
+    let segment_bytes = args.input.segment_mib.max(1) << 20;
+    let (cleaned, segmented) = dechrome::pipeline::clean_in_segments(&engine, &text, ctx, &mut scratch, segment_bytes);
+    if segmented {
+        eprintln!(
+            "note: above {} MiB or 131,072 lines, this document was cleaned in segments, as `clean` does; the line \
+             scorer judged each segment as one page",
+            args.input.segment_mib.max(1)
+        );
+    }
     let rendered = if args.diff {
         explain::diff(&name, &text, &cleaned.text)
     } else {

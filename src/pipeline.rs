@@ -11,6 +11,7 @@ use std::sync::{Arc, mpsc};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::engine::decide::LineScores;
 use crate::engine::scope::host_of;
 use crate::io::Job;
 use crate::io::buffers::BufferPool;
@@ -194,8 +195,10 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
 /// lines (a huge JSONL or WET record; text files come in segments already), in segments
 /// cut as text files are: the engine keeps some hundred bytes per line, and one record of
 /// 20 MB of short lines took 1.6 GB. Removals and rewrites are shifted back onto the whole
-/// text's lines and bytes. Also says whether the text was cut.
-fn clean_in_segments(
+/// text's lines and bytes, and so are the scorer's scores when `scratch` records them
+/// (then without a page threshold: each segment had its own). Also says whether the text
+/// was cut. `explain` calls it too, so that it shows what `clean` did.
+pub fn clean_in_segments(
     engine: &Engine,
     text: &str,
     ctx: DocContext,
@@ -207,6 +210,7 @@ fn clean_in_segments(
         return (engine.clean_with(text, ctx, scratch), false);
     }
     let mut whole = Cleaned { text: String::with_capacity(text.len()), removals: Vec::new(), rewrites: Vec::new() };
+    let mut scores = scratch.scores.is_some().then(LineScores::default);
     let (mut start, mut line) = (0, 0);
     while start < text.len() {
         let len = first_segment_len(&text.as_bytes()[start..], segment_bytes);
@@ -225,8 +229,14 @@ fn clean_in_segments(
             w
         }));
         scratch.recycle(cleaned.text);
+        if let (Some(all), Some(these)) = (scores.as_mut(), scratch.scores.as_ref()) {
+            all.lines.extend(these.lines.iter().map(|&(l, p)| (l + line, p)));
+        }
         line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
         start += len;
+    }
+    if scores.is_some() {
+        scratch.scores = scores;
     }
     (whole, true)
 }

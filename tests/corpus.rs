@@ -442,4 +442,29 @@ fn a_huge_jsonl_record_is_cleaned_in_segments_as_the_same_text_file_is() {
         let (line, start) = (r["lines"][0].as_u64().unwrap() as usize, r["bytes"][0].as_u64().unwrap() as usize);
         assert_eq!(line_starts[line - 1], start, "{r}");
     }
+
+    // `explain` shows what `clean` did: the same segments, so the same lines marked.
+    let reported: Vec<usize> = removals
+        .iter()
+        .flat_map(|r| r["lines"][0].as_u64().unwrap() as usize..=r["lines"][1].as_u64().unwrap() as usize)
+        .collect();
+    let explained = |input: &Path, segment_mib: &str| {
+        let out = dechrome()
+            .arg("explain")
+            .arg(input)
+            .args(["--segment-mib", segment_mib, "--color", "never"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(segment_mib == "1", stderr.contains("cleaned in segments, as `clean` does"), "{stderr}");
+        let rows = String::from_utf8(out.stdout).unwrap();
+        rows.lines()
+            .filter_map(|row| row.strip_prefix('-')?.split_whitespace().next()?.parse().ok())
+            .collect::<Vec<usize>>()
+    };
+    assert_eq!(explained(&jsonl, "1"), reported);
+    assert_eq!(explained(&txt, "1"), reported);
+    // Cleaned whole, the same text loses other lines: the segments are what explain matched.
+    assert_ne!(explained(&txt, "4"), reported);
 }
