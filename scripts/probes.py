@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Content lines lost and chrome lines kept, per profile, on the hand-made probe pages
+(tests/data/probes/: pages unlike the dev split). The line marks come from tests/probes.rs,
+so the script and the test judge the same lines.
+
+    python3 scripts/probes.py [conservative balanced aggressive]    (after cargo build --release)
+"""
+import json, pathlib, re, subprocess, sys
+
+root = pathlib.Path(__file__).resolve().parent.parent
+binary = root / "target/release/dechrome"
+marks = re.findall(r'\("(\w+\.txt)", &\[([\d, ]*)\], &\[([\d, ]*)\]\)', (root / "tests/probes.rs").read_text())
+numbers = lambda s: {int(x) for x in s.split(",") if x.strip()}
+
+for profile in sys.argv[1:] or ["conservative", "balanced", "aggressive"]:
+    lost = kept_chrome = content = 0
+    per_page = []
+    for name, chrome, either in marks:
+        chrome, either = numbers(chrome), numbers(either)
+        path = root / "tests/data/probes" / name
+        run = subprocess.run([binary, "clean", path, "--profile", profile, "--report", "-", "-o", "/dev/null", "-q"],
+                             capture_output=True, text=True, check=True)
+        removed = set()
+        for r in json.loads(run.stdout.splitlines()[0])["removals"]:
+            removed.update(range(r["lines"][0], r["lines"][1] + 1))
+        page_lost = []
+        for i, line in enumerate(path.read_text().split("\n"), 1):
+            if not line.strip() or i in either:
+                continue
+            if i in chrome:
+                kept_chrome += i not in removed
+            else:
+                content += 1
+                if i in removed:
+                    page_lost.append(i)
+        lost += len(page_lost)
+        per_page.append(f"{name} {page_lost}" if page_lost else f"{name} -")
+    print(f"{profile}: {lost} of {content} content lines lost, {kept_chrome} chrome lines kept | lost: "
+          + "; ".join(per_page))
