@@ -67,11 +67,18 @@ fn fields_of(args: &InputArgs) -> Fields {
     Fields::new(&args.text_field, &args.id_field, args.url_field.as_deref())
 }
 
-fn text_split(args: &InputArgs, segment_mib: Option<usize>) -> TextSplit {
+/// `--segment-mib` in bytes.
+fn segment_bytes(args: &InputArgs) -> usize {
+    args.segment_mib.max(1) << 20
+}
+
+/// How text inputs are cut: into segments (`clean`), or into whole documents (`explain`,
+/// which then cleans them in the same segments).
+fn text_split(args: &InputArgs, segmented: bool) -> TextSplit {
     let separator = args.doc_separator.clone();
-    match segment_mib {
-        Some(mib) => TextSplit { segment_bytes: mib.max(1) << 20, separator },
-        None => TextSplit::whole(separator),
+    match segmented {
+        true => TextSplit { segment_bytes: segment_bytes(args), separator },
+        false => TextSplit::whole(separator),
     }
 }
 
@@ -206,7 +213,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     let options = RunOptions {
         url: args.url.as_deref(),
         fields: fields_of(&args.input),
-        text_split: text_split(&args.input, Some(args.input.segment_mib)),
+        text_split: text_split(&args.input, true),
         report: args.report.is_some(),
         max_removed: args.max_removed,
         mark_only: args.mark_only,
@@ -382,7 +389,7 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
         _ => {}
     }
     // Read whole, however large; cleaned in the segments `clean` would cut.
-    let split = text_split(&args.input, None);
+    let split = text_split(&args.input, false);
     let record =
         find_record(&args.file, &file, format, fields_of(&args.input), &split, pick).map_err(anyhow::Error::msg)?;
     let name = match (format, &record.id) {
@@ -396,8 +403,8 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     let mut scratch = Scratch::with_details(true);
     scratch.scores = args.scores.then(Default::default);
     let ctx = dechrome::DocContext { url, path: Some(&name) };
-    let segment_bytes = args.input.segment_mib.max(1) << 20;
-    let (cleaned, segmented) = dechrome::pipeline::clean_in_segments(&engine, &text, ctx, &mut scratch, segment_bytes);
+    let (cleaned, segmented) =
+        dechrome::pipeline::clean_in_segments(&engine, &text, ctx, &mut scratch, segment_bytes(&args.input));
     if segmented {
         eprintln!(
             "note: above {} MiB or 131,072 lines, this document was cleaned in segments, as `clean` does; the line \

@@ -44,7 +44,7 @@ fn failure(rule: &Rule, message: String) -> ExampleFailure {
 }
 
 /// The rule alone, in scope everywhere, with paragraph repair off; a keep rule is
-/// turned into a line rule so that what it protects becomes visible.
+/// turned into the line or block rule it mirrors, so that what it protects becomes visible.
 fn single_rule_engine(pack: &Pack, rule: &Rule) -> Result<Engine, RuleErrors> {
     let mut rule = rule.clone();
     match &rule.kind {

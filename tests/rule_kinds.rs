@@ -146,11 +146,7 @@ fn keep_with_start_and_end_protects_blocks_paired_in_order() {
 #[test]
 fn keep_block_takes_block_keys_only() {
     let text = "[pack]\nname = \"t\"\ndescription = \"d\"\n\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\nstart = { exact = [\"a\"] }\nexact = [\"b\"]\n";
-    let err =
-        dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text: text.into() }])
-            .err()
-            .unwrap()
-            .to_string();
+    let err = common::pack_set(text).err().unwrap().to_string();
     assert!(err.contains("`exact` not valid for a keep rule with `start`"), "{err}");
 }
 
@@ -190,24 +186,17 @@ fn paragraph_repair_joins_splits_and_can_be_switched_off() {
     assert_eq!(clean(&on, &doc), format!("{first} narratives, that Trump told Putin.\n"));
     // Across a removal too.
     assert_eq!(clean(&on, &format!("{first}\nzzz\nnarratives.\n")), format!("{first} narratives.\n"));
-    let off = dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource {
-        name: "t.toml".into(),
-        text: "[pack]\nname = \"t\"\ndescription = \"d\"\noptions.repair_paragraphs = false\n[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"zzz\"]\n".into(),
-    }])
-    .unwrap()
-    .compile(&[])
-    .unwrap();
+    let off = common::pack_set("[pack]\nname = \"t\"\ndescription = \"d\"\noptions.repair_paragraphs = false\n[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"zzz\"]\n")
+        .unwrap()
+        .compile(&[])
+        .unwrap();
     assert_eq!(clean(&off, &doc), doc);
 }
 
 #[test]
 fn scoped_packs_apply_only_in_scope() {
     let text = "[pack]\nname = \"site\"\ndescription = \"d\"\nscope.domains = [\"example.com\", \"~shop.example.com\"]\n[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Menu\"]\n";
-    let e =
-        dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "s.toml".into(), text: text.into() }])
-            .unwrap()
-            .compile(&[])
-            .unwrap();
+    let e = common::pack_set(text).unwrap().compile(&[]).unwrap();
     let run = |url: Option<&str>| e.clean("Menu\nText\n", dechrome::DocContext { url, path: None }).text;
     assert_eq!(run(Some("https://www.example.com/a")), "Text\n");
     assert_eq!(run(Some("https://badexample.com/a")), "Menu\nText\n");
@@ -254,8 +243,7 @@ fn line_scorer_uses_profiles_guards_and_explains_itself() {
     let doc = "My Title Of The Page\n* [Home](#)\n* [News](#)\nA plain line of text here.\nAnother plain line.\n";
     let compile = |extra: &str, profile| {
         let text = format!("[pack]\nname = \"t\"\ndescription = \"d\"\n{}", pack(extra));
-        let set =
-            dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text }]).unwrap();
+        let set = common::pack_set(&text).unwrap();
         dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap()
     };
     let balanced = compile("", dechrome::Profile::Balanced);
@@ -290,7 +278,7 @@ fn line_scorer_uses_profiles_guards_and_explains_itself() {
               prose_floor = { conservative = 0.5, balanced = 0.5, aggressive = 0.5 }"
         )
     );
-    let set = dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text }]).unwrap();
+    let set = common::pack_set(&text).unwrap();
     let err = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Conservative).err().unwrap();
     assert!(err.to_string().contains("prose_floor"), "{err}");
     // Too short to judge: left alone.
@@ -309,8 +297,7 @@ fn line_scorer_page_thresholds_stay_within_their_floor_and_ceiling() {
              [rule.params.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
              [rule.params.weights]\nlink_density = -3.0\nlog_words = 0.2\n"
         );
-        let set =
-            dechrome::RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text }]).unwrap();
+        let set = common::pack_set(&text).unwrap();
         dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced)
     };
     // A page of menu links only: every line is equally unlikely, so the F1-optimal threshold

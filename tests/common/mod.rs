@@ -21,10 +21,14 @@ pub fn shipped() -> Engine {
     RuleSet::default_rules().unwrap().compile(&[]).unwrap()
 }
 
+/// The rule set of one pack file's whole text (`[pack]` header included), named `t.toml`.
+pub fn pack_set(text: &str) -> Result<RuleSet, dechrome::rules::RuleErrors> {
+    RuleSet::from_sources(&[PackSource { name: "t.toml".into(), text: text.into() }])
+}
+
 /// An engine from one pack written inline (the `[pack]` header is added).
 pub fn engine_from(rules: &str) -> Engine {
-    let text = format!("[pack]\nname = \"test\"\ndescription = \"test pack\"\n\n{rules}");
-    RuleSet::from_sources(&[PackSource { name: "test.toml".into(), text }])
+    pack_set(&format!("[pack]\nname = \"test\"\ndescription = \"test pack\"\n\n{rules}"))
         .unwrap_or_else(|e| panic!("{e}"))
         .compile(&[])
         .unwrap_or_else(|e| panic!("{e}"))
