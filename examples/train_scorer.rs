@@ -25,6 +25,13 @@ use std::path::{Path, PathBuf};
 
 use dechrome::engine::features::{CONTEXT_NAMES, N, NAMES, context_features, document_features, phrase_matcher};
 
+#[path = "common/logistic.rs"]
+mod logistic;
+use logistic::{Row, dot, fit, sigmoid};
+#[path = "common/pack.rs"]
+mod pack;
+use pack::{rounded, set, set_weights};
+
 /// Chrome phrases common to many sites (the `phrase` feature). Written into the pack.
 const PHRASES: &[&str] = &[
     "cookie",
@@ -86,6 +93,9 @@ const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 /// `scripts/sweep_thresholds.sh`; the trainer's own estimate uses fixed thresholds.
 const PAGE_FACTOR: [f64; 3] = [0.35, 1.1, 1.2];
 const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
+/// The L2 penalty: strong enough to keep correlated features (words, chars) from trading
+/// huge weights.
+const LAMBDA: f64 = 200.0;
 
 struct Page {
     /// Features, content label and token weight of each line the scorer sees.
@@ -151,86 +161,6 @@ fn load(dir: &Path, phrases: &aho_corasick::AhoCorasick) -> Vec<Page> {
     pages
 }
 
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
-
-/// A training row: features, label, weight.
-type Row = (Vec<f64>, bool, f64);
-
-/// Logistic regression by iteratively reweighted least squares with an L2 penalty (not
-/// on the bias). Returns [bias, weights…].
-fn fit(rows: &[Row]) -> Vec<f64> {
-    let d = rows[0].0.len() + 1;
-    // Strong enough to keep correlated features (words, chars) from trading huge weights.
-    let lambda = 200.0;
-    let mut beta = vec![0.0f64; d];
-    let mut x = vec![0.0f64; d];
-    for _ in 0..30 {
-        let mut grad = vec![0.0f64; d];
-        let mut hess = vec![vec![0.0f64; d]; d];
-        for (f, content, w) in rows {
-            x[0] = 1.0;
-            x[1..].copy_from_slice(f);
-            let z: f64 = x.iter().zip(&beta).map(|(a, b)| a * b).sum();
-            let p = sigmoid(z);
-            let y = if *content { 1.0 } else { 0.0 };
-            for i in 0..d {
-                grad[i] += w * (y - p) * x[i];
-                let s = w * p * (1.0 - p) * x[i];
-                for j in 0..=i {
-                    hess[i][j] += s * x[j];
-                }
-            }
-        }
-        for i in 0..d {
-            for j in 0..i {
-                hess[j][i] = hess[i][j];
-            }
-        }
-        for i in 1..d {
-            grad[i] -= lambda * beta[i];
-            hess[i][i] += lambda;
-        }
-        let step = solve(hess, grad);
-        let size: f64 = step.iter().map(|s| s.abs()).sum();
-        for i in 0..d {
-            beta[i] += step[i];
-        }
-        if size < 1e-6 {
-            break;
-        }
-    }
-    beta
-}
-
-/// Solve `a · x = b` by Gaussian elimination with partial pivoting.
-fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
-    let d = b.len();
-    for col in 0..d {
-        let pivot = (col..d).max_by(|&i, &j| a[i][col].abs().total_cmp(&a[j][col].abs())).unwrap();
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        for row in col + 1..d {
-            let factor = a[row][col] / a[col][col];
-            for k in col..d {
-                a[row][k] -= factor * a[col][k];
-            }
-            b[row] -= factor * b[col];
-        }
-    }
-    let mut x = vec![0.0; d];
-    for row in (0..d).rev() {
-        let rest: f64 = (row + 1..d).map(|k| a[row][k] * x[k]).sum();
-        x[row] = (b[row] - rest) / a[row][row];
-    }
-    x
-}
-
-fn dot(beta: &[f64], f: &[f64]) -> f64 {
-    beta[0] + beta[1..].iter().zip(f).map(|(a, b)| a * b).sum::<f64>()
-}
-
 /// Each page weighs the same in training, as each counts the same in score.py's macro
 /// average: a line's weight is its word tokens over its page's. (Plain token weights let a
 /// few long pages decide; page weights measured +0.002 to +0.004 F1 in every profile.)
@@ -256,14 +186,14 @@ impl Model {
                     .map(move |(f, c, t)| (f.iter().map(|&v| v as f64).collect(), *c, (*t as f64).max(0.2) * scale))
             })
             .collect();
-        let line = fit(&rows);
+        let line = fit(&rows, LAMBDA);
         let mut ctx_rows = Vec::new();
         for page in pages {
             for ((g, (_, c, t)), _) in context_rows(page, &line).into_iter().zip(&page.lines).zip(0..) {
                 ctx_rows.push((g, *c, (*t as f64).max(0.2) * page_scale(page)));
             }
         }
-        let context = fit(&ctx_rows);
+        let context = fit(&ctx_rows, LAMBDA);
         Model { line, context }
     }
 
@@ -396,7 +326,7 @@ fn main() {
 /// `existing` with the model's weights, bias and phrases in place of its own, and the
 /// header's line and page counts brought up to date; everything else byte for byte.
 fn update_pack(existing: &str, model: &Model, lines: usize, pages: usize) -> String {
-    use toml_edit::{Array, DocumentMut, Item, Table, Value};
+    use toml_edit::{Array, DocumentMut, Item, Value};
     let mut doc: DocumentMut = existing.parse().expect("the existing pack parses");
     let rules = doc["rule"].as_array_of_tables_mut().expect("the pack has [[rule]]s");
     let rule = rules
@@ -404,29 +334,6 @@ fn update_pack(existing: &str, model: &Model, lines: usize, pages: usize) -> Str
         .find(|r| r.get("id").and_then(Item::as_str) == Some("line-scorer"))
         .expect("the pack has the line-scorer rule");
     let params = rule["params"].as_table_mut().expect("the line-scorer has params");
-    // A new value keeps the old one's comments and spacing.
-    fn set(table: &mut Table, key: &str, value: Value) {
-        match table.get_mut(key).and_then(Item::as_value_mut) {
-            Some(old) => {
-                let decor = old.decor().clone();
-                *old = value;
-                *old.decor_mut() = decor;
-            }
-            None => {
-                table.insert(key, Item::Value(value));
-            }
-        }
-    }
-    fn set_weights(table: &mut Table, names: &[&str], weights: &[f64]) {
-        table.retain(|key, _| names.contains(&key));
-        for (name, w) in names.iter().zip(weights) {
-            set(table, name, rounded(*w));
-        }
-    }
-    /// Four decimals, as a new pack writes them (`-0.8140`, not `-0.814`).
-    fn rounded(w: f64) -> Value {
-        format!("{w:.4}").parse().expect("a number")
-    }
     set(params, "bias", rounded(model.line[0]));
     set(params, "phrases", Value::Array(PHRASES.iter().copied().collect::<Array>()));
     set_weights(params["weights"].as_table_mut().expect("[rule.params.weights]"), NAMES, &model.line[1..]);
