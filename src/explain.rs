@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::engine::decide::{LineScores, split_lines};
+use crate::engine::decide::{LineScores, ScoredLine, split_lines};
 use crate::report::origin;
 use crate::{Cleaned, Engine, RewriteBy};
 
@@ -53,7 +53,7 @@ pub fn render(
         }
     }
     let mut kept_scores: Vec<Option<String>> = vec![None; lines.len()];
-    for &(line, score) in scores.map_or(&[][..], |s| &s.lines) {
+    for &ScoredLine { line, p: score, .. } in scores.map_or(&[][..], |s| &s.lines) {
         if marks[line].is_none() {
             kept_scores[line] = Some(format!("P {score:.2}"));
         }

@@ -11,7 +11,7 @@ use std::sync::{Arc, mpsc};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::engine::decide::LineScores;
+use crate::engine::decide::{LineScores, ScoredLine};
 use crate::engine::scope::host_of;
 use crate::io::Job;
 use crate::io::buffers::BufferPool;
@@ -230,7 +230,7 @@ pub fn clean_in_segments(
         }));
         scratch.recycle(cleaned.text);
         if let (Some(all), Some(these)) = (scores.as_mut(), scratch.scores.as_ref()) {
-            all.lines.extend(these.lines.iter().map(|&(l, p)| (l + line, p)));
+            all.lines.extend(these.lines.iter().map(|&s| ScoredLine { line: s.line + line, ..s }));
         }
         line += memchr::memchr_iter(b'\n', segment.as_bytes()).count();
         start += len;

@@ -315,3 +315,48 @@ fn line_scorer_page_thresholds_stay_within_their_floor_and_ceiling() {
         assert!(err.contains("page_factor") && err.contains("threshold_floor"), "{err}");
     }
 }
+
+/// The scored tail: the page is cut at the first kept line after a long enough run of
+/// dropped lines, long lines and all, but not the title nor a protected line; a gap too
+/// small, a profile with the cut off, or too many lines after it leave the page alone.
+#[test]
+fn the_scored_tail_cuts_after_the_articles_end() {
+    // Line scorer: links count against a line. Tail: P(rest is chrome) = σ(20·ln(1 + gap) − 20),
+    // above 0.5 after 2 or more dropped lines (ln 3 > 1), not after one (ln 2 < 1).
+    let compile = |profile, max_lines: usize| {
+        let text = format!(
+            "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+             [[rule]]\nid = \"kept\"\nkind = \"keep\"\nwhy = \"w\"\nexact = [\"Contact: 12 Main Street\"]\n\
+             [[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-scorer\"\n\
+             [rule.params]\nbias = 2.0\nmin_lines = 3\n\
+             [rule.params.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+             [rule.params.weights]\nlink_density = -8.0\n\
+             [rule.params.tail]\nbias = -20.0\nmax_lines = {max_lines}\n\
+             [rule.params.tail.threshold]\nconservative = 0.0\nbalanced = 0.5\naggressive = 0.5\n\
+             [rule.params.tail.weights]\nlog_gap_lines = 20.0\n"
+        );
+        let set = common::pack_set(&text).unwrap();
+        dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap()
+    };
+    let article = "# The Title Of The Story\n\nThe first paragraph of the story, long enough to be read.\n\n\
+                   [Related](#)\n\nThe second paragraph, after one dropped line: the article goes on.\n\n\
+                   * [Share](#)\n* [Tweet](#)\n\n";
+    let tail = "A teaser for another story, with a sentence that reads like prose all the same.\n\
+                Contact: 12 Main Street\nTwo comments on this story so far, the first by a reader.\n";
+    let doc = format!("{article}{tail}");
+    let cleaned = compile(dechrome::Profile::Balanced, 600).clean(&doc, Default::default());
+    assert_eq!(
+        cleaned.text,
+        "# The Title Of The Story\n\nThe first paragraph of the story, long enough to be read.\n\n\
+         The second paragraph, after one dropped line: the article goes on.\n\nContact: 12 Main Street\n"
+    );
+    let cut: Vec<_> = cleaned.removals.iter().filter(|r| r.lines.start >= 10).collect();
+    assert_eq!(cut.iter().map(|r| r.lines.start).collect::<Vec<_>>(), [11, 13], "the teaser and the comment");
+    let detail = cut[0].detail.as_deref().unwrap();
+    assert!(detail.contains("in the page's tail: from line 12 on, P(the rest is chrome) 0.88 > 0.50; "), "{detail}");
+    assert!(detail.contains("log_gap_lines +21.97"), "{detail}");
+    // Off in conservative; and a cut may not leave more than `max_lines` lines after it.
+    let kept_tail = |profile, max_lines| compile(profile, max_lines).clean(&doc, Default::default()).text;
+    assert!(kept_tail(dechrome::Profile::Conservative, 600).ends_with(tail));
+    assert!(kept_tail(dechrome::Profile::Balanced, 2).ends_with(tail));
+}

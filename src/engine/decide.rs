@@ -49,8 +49,18 @@ pub struct Rewrite {
 pub struct LineScores {
     /// The P(content) below which this page's lines went (see the scorer's page threshold).
     pub threshold: Option<f32>,
-    /// (line, P(content)) of every line it scored, kept or not.
-    pub lines: Vec<(usize, f32)>,
+    /// Every line it scored, kept or not.
+    pub lines: Vec<ScoredLine>,
+}
+
+/// A line the scorer judged.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScoredLine {
+    pub line: usize,
+    /// P(content).
+    pub p: f32,
+    /// Kept by the page's threshold and the guards, before the scored tail was cut.
+    pub kept_before_tail: bool,
 }
 
 /// Per-worker buffers: nothing here is allocated per line once warmed up.

@@ -6,9 +6,10 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use super::decide::{LineScores, LineSpan};
+use super::decide::{LineScores, LineSpan, ScoredLine};
 use super::features;
 use super::normalize::{normalize_into, word_count};
+use super::tail;
 
 /// What a detector sees: the document's lines, and which of them pattern rules already
 /// remove (detectors look at the structure that is left, so cleaning stays idempotent).
@@ -477,6 +478,8 @@ pub struct LineScorer {
     block_min_lines: usize,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
     context: Option<(f32, [f32; features::CONTEXT_N])>,
+    /// The scored tail (see [`tail`]), if trained and on in this profile.
+    tail: Option<tail::TailModel>,
 }
 
 #[derive(Deserialize)]
@@ -509,6 +512,20 @@ struct LineScorerParams {
     block_keep_share: Option<PerProfile<f64>>,
     #[serde(default = "defaults::scorer_block_min_lines")]
     block_min_lines: usize,
+    tail: Option<TailParams>,
+}
+
+/// The scored tail's model (see [`tail`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TailParams {
+    bias: f64,
+    weights: std::collections::BTreeMap<String, f64>,
+    /// Per profile: the page is cut where P(the rest is chrome) first exceeds this (0: never).
+    threshold: PerProfile<f64>,
+    /// No cut leaves more of the scorer's lines after it (more pages in one text).
+    #[serde(default = "defaults::tail_max_tail_lines")]
+    max_lines: usize,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -568,6 +585,18 @@ impl LineScorer {
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
             ));
         }
+        let tail = match &p.tail {
+            Some(t) => {
+                let threshold = t.threshold.get(profile) as f32;
+                if !(0.0..1.0).contains(&threshold) {
+                    return Err(format!("bad params: tail.threshold {threshold} must be at least 0 and below 1"));
+                }
+                let weights = named_weights(&t.weights, &tail::NAMES)?;
+                let max_lines = t.max_lines;
+                (threshold > 0.0).then_some(tail::TailModel { bias: t.bias as f32, weights, threshold, max_lines })
+            }
+            None => None,
+        };
         let phrases = (!p.phrases.is_empty())
             .then(|| features::phrase_matcher(&p.phrases))
             .transpose()
@@ -586,6 +615,7 @@ impl LineScorer {
             block_keep_share,
             block_min_lines: p.block_min_lines,
             context,
+            tail,
         })
     }
 
@@ -631,6 +661,12 @@ fn linear<const K: usize>(bias: f32, weights: &[f32; K], f: &[f32; K]) -> (f32, 
 
 /// Append the three contributions that pushed hardest towards chrome, as `name ±value`.
 fn most_negative<const K: usize>(out: &mut String, contributions: &[f32; K], names: &[&str]) {
+    strongest(out, contributions, names, 1.0);
+}
+
+/// Append the three contributions that pushed hardest in the direction of `sign` times a
+/// lower score (1.0: towards chrome; -1.0: towards a higher score), as `name ±value`.
+fn strongest<const K: usize>(out: &mut String, contributions: &[f32; K], names: &[&str], sign: f32) {
     use std::fmt::Write;
     let mut top: [Option<usize>; 3] = [None; 3];
     for i in (0..K).filter(|&i| contributions[i] != 0.0) {
@@ -642,7 +678,9 @@ fn most_negative<const K: usize>(out: &mut String, contributions: &[f32; K], nam
                     *slot = Some(candidate);
                     break;
                 }
-                Some(j) if contributions[candidate] < contributions[*j] => std::mem::swap(j, &mut candidate),
+                Some(j) if sign * contributions[candidate] < sign * contributions[*j] => {
+                    std::mem::swap(j, &mut candidate)
+                }
                 Some(_) => {}
             }
         }
@@ -663,6 +701,8 @@ struct ScorerScratch {
     context: features::ContextFeatures,
     probs: Vec<f32>,
     dropped: Vec<bool>,
+    tail_lines: Vec<tail::ScorerLine>,
+    tail_candidates: Vec<(usize, [f32; tail::N])>,
 }
 
 thread_local! {
@@ -688,7 +728,8 @@ impl LineScorer {
         out: &mut Vec<Detection>,
         mut scores: Option<&mut LineScores>,
     ) {
-        let ScorerScratch { considered, features: feats, logits, context, probs, dropped } = scratch;
+        let ScorerScratch { considered, features: feats, logits, context, probs, dropped, tail_lines, tail_candidates } =
+            scratch;
         considered.clear();
         considered.extend((0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)));
         if considered.len() < self.min_lines {
@@ -733,10 +774,28 @@ impl LineScorer {
         if self.block_keep_share > 0.0 {
             guard_blocks(doc, considered, dropped, self.block_keep_share, self.block_min_lines);
         }
+        tail_lines.clear();
+        tail_lines.extend((0..considered.len()).map(|k| tail::ScorerLine {
+            p: probs[k],
+            words: feats.words(k) as f32,
+            kept: !dropped[k],
+        }));
+        let cut = self.tail.as_ref().and_then(|model| {
+            tail::candidates(tail_lines, tail_candidates);
+            model.cut(tail_candidates, considered.len())
+        });
+        if let Some(cut) = &cut {
+            // Long lines go too: past the article's end they are teasers and comments (the
+            // prose guard would keep most of them). The title stays; protected lines stay
+            // because no detector removes them.
+            for k in cut.from..considered.len() {
+                dropped[k] |= Some(considered[k]) != title;
+            }
+        }
         for (k, &line) in considered.iter().enumerate() {
             let p = probs[k];
             if let Some(scores) = scores.as_mut() {
-                scores.lines.push((line, p));
+                scores.lines.push(ScoredLine { line, p, kept_before_tail: tail_lines[k].kept });
             }
             if !dropped[k] {
                 continue;
@@ -748,6 +807,19 @@ impl LineScorer {
             }
             use std::fmt::Write;
             let mut detail = String::with_capacity(160);
+            if let Some(cut) = cut.as_ref().filter(|_| tail_lines[k].kept) {
+                let _ = write!(
+                    detail,
+                    "P(content) {p:.2}, kept by the threshold {threshold:.2}, but in the page's tail: from line {} \
+                     on, P(the rest is chrome) {:.2} > {:.2}; ",
+                    considered[cut.from] + 1,
+                    cut.p,
+                    self.tail.as_ref().map_or(0.0, |m| m.threshold),
+                );
+                strongest(&mut detail, &cut.contributions, &tail::NAMES, -1.0);
+                out.push(Detection { lines: line..line + 1, detail });
+                continue;
+            }
             if prose {
                 let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
             } else {

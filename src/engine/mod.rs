@@ -8,6 +8,7 @@ pub mod features;
 pub mod gate;
 pub mod normalize;
 pub mod scope;
+pub mod tail;
 pub mod tiers;
 
 use std::sync::Arc;
