@@ -133,8 +133,9 @@ fn load(dir: &Path) -> Vec<Page> {
                 Line { scored, content, tokens }
             })
             .collect();
-        let mut candidates = Vec::new();
-        tail::candidates(&lines.iter().map(|l| l.scored).collect::<Vec<_>>(), &mut candidates);
+        let mut found = tail::Candidates::default();
+        found.compute(&lines.iter().map(|l| l.scored).collect::<Vec<_>>());
+        let mut candidates = found.found;
         candidates.retain(|(from, _)| lines.len() - from <= MAX_LINES);
         let content_tokens = by_line.values().filter(|(c, _)| *c).map(|(_, t)| t).sum();
         pages.push(Page { lines, content_tokens, candidates });

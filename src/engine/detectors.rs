@@ -702,7 +702,7 @@ struct ScorerScratch {
     probs: Vec<f32>,
     dropped: Vec<bool>,
     tail_lines: Vec<tail::ScorerLine>,
-    tail_candidates: Vec<(usize, [f32; tail::N])>,
+    tail_candidates: tail::Candidates,
 }
 
 thread_local! {
@@ -781,8 +781,8 @@ impl LineScorer {
             kept: !dropped[k],
         }));
         let cut = self.tail.as_ref().and_then(|model| {
-            tail::candidates(tail_lines, tail_candidates);
-            model.cut(tail_candidates, considered.len())
+            tail_candidates.compute(tail_lines);
+            model.cut(&tail_candidates.found, considered.len())
         });
         if let Some(cut) = &cut {
             // Long lines go too: past the article's end they are teasers and comments (the

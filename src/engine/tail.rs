@@ -47,60 +47,79 @@ pub struct ScorerLine {
     pub kept: bool,
 }
 
-/// The places a page could be cut, as (index into `lines`, features): every kept line
-/// with dropped lines right before it and kept words somewhere before those.
-pub fn candidates(lines: &[ScorerLine], out: &mut Vec<(usize, [f32; N])>) {
-    out.clear();
-    // Suffix sums over kept lines: words, words × P, lines, long lines, max P.
-    let n = lines.len();
-    let mut after = vec![(0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32); n + 1];
-    for k in (0..n).rev() {
-        let (w, wp, l, long, max) = after[k + 1];
-        let line = lines[k];
-        after[k] = if line.kept {
-            (
-                w + line.words,
-                wp + line.words * line.p,
-                l + 1.0,
-                long + (line.words >= LONG_LINE_WORDS) as u8 as f32,
-                max.max(line.p),
-            )
-        } else {
-            (w, wp, l, long, max)
-        };
-    }
-    let total_words = after[0].0.max(1.0);
-    let (mut words_before, mut wp_before) = (0.0f32, 0.0f32);
-    let (mut gap_lines, mut gap_words) = (0.0f32, 0.0f32);
-    for (k, line) in lines.iter().enumerate() {
-        if !line.kept {
-            gap_lines += 1.0;
-            gap_words += line.words;
-            continue;
+/// What is kept from a line to the end: words, words × P, lines, long lines, highest P.
+#[derive(Clone, Copy, Default)]
+struct After {
+    words: f32,
+    weighted_p: f32,
+    lines: f32,
+    long_lines: f32,
+    max_p: f32,
+}
+
+/// The places a page could be cut, with their buffers: a cleaning worker keeps one from
+/// document to document (a 4 MiB segment has tens of thousands of lines).
+#[derive(Default)]
+pub struct Candidates {
+    after: Vec<After>,
+    /// (index into the scorer's lines, features): every kept line with dropped lines right
+    /// before it and kept words somewhere before those.
+    pub found: Vec<(usize, [f32; N])>,
+}
+
+impl Candidates {
+    pub fn compute(&mut self, lines: &[ScorerLine]) {
+        let Candidates { after, found } = self;
+        found.clear();
+        after.clear();
+        after.resize(lines.len() + 1, After::default());
+        for (k, line) in lines.iter().enumerate().rev() {
+            let next = after[k + 1];
+            after[k] = if line.kept {
+                After {
+                    words: next.words + line.words,
+                    weighted_p: next.weighted_p + line.words * line.p,
+                    lines: next.lines + 1.0,
+                    long_lines: next.long_lines + (line.words >= LONG_LINE_WORDS) as u8 as f32,
+                    max_p: next.max_p.max(line.p),
+                }
+            } else {
+                next
+            };
         }
-        if gap_lines > 0.0 && words_before > 0.0 {
-            let (w, wp, l, long, max) = after[k];
-            out.push((
-                k,
-                [
-                    gap_lines.ln_1p(),
-                    gap_words.ln_1p(),
-                    words_before / total_words,
-                    w.min(MAX_WORDS).ln_1p(),
-                    wp / w.max(1.0),
-                    max,
-                    wp_before / words_before,
-                    line.p,
-                    l.ln_1p(),
-                    long.ln_1p(),
-                    words_before.min(MAX_WORDS).ln_1p(),
-                ],
-            ));
+        let total_words = after[0].words.max(1.0);
+        let (mut words_before, mut weighted_p_before) = (0.0f32, 0.0f32);
+        let (mut gap_lines, mut gap_words) = (0.0f32, 0.0f32);
+        for (k, line) in lines.iter().enumerate() {
+            if !line.kept {
+                gap_lines += 1.0;
+                gap_words += line.words;
+                continue;
+            }
+            if gap_lines > 0.0 && words_before > 0.0 {
+                let a = after[k];
+                found.push((
+                    k,
+                    [
+                        gap_lines.ln_1p(),
+                        gap_words.ln_1p(),
+                        words_before / total_words,
+                        a.words.min(MAX_WORDS).ln_1p(),
+                        a.weighted_p / a.words.max(1.0),
+                        a.max_p,
+                        weighted_p_before / words_before,
+                        line.p,
+                        a.lines.ln_1p(),
+                        a.long_lines.ln_1p(),
+                        words_before.min(MAX_WORDS).ln_1p(),
+                    ],
+                ));
+            }
+            words_before += line.words;
+            weighted_p_before += line.words * line.p;
+            gap_lines = 0.0;
+            gap_words = 0.0;
         }
-        words_before += line.words;
-        wp_before += line.words * line.p;
-        gap_lines = 0.0;
-        gap_words = 0.0;
     }
 }
 
@@ -162,10 +181,10 @@ mod tests {
             line(0.6, 20.0, true), // candidate: gap of 2 lines, 7 words
             line(0.7, 30.0, true),
         ];
-        let mut out = Vec::new();
-        candidates(&lines, &mut out);
-        assert_eq!(out.len(), 1);
-        let (k, f) = out[0];
+        let mut candidates = Candidates::default();
+        candidates.compute(&lines);
+        assert_eq!(candidates.found.len(), 1);
+        let (k, f) = candidates.found[0];
         assert_eq!(k, 5);
         let get = |name: &str| f[NAMES.iter().position(|n| *n == name).unwrap()];
         assert!((get("log_gap_lines") - 2f32.ln_1p()).abs() < 1e-6);
