@@ -19,7 +19,6 @@
 // Matrix code reads best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -28,9 +27,12 @@ use dechrome::engine::features::{CONTEXT_NAMES, N, NAMES, context_features, docu
 #[path = "common/logistic.rs"]
 mod logistic;
 use logistic::{Row, dot, fit, sigmoid};
+#[path = "common/labelled.rs"]
+mod labelled;
+use labelled::{LabelledPage, labelled_pages};
 #[path = "common/pack.rs"]
 mod pack;
-use pack::{rounded, set, set_weights};
+use pack::{rounded, scorer_params, set, set_weights};
 
 /// Chrome phrases common to many sites (the `phrase` feature). Written into the pack.
 const PHRASES: &[&str] = &[
@@ -117,21 +119,8 @@ fn pattern_engine() -> dechrome::Engine {
 
 fn load(dir: &Path, phrases: &aho_corasick::AhoCorasick) -> Vec<Page> {
     let engine = pattern_engine();
-    let mut names: Vec<PathBuf> =
-        std::fs::read_dir(dir.join("raw")).expect("raw/ in the eval dir").map(|e| e.unwrap().path()).collect();
-    names.sort();
     let mut pages = Vec::new();
-    for raw_path in names {
-        let name = raw_path.file_stem().unwrap().to_string_lossy().into_owned();
-        let raw = std::fs::read_to_string(&raw_path).unwrap();
-        let Ok(labels) = std::fs::read_to_string(dir.join("labels").join(format!("{name}.jsonl"))) else { continue };
-        let mut by_line: HashMap<usize, (bool, f32)> = HashMap::new();
-        for l in labels.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let line = v["line"].as_u64().unwrap() as usize;
-            let content = v["label_seq"] == "CONTENT";
-            by_line.insert(line, (content, v["n_tokens"].as_f64().unwrap_or(0.0) as f32));
-        }
+    for LabelledPage { raw, labels: by_line } in labelled_pages(dir) {
         let all: Vec<&str> = raw.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
         let mut removed = vec![false; all.len()];
         // The scorer runs last: it sees what every other rule, detectors included, left.
@@ -326,14 +315,9 @@ fn main() {
 /// `existing` with the model's weights, bias and phrases in place of its own, and the
 /// header's line and page counts brought up to date; everything else byte for byte.
 fn update_pack(existing: &str, model: &Model, lines: usize, pages: usize) -> String {
-    use toml_edit::{Array, DocumentMut, Item, Value};
+    use toml_edit::{Array, DocumentMut, Value};
     let mut doc: DocumentMut = existing.parse().expect("the existing pack parses");
-    let rules = doc["rule"].as_array_of_tables_mut().expect("the pack has [[rule]]s");
-    let rule = rules
-        .iter_mut()
-        .find(|r| r.get("id").and_then(Item::as_str) == Some("line-scorer"))
-        .expect("the pack has the line-scorer rule");
-    let params = rule["params"].as_table_mut().expect("the line-scorer has params");
+    let params = scorer_params(&mut doc);
     set(params, "bias", rounded(model.line[0]));
     set(params, "phrases", Value::Array(PHRASES.iter().copied().collect::<Array>()));
     set_weights(params["weights"].as_table_mut().expect("[rule.params.weights]"), NAMES, &model.line[1..]);

@@ -17,7 +17,6 @@
 //! rules/generic/scorer.toml); the thresholds per profile stay as they are. Set those with
 //! `PARAM=tail.threshold scripts/sweep_thresholds.sh`, which scores the real output.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use dechrome::engine::decide::{LineScores, Scratch};
@@ -27,9 +26,12 @@ use dechrome::engine::tail::{self, ScorerLine};
 #[path = "common/logistic.rs"]
 mod logistic;
 use logistic::{Row, dot, fit, sigmoid};
+#[path = "common/labelled.rs"]
+mod labelled;
+use labelled::{LabelledPage, labelled_pages};
 #[path = "common/pack.rs"]
 mod pack;
-use pack::{rounded, set, set_weights};
+use pack::{rounded, scorer_params, set, set_weights};
 
 /// Cutting pays where the kept content after the cut is at most this share of the kept chrome.
 const PAYS: f32 = 0.1;
@@ -102,22 +104,9 @@ fn load(dir: &Path) -> Vec<Page> {
         ..Default::default()
     };
     let engine = dechrome::load_engine(&options).expect("the packs under rules/ load");
-    let mut names: Vec<PathBuf> =
-        std::fs::read_dir(dir.join("raw")).expect("raw/ in the eval dir").map(|e| e.unwrap().path()).collect();
-    names.sort();
     let mut scratch = Scratch::with_details(false);
     let mut pages = Vec::new();
-    for raw_path in names {
-        let name = raw_path.file_stem().unwrap().to_string_lossy().into_owned();
-        let raw = std::fs::read_to_string(&raw_path).unwrap();
-        let Ok(labels) = std::fs::read_to_string(dir.join("labels").join(format!("{name}.jsonl"))) else { continue };
-        let mut by_line: HashMap<usize, (bool, f32)> = HashMap::new();
-        for l in labels.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let line = v["line"].as_u64().unwrap() as usize;
-            let content = v["label_seq"] == "CONTENT";
-            by_line.insert(line, (content, v["n_tokens"].as_f64().unwrap_or(0.0) as f32));
-        }
+    for LabelledPage { raw, labels: by_line } in labelled_pages(dir) {
         scratch.scores = Some(LineScores::default());
         engine.clean_with(&raw, Default::default(), &mut scratch);
         let scored = scratch.scores.take().unwrap_or_default().lines;
@@ -199,12 +188,7 @@ fn main() {
 fn update_pack(existing: &str, beta: &[f64]) -> String {
     use toml_edit::{DocumentMut, Item, Table};
     let mut doc: DocumentMut = existing.parse().expect("the pack parses");
-    let rules = doc["rule"].as_array_of_tables_mut().expect("the pack has [[rule]]s");
-    let rule = rules
-        .iter_mut()
-        .find(|r| r.get("id").and_then(Item::as_str) == Some("line-scorer"))
-        .expect("the pack has the line-scorer rule");
-    let params = rule["params"].as_table_mut().expect("the line-scorer has params");
+    let params = scorer_params(&mut doc);
     if !params.contains_key("tail") {
         let mut tail = Table::new();
         let mut threshold = Table::new();
