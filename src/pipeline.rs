@@ -166,7 +166,9 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
             batch.par_iter_mut().for_each(|item| {
                 if let Item::Record { input, record, cleaned, segmented } = item {
                     let url = record.url.as_deref().or(options.url);
-                    let ctx = DocContext { url, path: Some(&names[*input]) };
+                    // A text file's segment other than its last: more of the document follows.
+                    let continues = matches!(&record.body, Body::Text(piece) if !piece.ends_document);
+                    let ctx = DocContext { url, path: Some(&names[*input]), continues };
                     let (done, cut) = with_scratch(options.report, |scratch| {
                         if record.text.len() >= BufferPool::MIN_BYTES
                             && let Some(buffer) = spare.take_string()
@@ -216,7 +218,8 @@ pub fn clean_in_segments(
         let len = first_segment_len(&text.as_bytes()[start..], segment_bytes);
         // Segments end after a line break, so `start + len` is a character boundary.
         let segment = &text[start..start + len];
-        let cleaned = engine.clean_with(segment, ctx, scratch);
+        let continues = ctx.continues || start + len < text.len();
+        let cleaned = engine.clean_with(segment, DocContext { continues, ..ctx }, scratch);
         whole.text.push_str(&cleaned.text);
         whole.removals.extend(cleaned.removals.into_iter().map(|mut r| {
             r.lines = r.lines.start + line..r.lines.end + line;
@@ -619,5 +622,31 @@ mod tests {
         assert!(texts_per_batch(1).iter().all(|&n| n == 1));
         let by_three = texts_per_batch(3);
         assert!(by_three[..by_three.len() - 1].iter().all(|&n| n == 3), "{by_three:?}");
+    }
+
+    /// A segment's last lines are not its document's end: the detectors that cut a page's
+    /// tail act only in the last segment (a text file of many pages without separators
+    /// lost the start of the page after each segment's end).
+    #[test]
+    fn only_the_last_segment_has_a_pages_tail() {
+        let engine = crate::RuleSet::default_rules().unwrap().compile(&[]).unwrap();
+        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after \
+                     engineers warned the city last year that the steel frame under its deck had corroded.\n\n";
+        let comments = "## 2 thoughts on \"Bridge to close\"\n\n\
+                        Jane says: about time, it has been shaking for years and nobody listened to us.\n\n";
+        let page = format!("{}{comments}", prose.repeat(20));
+        let text = page.repeat(2);
+        // (paragraphs kept, comments kept, cut in segments)
+        let clean = |segment_bytes| {
+            let mut scratch = Scratch::default();
+            let (cleaned, segmented) =
+                clean_in_segments(&engine, &text, DocContext::default(), &mut scratch, segment_bytes);
+            (cleaned.text.matches("The council").count(), cleaned.text.matches("Jane says").count(), segmented)
+        };
+        // Whole, the text is one page: its first comments heading starts its tail.
+        assert_eq!(clean(usize::MAX), (20, 0, false));
+        // Cut after the first page, that heading ends a segment but not the document, and
+        // only the second page's comments (at the document's end) go.
+        assert_eq!(clean(page.len()), (40, 1, true));
     }
 }

@@ -43,7 +43,8 @@ fn clean_mirrors_a_directory_and_matches_the_library() {
     for (name, text) in common::fixtures() {
         let (_, bytes) = written.iter().find(|(n, _)| *n == name).unwrap();
         let path = fixtures_dir().join(&name).display().to_string();
-        let expected = engine.clean(&text, dechrome::DocContext { url: None, path: Some(&path) }).text;
+        let expected =
+            engine.clean(&text, dechrome::DocContext { url: None, path: Some(&path), continues: false }).text;
         assert_eq!(String::from_utf8_lossy(bytes), expected, "{name}");
     }
 }
@@ -93,6 +94,35 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
     let stderr = String::from_utf8_lossy(&run.assert().success().get_output().stderr).to_string();
     assert!(stderr.contains(&format!("note: 1 document(s) above 1 MiB or 131,072 lines were {note}")), "{stderr}");
     assert!(!stderr.contains("--doc-separator"), "no text input: {stderr}");
+}
+
+/// A text file read in segments: a page's tail that ends a segment is not the document's
+/// end, and the next page's start in that segment stays.
+#[test]
+fn a_segment_end_is_not_cut_as_a_pages_tail() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("pages.txt");
+    let comments = "## 2 thoughts on \"Bridge to close\"\n\nJane says: about time, nobody listened to us.\n\n";
+    let paragraph = |i: usize| {
+        format!(
+            "Paragraph {i}: the council voted on Tuesday to close the old bridge to cars from next spring, after \
+             engineers warned the city that the steel frame under its deck had corroded.\n\n"
+        )
+    };
+    // Two pages, each a little under 1 MiB: the first segment of 1 MiB ends a few
+    // paragraphs into the second page.
+    let mut page = String::new();
+    while page.len() + 3000 < 1 << 20 {
+        page.push_str(&paragraph(page.len()));
+    }
+    page.push_str(comments);
+    fs::write(&input, page.repeat(2)).unwrap();
+    let out = tmp.path().join("out.txt");
+    dechrome().arg("clean").arg(&input).arg("-o").arg(&out).args(["--segment-mib", "1"]).assert().success();
+    let cleaned = fs::read_to_string(&out).unwrap();
+    let paragraphs = page.matches("Paragraph").count();
+    assert_eq!(cleaned.matches("Paragraph").count(), 2 * paragraphs, "every paragraph of both pages");
+    assert_eq!(cleaned.matches("Jane says").count(), 1, "only the comments at the file's end go");
 }
 
 #[test]

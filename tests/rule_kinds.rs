@@ -197,7 +197,8 @@ fn paragraph_repair_joins_splits_and_can_be_switched_off() {
 fn scoped_packs_apply_only_in_scope() {
     let text = "[pack]\nname = \"site\"\ndescription = \"d\"\nscope.domains = [\"example.com\", \"~shop.example.com\"]\n[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Menu\"]\n";
     let e = common::pack_set(text).unwrap().compile(&[]).unwrap();
-    let run = |url: Option<&str>| e.clean("Menu\nText\n", dechrome::DocContext { url, path: None }).text;
+    let run =
+        |url: Option<&str>| e.clean("Menu\nText\n", dechrome::DocContext { url, path: None, continues: false }).text;
     assert_eq!(run(Some("https://www.example.com/a")), "Text\n");
     assert_eq!(run(Some("https://badexample.com/a")), "Menu\nText\n");
     assert_eq!(run(Some("https://shop.example.com/a")), "Menu\nText\n");
@@ -359,4 +360,7 @@ fn the_scored_tail_cuts_after_the_articles_end() {
     let kept_tail = |profile, max_lines| compile(profile, max_lines).clean(&doc, Default::default()).text;
     assert!(kept_tail(dechrome::Profile::Conservative, 600).ends_with(tail));
     assert!(kept_tail(dechrome::Profile::Balanced, 2).ends_with(tail));
+    // Nor is a segment cut when more of its document follows: its end is not the page's.
+    let ctx = dechrome::DocContext { continues: true, ..Default::default() };
+    assert!(compile(dechrome::Profile::Balanced, 600).clean(&doc, ctx).text.ends_with(tail));
 }

@@ -304,6 +304,7 @@ impl Engine {
                     removed: &removed,
                     protected: &s.protected,
                     details: !s.skip_details,
+                    ends_document: !ctx.continues,
                 };
                 match s.scores.as_mut() {
                     Some(scores) => d.detector.detect_scored(&view, &mut found, scores),

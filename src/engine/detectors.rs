@@ -21,6 +21,9 @@ pub struct DocView<'a> {
     pub protected: &'a [bool],
     /// Whether `Detection::detail` is wanted (empty otherwise).
     pub details: bool,
+    /// The text ends its document (see `DocContext::continues`): only then is its
+    /// tail a page's tail.
+    pub ends_document: bool,
 }
 
 impl DocView<'_> {
@@ -291,7 +294,7 @@ impl TailAfterMarker {
 
 impl Detector for TailAfterMarker {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
-        if !self.enabled {
+        if !self.enabled || !doc.ends_document {
             return;
         }
         let mut norm = String::new();
@@ -780,7 +783,8 @@ impl LineScorer {
             words: feats.words(k) as f32,
             kept: !dropped[k],
         }));
-        let cut = self.tail.as_ref().and_then(|model| {
+        // A segment's last lines are not the page's end when more of the document follows.
+        let cut = self.tail.as_ref().filter(|_| doc.ends_document).and_then(|model| {
             tail_candidates.compute(tail_lines);
             model.cut(&tail_candidates.found, considered.len())
         });
@@ -923,7 +927,14 @@ mod tests {
         let removed = vec![false; lines.len()];
         let mut out = Vec::new();
         detector.detect(
-            &DocView { text, lines: &lines, removed: &removed, protected: &vec![false; lines.len()], details: true },
+            &DocView {
+                text,
+                lines: &lines,
+                removed: &removed,
+                protected: &vec![false; lines.len()],
+                details: true,
+                ends_document: true,
+            },
             &mut out,
         );
         out
@@ -938,8 +949,14 @@ mod tests {
         let mut lines = Vec::new();
         split_lines(text, &mut lines);
         let removed: Vec<bool> = (0..lines.len()).map(|i| removed_lines.contains(&i)).collect();
-        let doc =
-            DocView { text, lines: &lines, removed: &removed, protected: &vec![false; lines.len()], details: false };
+        let doc = DocView {
+            text,
+            lines: &lines,
+            removed: &removed,
+            protected: &vec![false; lines.len()],
+            details: false,
+            ends_document: true,
+        };
         let considered: Vec<usize> = (0..lines.len()).filter(|&i| !removed[i] && !doc.is_blank(i)).collect();
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
         guard_blocks(&doc, &considered, &mut dropped, share, 3);

@@ -30,6 +30,10 @@ pub struct ScopeIndex {
 pub struct DocContext<'a> {
     pub url: Option<&'a str>,
     pub path: Option<&'a str>,
+    /// More of the document follows this text: it is a segment of a bigger one (a large
+    /// text file, a huge record). Its last lines are then not the page's end, and the
+    /// detectors that cut a page's tail leave them alone.
+    pub continues: bool,
 }
 
 impl ScopeIndex {
@@ -160,7 +164,7 @@ mod tests {
 
     fn active_for(index: &ScopeIndex, url: Option<&str>, path: Option<&str>, text: &str) -> Vec<bool> {
         let mut v = Vec::new();
-        index.active(DocContext { url, path }, text, &mut v);
+        index.active(DocContext { url, path, continues: false }, text, &mut v);
         v
     }
 
