@@ -49,7 +49,7 @@ def clean(binary, src, dst, profile, extra):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("profile", nargs="?", default="balanced")
-    ap.add_argument("--segment-mib", default="4")
+    ap.add_argument("--segment-mib", default="1")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     binary = str(ROOT / "target/release/dechrome")

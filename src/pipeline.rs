@@ -49,7 +49,7 @@ impl Default for RunOptions<'_> {
         RunOptions {
             url: None,
             fields: Fields::default(),
-            text_split: TextSplit { segment_bytes: 4 << 20, separator: None },
+            text_split: TextSplit { segment_bytes: 1 << 20, separator: None },
             report: false,
             max_removed: None,
             mark_only: false,

@@ -85,6 +85,10 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
     assert!(first.contains("--doc-separator LINE"), "{first}");
     assert!(!stderr("1", &["--disable", "line-scorer"]).contains(note));
     assert!(!stderr("8", &[]).contains(note));
+    // 1 MiB is the default: a text file of many pages loses less in small segments.
+    let mut default = dechrome();
+    default.arg("clean").arg(&big).arg("-o").arg(tmp.path().join("out.txt"));
+    assert!(String::from_utf8_lossy(&default.assert().success().get_output().stderr).contains(note));
     // A JSONL record that big is cleaned in segments too, and counted.
     let record = serde_json::json!({"text": fs::read_to_string(&big).unwrap()});
     let jsonl = tmp.path().join("pages.jsonl");
