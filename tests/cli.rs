@@ -43,8 +43,7 @@ fn clean_mirrors_a_directory_and_matches_the_library() {
     for (name, text) in common::fixtures() {
         let (_, bytes) = written.iter().find(|(n, _)| *n == name).unwrap();
         let path = fixtures_dir().join(&name).display().to_string();
-        let expected =
-            engine.clean(&text, dechrome::DocContext { url: None, path: Some(&path), continues: false }).text;
+        let expected = engine.clean(&text, dechrome::DocContext { path: Some(&path), ..Default::default() }).text;
         assert_eq!(String::from_utf8_lossy(bytes), expected, "{name}");
     }
 }

@@ -197,8 +197,7 @@ fn paragraph_repair_joins_splits_and_can_be_switched_off() {
 fn scoped_packs_apply_only_in_scope() {
     let text = "[pack]\nname = \"site\"\ndescription = \"d\"\nscope.domains = [\"example.com\", \"~shop.example.com\"]\n[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Menu\"]\n";
     let e = common::pack_set(text).unwrap().compile(&[]).unwrap();
-    let run =
-        |url: Option<&str>| e.clean("Menu\nText\n", dechrome::DocContext { url, path: None, continues: false }).text;
+    let run = |url: Option<&str>| e.clean("Menu\nText\n", dechrome::DocContext { url, ..Default::default() }).text;
     assert_eq!(run(Some("https://www.example.com/a")), "Text\n");
     assert_eq!(run(Some("https://badexample.com/a")), "Menu\nText\n");
     assert_eq!(run(Some("https://shop.example.com/a")), "Menu\nText\n");

@@ -164,7 +164,7 @@ mod tests {
 
     fn active_for(index: &ScopeIndex, url: Option<&str>, path: Option<&str>, text: &str) -> Vec<bool> {
         let mut v = Vec::new();
-        index.active(DocContext { url, path, continues: false }, text, &mut v);
+        index.active(DocContext { url, path, ..Default::default() }, text, &mut v);
         v
     }
 
