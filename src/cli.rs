@@ -83,8 +83,8 @@ pub struct InputArgs {
     /// Documents (text files, documents between separators, JSONL and WET records) larger
     /// than this many MiB or 131,072 lines are cleaned in segments cut at blank lines, so
     /// that memory stays bounded (`explain` cuts them as `clean` does, to show what it did).
-    /// Web pages are far smaller; a text file of many pages without a separator keeps more
-    /// of them in small segments, as the line scorer judges each segment as one page.
+    /// Web pages are far smaller. In a text file of many pages without a separator the line
+    /// scorer guesses where pages meet (use --doc-separator when they are marked).
     #[arg(long, value_name = "MIB", default_value_t = 1, help_heading = "Corpus")]
     pub segment_mib: usize,
 }

@@ -272,7 +272,8 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         eprintln!("{}", outcome.stats.summary(args.top));
         if c.segmented_documents > 0 && engine.rule_index("line-scorer").is_some() {
             // The scorer's context (position, the main block, the page's threshold) is a
-            // page's: a segment of many pages is judged as one, and loses content.
+            // page's: in a segment of many pages it guesses where they meet, and loses some
+            // content where it guesses wrong.
             let unseparated_text = args.input.doc_separator.is_none() && jobs.iter().any(|j| j.format == Format::Text);
             let advice = match unseparated_text {
                 true => {
@@ -283,7 +284,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             };
             eprintln!(
                 "note: {} document(s) above {} MiB or 131,072 lines were cleaned in segments, and the line \
-                 scorer judges each segment as one page{advice} (see README, \"Many pages in one text file\")",
+                 scorer guesses where the pages in them meet{advice} (see README, \"Many pages in one text file\")",
                 c.segmented_documents,
                 args.input.segment_mib.max(1)
             );
@@ -408,7 +409,7 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     if segmented {
         eprintln!(
             "note: above {} MiB or 131,072 lines, this document was cleaned in segments, as `clean` does; the line \
-             scorer judged each segment as one page",
+             scorer guessed where the pages in them meet",
             args.input.segment_mib.max(1)
         );
     }

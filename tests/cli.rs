@@ -72,7 +72,7 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
     let big = tmp.path().join("pages.txt");
     let page = "* [Home](#)\n* [News](#)\n\nThe minister said on Tuesday that the budget would be published.\n\n";
     fs::write(&big, page.repeat((1 << 20) / page.len() + 10)).unwrap();
-    let note = "cleaned in segments, and the line scorer judges each segment as one page";
+    let note = "cleaned in segments, and the line scorer guesses where the pages in them meet";
     let stderr = |segment_mib: &str, extra: &[&str]| {
         let out = tmp.path().join("out.txt");
         let mut cmd = dechrome();

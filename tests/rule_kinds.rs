@@ -363,3 +363,45 @@ fn the_scored_tail_cuts_after_the_articles_end() {
     let ctx = dechrome::DocContext { continues: true, ..Default::default() };
     assert!(compile(dechrome::Profile::Balanced, 600).clean(&doc, ctx).text.ends_with(tail));
 }
+
+/// A text of several pages is scored page by page once it is long enough: each page's
+/// article is its own main block. As one page, only one article would be.
+#[test]
+fn a_text_of_many_pages_is_scored_page_by_page() {
+    // First stage: links are chrome. Second stage: only the main block is content.
+    let compile = |windows: &str| {
+        let text = format!(
+            "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+             [[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-scorer\"\n\
+             [rule.params]\nbias = 2.0\nmin_lines = 3\n\
+             [rule.params.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+             [rule.params.weights]\nlink_density = -8.0\n\
+             [rule.params.context]\nbias = -5.0\n[rule.params.context.weights]\nin_main_block = 10.0\n{windows}"
+        );
+        let set = common::pack_set(&text).unwrap();
+        dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap()
+    };
+    let pages: Vec<String> = (1..=3)
+        .map(|p| {
+            let menu: String = (1..=6).map(|i| format!("* [Section {i}](#)\n")).collect();
+            let article = format!(
+                "Page {p} begins its story here with a paragraph of more than twelve plain words.\n\
+                 Page {p} ends its story there with another paragraph of more than twelve words.\n"
+            );
+            format!("{menu}\n{article}\n")
+        })
+        .collect();
+    let text = pages.concat();
+    let articles = |cleaned: &str| (1..=3).filter(|p| cleaned.contains(&format!("Page {p} ends"))).count();
+
+    let windowed = compile("[rule.params.page_windows]\nmin_lines = 20\nmin_gap = 4\n");
+    let cleaned = windowed.clean(&text, Default::default());
+    assert_eq!(articles(&cleaned.text), 3, "{}", cleaned.text);
+    assert!(!cleaned.text.contains("Section"), "{}", cleaned.text);
+    let detail = cleaned.removals.iter().find(|r| r.lines.start == 13).and_then(|r| r.detail.clone()).unwrap();
+    assert!(detail.contains("[scored as a page of lines 14-23: this text seems to hold several]"), "{detail}");
+
+    assert_eq!(articles(&compile("").clean(&text, Default::default()).text), 1, "one main block");
+    let too_short = compile("[rule.params.page_windows]\nmin_lines = 25\nmin_gap = 4\n");
+    assert_eq!(articles(&too_short.clean(&text, Default::default()).text), 1, "24 lines are one page");
+}

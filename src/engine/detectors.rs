@@ -483,6 +483,19 @@ pub struct LineScorer {
     context: Option<(f32, [f32; features::CONTEXT_N])>,
     /// The scored tail (see [`tail`]), if trained and on in this profile.
     tail: Option<tail::TailModel>,
+    /// Where a text of many pages is cut into pages to be scored one by one.
+    windows: PageWindows,
+}
+
+/// When a text seems to hold many pages, and where one ends (see
+/// `features::DocumentFeatures::page_windows`).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct PageWindows {
+    /// Texts of fewer scored lines are one page (0: always).
+    min_lines: usize,
+    /// Lines between two paragraphs where one page may end and the next begin.
+    min_gap: usize,
 }
 
 #[derive(Deserialize)]
@@ -516,6 +529,8 @@ struct LineScorerParams {
     #[serde(default = "defaults::scorer_block_min_lines")]
     block_min_lines: usize,
     tail: Option<TailParams>,
+    /// Without it, every text is scored as one page.
+    page_windows: Option<PageWindows>,
 }
 
 /// The scored tail's model (see [`tail`]).
@@ -619,6 +634,7 @@ impl LineScorer {
             block_min_lines: p.block_min_lines,
             context,
             tail,
+            windows: p.page_windows.unwrap_or(PageWindows { min_lines: 0, min_gap: 0 }),
         })
     }
 
@@ -706,6 +722,7 @@ struct ScorerScratch {
     dropped: Vec<bool>,
     tail_lines: Vec<tail::ScorerLine>,
     tail_candidates: tail::Candidates,
+    windows: Vec<std::ops::Range<usize>>,
 }
 
 thread_local! {
@@ -731,8 +748,17 @@ impl LineScorer {
         out: &mut Vec<Detection>,
         mut scores: Option<&mut LineScores>,
     ) {
-        let ScorerScratch { considered, features: feats, logits, context, probs, dropped, tail_lines, tail_candidates } =
-            scratch;
+        let ScorerScratch {
+            considered,
+            features: feats,
+            logits,
+            context,
+            probs,
+            dropped,
+            tail_lines,
+            tail_candidates,
+            windows,
+        } = scratch;
         considered.clear();
         considered.extend((0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)));
         if considered.len() < self.min_lines {
@@ -745,107 +771,136 @@ impl LineScorer {
             self.phrases.as_ref(),
         );
         let title = if self.keep_title { Self::title(doc, considered) } else { None };
-        // Logits only; the per-feature contributions are recomputed for the lines dropped
-        // when details are wanted (keeping them for every line cost memory and time).
+        let n = considered.len();
         logits.clear();
-        logits.extend((0..feats.len()).map(|k| linear(self.bias, &self.weights, &feats.row(k)).0));
-        let context = self.context.as_ref().map(|(bias, w)| {
-            context.compute(logits);
-            (*bias, w, &*context)
-        });
+        logits.resize(n, 0.0);
         probs.clear();
-        probs.extend((0..considered.len()).map(|k| {
-            let z = match &context {
-                Some((bias, w, g)) => linear(*bias, w, &g.row(k)).0,
-                None => logits[k],
-            };
-            1.0 / (1.0 + (-z).exp())
-        }));
-        let optimal =
-            if self.page_factor > 0.0 { f1_optimal_threshold(probs, |k| feats.words(k) as f32) } else { None };
-        let threshold = optimal
-            .map_or(self.threshold, |optimal| (self.page_factor * optimal).clamp(self.threshold_floor, self.threshold));
-        if let Some(scores) = scores.as_mut() {
-            scores.threshold = Some(threshold);
-        }
-        let prose = |k: usize| self.protect_words > 0 && feats.is_prose(k, self.protect_words);
+        probs.resize(n, 0.0);
         dropped.clear();
-        dropped.extend(considered.iter().enumerate().map(|(k, &line)| {
-            let p = probs[k];
-            p < threshold && Some(line) != title && !(p >= self.prose_floor && prose(k))
-        }));
-        if self.block_keep_share > 0.0 {
-            guard_blocks(doc, considered, dropped, self.block_keep_share, self.block_min_lines);
-        }
-        tail_lines.clear();
-        tail_lines.extend((0..considered.len()).map(|k| tail::ScorerLine {
-            p: probs[k],
-            words: feats.words(k) as f32,
-            kept: !dropped[k],
-        }));
-        // A segment's last lines are not the page's end when more of the document follows.
-        let cut = self.tail.as_ref().filter(|_| doc.ends_document).and_then(|model| {
-            tail_candidates.compute(tail_lines);
-            model.cut(&tail_candidates.found, considered.len())
-        });
-        if let Some(cut) = &cut {
-            // Long lines go too: past the article's end they are teasers and comments (the
-            // prose guard would keep most of them). The title stays; protected lines stay
-            // because no detector removes them.
-            for k in cut.from..considered.len() {
-                dropped[k] |= Some(considered[k]) != title;
+        dropped.resize(n, false);
+        // A text of many pages is scored page by page, as the model was trained.
+        feats.page_windows(self.windows.min_lines, self.windows.min_gap, windows);
+        let last = windows.len() - 1;
+        for (w, window) in windows.iter().enumerate() {
+            let (a, b) = (window.start, window.end);
+            feats.set_window(a..b);
+            // Logits only; the per-feature contributions are recomputed for the lines
+            // dropped when details are wanted (keeping them for every line cost memory and
+            // time).
+            for (k, logit) in (a..b).zip(&mut logits[a..b]) {
+                *logit = linear(self.bias, &self.weights, &feats.row(k)).0;
             }
-        }
-        for (k, &line) in considered.iter().enumerate() {
-            let p = probs[k];
-            if let Some(scores) = scores.as_mut() {
-                scores.lines.push(ScoredLine { line, p, kept_before_tail: tail_lines[k].kept });
+            let context = self.context.as_ref().map(|(bias, w)| {
+                context.compute(&logits[a..b]);
+                (*bias, w, &*context)
+            });
+            for k in a..b {
+                let z = match &context {
+                    Some((bias, w, g)) => linear(*bias, w, &g.row(k - a)).0,
+                    None => logits[k],
+                };
+                probs[k] = 1.0 / (1.0 + (-z).exp());
             }
-            if !dropped[k] {
-                continue;
-            }
-            let prose = prose(k);
-            if !doc.details {
-                out.push(Detection { lines: line..line + 1, detail: String::new() });
-                continue;
-            }
-            use std::fmt::Write;
-            let mut detail = String::with_capacity(160);
-            if let Some(cut) = cut.as_ref().filter(|_| tail_lines[k].kept) {
-                let _ = write!(
-                    detail,
-                    "P(content) {p:.2}, kept by the threshold {threshold:.2}, but in the page's tail: from line {} \
-                     on, P(the rest is chrome) {:.2} > {:.2}; ",
-                    considered[cut.from] + 1,
-                    cut.p,
-                    self.tail.as_ref().map_or(0.0, |m| m.threshold),
-                );
-                strongest(&mut detail, &cut.contributions, &tail::NAMES, -1.0);
-                out.push(Detection { lines: line..line + 1, detail });
-                continue;
-            }
-            if prose {
-                let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
+            let optimal = if self.page_factor > 0.0 {
+                f1_optimal_threshold(&probs[a..b], |j| feats.words(a + j) as f32)
             } else {
-                let _ = write!(detail, "P(content) {p:.2} < {threshold:.2}");
-                if let Some(optimal) = optimal {
-                    let _ = write!(
-                        detail,
-                        " (this page's: {} × half of {:.2}, its best expected F1; within {:.2}-{:.2})",
-                        self.page_factor,
-                        2.0 * optimal,
-                        self.threshold_floor,
-                        self.threshold
-                    );
+                None
+            };
+            let threshold = optimal.map_or(self.threshold, |optimal| {
+                (self.page_factor * optimal).clamp(self.threshold_floor, self.threshold)
+            });
+            if let Some(scores) = scores.as_mut().filter(|_| last == 0) {
+                scores.threshold = Some(threshold);
+            }
+            let prose = |k: usize| self.protect_words > 0 && feats.is_prose(k, self.protect_words);
+            for k in a..b {
+                let p = probs[k];
+                dropped[k] = p < threshold && Some(considered[k]) != title && !(p >= self.prose_floor && prose(k));
+            }
+            if self.block_keep_share > 0.0 {
+                let from_line = if a == 0 { 0 } else { considered[a] };
+                let (lines, drops) = (&considered[a..b], &mut dropped[a..b]);
+                guard_blocks(doc, from_line, lines, drops, self.block_keep_share, self.block_min_lines);
+            }
+            tail_lines.clear();
+            tail_lines.extend((a..b).map(|k| tail::ScorerLine {
+                p: probs[k],
+                words: feats.words(k) as f32,
+                kept: !dropped[k],
+            }));
+            // Only the document's last page has its tail here: a segment's last lines are
+            // not the page's end when more of the document follows.
+            let cut = self.tail.as_ref().filter(|_| w == last && doc.ends_document).and_then(|model| {
+                tail_candidates.compute(tail_lines);
+                model.cut(&tail_candidates.found, b - a)
+            });
+            if let Some(cut) = &cut {
+                // Long lines go too: past the article's end they are teasers and comments
+                // (the prose guard would keep most of them). The title stays; protected
+                // lines stay because no detector removes them.
+                for k in a + cut.from..b {
+                    dropped[k] |= Some(considered[k]) != title;
                 }
             }
-            if let Some((bias, w, g)) = &context {
-                detail.push_str("; context: ");
-                most_negative(&mut detail, &linear(*bias, w, &g.row(k)).1, features::CONTEXT_NAMES);
+            for k in a..b {
+                let (line, p) = (considered[k], probs[k]);
+                let kept_before_tail = tail_lines[k - a].kept;
+                if let Some(scores) = scores.as_mut() {
+                    scores.lines.push(ScoredLine { line, p, kept_before_tail });
+                }
+                if !dropped[k] {
+                    continue;
+                }
+                if !doc.details {
+                    out.push(Detection { lines: line..line + 1, detail: String::new() });
+                    continue;
+                }
+                use std::fmt::Write;
+                let mut detail = String::with_capacity(160);
+                if let Some(cut) = cut.as_ref().filter(|_| kept_before_tail) {
+                    let _ = write!(
+                        detail,
+                        "P(content) {p:.2}, kept by the threshold {threshold:.2}, but in the page's tail: from line \
+                         {} on, P(the rest is chrome) {:.2} > {:.2}; ",
+                        considered[a + cut.from] + 1,
+                        cut.p,
+                        self.tail.as_ref().map_or(0.0, |m| m.threshold),
+                    );
+                    strongest(&mut detail, &cut.contributions, &tail::NAMES, -1.0);
+                    out.push(Detection { lines: line..line + 1, detail });
+                    continue;
+                }
+                if prose(k) {
+                    let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
+                } else {
+                    let _ = write!(detail, "P(content) {p:.2} < {threshold:.2}");
+                    if let Some(optimal) = optimal {
+                        let _ = write!(
+                            detail,
+                            " (this page's: {} × half of {:.2}, its best expected F1; within {:.2}-{:.2})",
+                            self.page_factor,
+                            2.0 * optimal,
+                            self.threshold_floor,
+                            self.threshold
+                        );
+                    }
+                }
+                if last > 0 {
+                    let _ = write!(
+                        detail,
+                        " [scored as a page of lines {}-{}: this text seems to hold several]",
+                        considered[a] + 1,
+                        considered[b - 1] + 1
+                    );
+                }
+                if let Some((bias, w, g)) = &context {
+                    detail.push_str("; context: ");
+                    most_negative(&mut detail, &linear(*bias, w, &g.row(k - a)).1, features::CONTEXT_NAMES);
+                }
+                detail.push_str("; line: ");
+                most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.row(k)).1, features::NAMES);
+                out.push(Detection { lines: line..line + 1, detail });
             }
-            detail.push_str("; line: ");
-            most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.row(k)).1, features::NAMES);
-            out.push(Detection { lines: line..line + 1, detail });
         }
     }
 }
@@ -855,11 +910,19 @@ impl LineScorer {
 /// other lines are kept (by the rules and the scorer). Verse, addresses and list items
 /// are short lines the scorer doubts one by one; a block that is mostly kept is content.
 /// `dropped` is per considered line; all lines of a block are judged on the scorer's
-/// decisions, before any is changed.
-fn guard_blocks(doc: &DocView<'_>, considered: &[usize], dropped: &mut [bool], share: f32, min_lines: usize) {
+/// decisions, before any is changed. Blocks are looked for from `from_line` on (a page of
+/// a text of many starts there).
+fn guard_blocks(
+    doc: &DocView<'_>,
+    from_line: usize,
+    considered: &[usize],
+    dropped: &mut [bool],
+    share: f32,
+    min_lines: usize,
+) {
     let mut k = 0; // index into `considered` of the first line at or after `start`
-    let mut start = 0;
-    while start < doc.lines.len() {
+    let mut start = from_line;
+    while start < doc.lines.len() && k < considered.len() {
         if doc.is_blank(start) {
             start += 1;
             continue;
@@ -959,7 +1022,7 @@ mod tests {
         };
         let considered: Vec<usize> = (0..lines.len()).filter(|&i| !removed[i] && !doc.is_blank(i)).collect();
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
-        guard_blocks(&doc, &considered, &mut dropped, share, 3);
+        guard_blocks(&doc, 0, &considered, &mut dropped, share, 3);
         considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
     }
 

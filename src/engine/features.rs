@@ -490,6 +490,11 @@ pub struct DocumentFeatures {
     first_para: Option<usize>,
     last_para: Option<usize>,
     first_with_hash: HashMap<u64, u32, super::tiers::FxBuild>,
+    /// Per line: a paragraph of prose or a protected line (code), the page's body.
+    body: Vec<bool>,
+    /// The lines taken for one page: the layout features (position, before and after
+    /// the body, runs, neighbours) look no further. All lines unless set otherwise.
+    window: std::ops::Range<usize>,
 }
 
 impl DocumentFeatures {
@@ -515,15 +520,7 @@ impl DocumentFeatures {
         phrases: Option<&AhoCorasick>,
     ) {
         let DocumentFeatures {
-            stats,
-            short_run,
-            after_colon,
-            sums,
-            duplicate,
-            first_same,
-            first_para,
-            last_para,
-            first_with_hash,
+            stats, short_run, after_colon, sums, duplicate, first_same, first_with_hash, body, ..
         } = self;
         mark_duplicates(n, &line, first_with_hash, duplicate, first_same);
         // A repeated line (menus and footers: in a big set of pages, a third of the lines)
@@ -536,24 +533,12 @@ impl DocumentFeatures {
             stats.push(s);
         }
         let stats = &stats[..];
-        let body = |i: usize| stats[i].paragraph_like() || protected(i);
-        *first_para = (0..n).find(|&i| body(i));
-        *last_para = (0..n).rfind(|&i| body(i));
-        // Runs of short lines (menus, tag clouds, headline lists).
+        body.clear();
+        body.extend((0..n).map(|i| stats[i].paragraph_like() || protected(i)));
         short_run.clear();
         short_run.resize(n, 0);
-        let mut i = 0;
-        while i < n {
-            if stats[i].words <= 6 {
-                let start = i;
-                while i < n && stats[i].words <= 6 {
-                    i += 1;
-                }
-                short_run[start..i].fill(i - start);
-            } else {
-                i += 1;
-            }
-        }
+        after_colon.clear();
+        after_colon.resize(n, false);
         // Prefix sums: window means in constant time per line.
         let prefix = |acc: &mut Vec<f32>, f: &dyn Fn(&LineStats) -> f32| {
             acc.clear();
@@ -562,16 +547,69 @@ impl DocumentFeatures {
                 acc[k + 1] = acc[k] + f(s);
             }
         };
-        // List items under a line that ends with a colon: a list the text introduces.
-        after_colon.clear();
-        after_colon.resize(n, false);
-        for i in 1..n {
-            after_colon[i] = stats[i - 1].colon || (after_colon[i - 1] && stats[i - 1].list_item && stats[i].list_item);
-        }
         let [link_sum, words_sum, para_sum] = sums;
         prefix(link_sum, &|s| s.link_density());
         prefix(words_sum, &|s| s.log_words());
         prefix(para_sum, &|s| s.paragraph_like() as u8 as f32);
+        self.set_window(0..n);
+    }
+
+    /// Take the lines `window` for one page: the layout features of the lines in it
+    /// (position, before or after the body, runs of short lines, lists after a colon,
+    /// neighbours and window means) are computed as if nothing came before or after.
+    pub fn set_window(&mut self, window: std::ops::Range<usize>) {
+        let DocumentFeatures { stats, short_run, after_colon, body, first_para, last_para, .. } = self;
+        let (a, b) = (window.start, window.end);
+        *first_para = (a..b).find(|&i| body[i]);
+        *last_para = (a..b).rfind(|&i| body[i]);
+        // Runs of short lines (menus, tag clouds, headline lists).
+        let mut i = a;
+        while i < b {
+            if stats[i].words <= 6 {
+                let start = i;
+                while i < b && stats[i].words <= 6 {
+                    i += 1;
+                }
+                short_run[start..i].fill(i - start);
+            } else {
+                short_run[i] = 0;
+                i += 1;
+            }
+        }
+        // List items under a line that ends with a colon: a list the text introduces.
+        if a < b {
+            after_colon[a] = false;
+        }
+        for i in a + 1..b {
+            after_colon[i] = stats[i - 1].colon || (after_colon[i - 1] && stats[i - 1].list_item && stats[i].list_item);
+        }
+        self.window = window;
+    }
+
+    /// Where pages seem to meet in a text of many (`min_lines` lines or more; else one
+    /// window of all lines): in the middle of each run of at least `min_gap` lines
+    /// between two lines of the body (paragraphs, code). A page's own chrome between
+    /// paragraphs (a list of related links, a gallery) is rarely that long; the footer
+    /// of one page and the header of the next usually are.
+    pub fn page_windows(&self, min_lines: usize, min_gap: usize, out: &mut Vec<std::ops::Range<usize>>) {
+        out.clear();
+        let n = self.len();
+        let mut start = 0;
+        if min_lines > 0 && n >= min_lines {
+            let mut last_body: Option<usize> = None;
+            for i in (0..n).filter(|&i| self.body[i]) {
+                if let Some(j) = last_body {
+                    let gap = i - j - 1;
+                    if gap >= min_gap {
+                        let cut = j + 1 + gap / 2;
+                        out.push(start..cut);
+                        start = cut;
+                    }
+                }
+                last_body = Some(i);
+            }
+        }
+        out.push(start..n);
     }
 
     /// How many lines the features are for.
@@ -585,13 +623,14 @@ impl DocumentFeatures {
 
     /// The feature vector of line `i` (see [`NAMES`]).
     pub fn row(&self, i: usize) -> [f32; N] {
-        let DocumentFeatures { stats, short_run, after_colon, sums, duplicate, first_para, last_para, .. } = self;
-        let n = stats.len();
-        let window = |i: usize, r: usize| (i.saturating_sub(r), (i + r + 1).min(n));
+        let DocumentFeatures { stats, short_run, after_colon, sums, duplicate, first_para, last_para, window, .. } =
+            self;
+        let (lo, hi) = (window.start, window.end);
+        let window = |i: usize, r: usize| (i.saturating_sub(r).max(lo), (i + r + 1).min(hi));
         let [link_sum, words_sum, para_sum] = sums;
         let s = &stats[i];
-        let prev = if i > 0 { stats[i - 1] } else { LineStats::default() };
-        let next = if i + 1 < n { stats[i + 1] } else { LineStats::default() };
+        let prev = if i > lo { stats[i - 1] } else { LineStats::default() };
+        let next = if i + 1 < hi { stats[i + 1] } else { LineStats::default() };
         let (a, b) = window(i, 3);
         let others = (b - a) as f32;
         let w_link = (link_sum[b] - link_sum[a]) / others;
@@ -614,7 +653,7 @@ impl DocumentFeatures {
             s.image as u8 as f32,
             s.phrase as u8 as f32,
             s.commas as f32 / words,
-            if n > 1 { i as f32 / (n - 1) as f32 } else { 0.0 },
+            if hi - lo > 1 { (i - lo) as f32 / (hi - lo - 1) as f32 } else { 0.0 },
             first_para.is_none_or(|p| i < p) as u8 as f32,
             last_para.is_none_or(|p| i > p) as u8 as f32,
             prev.log_words(),
@@ -824,6 +863,40 @@ mod tests {
     fn names_match_the_vector() {
         assert_eq!(NAMES.len(), N);
         assert_eq!(CONTEXT_NAMES.len(), CONTEXT_N);
+    }
+
+    /// Pages meet in the middle of long runs between paragraphs, and only in long texts;
+    /// a window's layout features see nothing outside it.
+    #[test]
+    fn page_windows_cut_long_gaps_between_paragraphs_of_long_texts() {
+        let para = "A paragraph of plain prose that runs on for well over twelve words before it ends.";
+        let menu = "[Home](#) [News](#)";
+        // Paragraphs at 2, 3, 10 (a gap of 6 lines), 13 (a gap of 2): lines 0..16.
+        let mut lines = vec![menu; 16];
+        for i in [2, 3, 10, 13] {
+            lines[i] = para;
+        }
+        let mut f = document_features(&lines, None);
+        let mut windows = Vec::new();
+        f.page_windows(16, 5, &mut windows);
+        assert_eq!(windows, [0..7, 7..16], "cut in the middle of the 6 lines 4..10");
+        f.page_windows(16, 7, &mut windows);
+        assert_eq!(windows, vec![0..16], "no gap of 7");
+        f.page_windows(17, 5, &mut windows);
+        assert_eq!(windows, vec![0..16], "too few lines to hold several pages");
+
+        let whole = f.rows();
+        f.set_window(7..16);
+        let (position, before_main, after_main, prev_log_words) = (14, 15, 16, 17);
+        let row = f.row(7);
+        assert_eq!(row[position], 0.0, "the window's first line");
+        assert_eq!(row[before_main], 1.0, "before the window's first paragraph");
+        assert_eq!(whole[7][before_main], 0.0, "after the text's first paragraph");
+        assert_eq!(row[prev_log_words], 0.0, "no line before it in the window");
+        assert_eq!(f.row(15)[position], 1.0);
+        assert_eq!(f.row(14)[after_main], 1.0);
+        f.set_window(0..16);
+        assert_eq!(f.rows(), whole, "the whole text again");
     }
 
     #[test]
