@@ -202,6 +202,11 @@ fn ln_1p_count(n: usize) -> f32 {
     }
 }
 
+/// A line of this many letters with few links is page text when looking for where pages
+/// meet (see `DocumentFeatures::page_windows`). Joined dev pages, balanced F1 per page:
+/// 0.9198 against 0.9184 without it (100: 0.9188, 150: 0.9190).
+const PAGE_TEXT_LETTERS: u32 = 60;
+
 /// Size features stop growing here: a linear model must not extrapolate to lines of
 /// thousands of words (one-line articles exist).
 const MAX_WORDS: u32 = 120;
@@ -588,16 +593,22 @@ impl DocumentFeatures {
 
     /// Where pages seem to meet in a text of many (`min_lines` lines or more; else one
     /// window of all lines): in the middle of each run of at least `min_gap` lines
-    /// between two lines of the body (paragraphs, code). A page's own chrome between
-    /// paragraphs (a list of related links, a gallery) is rarely that long; the footer
-    /// of one page and the header of the next usually are.
+    /// between two lines of page text (the body, or long lines with few links). A page's
+    /// own chrome between paragraphs (a list of related links, a gallery) is rarely that
+    /// long; the footer of one page and the header of the next usually are.
     pub fn page_windows(&self, min_lines: usize, min_gap: usize, out: &mut Vec<std::ops::Range<usize>>) {
         out.clear();
         let n = self.len();
         let mut start = 0;
         if min_lines > 0 && n >= min_lines {
             let mut last_body: Option<usize> = None;
-            for i in (0..n).filter(|&i| self.body[i]) {
+            // The body, or a long line with few links: text without spaces between words
+            // (Chinese, Japanese) makes no paragraph of 12 words.
+            let paragraph = |i: usize| {
+                let s = &self.stats[i];
+                self.body[i] || (s.chars >= PAGE_TEXT_LETTERS && s.link_density() < 0.2)
+            };
+            for i in (0..n).filter(|&i| paragraph(i)) {
                 if let Some(j) = last_body {
                     let gap = i - j - 1;
                     if gap >= min_gap {
@@ -884,6 +895,18 @@ mod tests {
         assert_eq!(windows, vec![0..16], "no gap of 7");
         f.page_windows(17, 5, &mut windows);
         assert_eq!(windows, vec![0..16], "too few lines to hold several pages");
+
+        // Text without spaces makes no paragraph of 12 words; a long line with few links
+        // counts as page text all the same.
+        let cjk = "在采访中，我们了解到不少学子在出国前就每年守在电脑前观看两会直播。但是，随着年龄和阅历的增长，学子对两会的关注点在出国前后发生了很大的变化。";
+        let mut with_cjk = vec![menu; 16];
+        for i in [2, 3, 13] {
+            with_cjk[i] = para;
+        }
+        with_cjk[8] = cjk;
+        let mut windows_cjk = Vec::new();
+        document_features(&with_cjk, None).page_windows(16, 4, &mut windows_cjk);
+        assert_eq!(windows_cjk, [0..6, 6..11, 11..16]);
 
         let whole = f.rows();
         f.set_window(7..16);
