@@ -403,7 +403,7 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     let url = args.url.as_deref().or(record.url.as_deref());
     let mut scratch = Scratch::with_details(true);
     scratch.scores = args.scores.then(Default::default);
-    let ctx = dechrome::DocContext { url, path: Some(&name), continues: false };
+    let ctx = dechrome::DocContext { url, path: Some(&name), ..Default::default() };
     let (cleaned, segmented) =
         dechrome::pipeline::clean_in_segments(&engine, &text, ctx, &mut scratch, segment_bytes(&args.input));
     if segmented {

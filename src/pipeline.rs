@@ -168,7 +168,7 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
                     let url = record.url.as_deref().or(options.url);
                     // A text file's segment other than its last: more of the document follows.
                     let continues = matches!(&record.body, Body::Text(piece) if !piece.ends_document);
-                    let ctx = DocContext { url, path: Some(&names[*input]), continues };
+                    let ctx = DocContext { url, path: Some(&names[*input]), continues, first_line: 0 };
                     let (done, cut) = with_scratch(options.report, |scratch| {
                         if record.text.len() >= BufferPool::MIN_BYTES
                             && let Some(buffer) = spare.take_string()
@@ -219,7 +219,8 @@ pub fn clean_in_segments(
         // Segments end after a line break, so `start + len` is a character boundary.
         let segment = &text[start..start + len];
         let continues = ctx.continues || start + len < text.len();
-        let cleaned = engine.clean_with(segment, DocContext { continues, ..ctx }, scratch);
+        let first_line = ctx.first_line + line;
+        let cleaned = engine.clean_with(segment, DocContext { continues, first_line, ..ctx }, scratch);
         whole.text.push_str(&cleaned.text);
         whole.removals.extend(cleaned.removals.into_iter().map(|mut r| {
             r.lines = r.lines.start + line..r.lines.end + line;

@@ -399,7 +399,18 @@ fn a_text_of_many_pages_is_scored_page_by_page() {
     assert_eq!(articles(&cleaned.text), 3, "{}", cleaned.text);
     assert!(!cleaned.text.contains("Section"), "{}", cleaned.text);
     let detail = cleaned.removals.iter().find(|r| r.lines.start == 13).and_then(|r| r.detail.clone()).unwrap();
-    assert!(detail.contains("[scored as a page of lines 14-23: this text seems to hold several]"), "{detail}");
+    assert!(detail.contains("; scored as one page, lines 14-23, of the several this text seems to hold"), "{detail}");
+
+    // In the second segment of a text twice as long, explanations name the whole text's lines.
+    let mut scratch = dechrome::Scratch::default();
+    let twice = text.repeat(2);
+    let (cleaned, segmented) =
+        dechrome::pipeline::clean_in_segments(&windowed, &twice, Default::default(), &mut scratch, text.len());
+    assert!(segmented);
+    let later = text.lines().count() + 13;
+    let detail = cleaned.removals.iter().find(|r| r.lines.start == later).and_then(|r| r.detail.clone()).unwrap();
+    let (first, last) = (later + 1, later + 10);
+    assert!(detail.contains(&format!("scored as one page, lines {first}-{last}, of the several")), "{detail}");
 
     assert_eq!(articles(&compile("").clean(&text, Default::default()).text), 1, "one main block");
     let too_short = compile("[rule.params.page_windows]\nmin_lines = 25\nmin_gap = 4\n");

@@ -305,6 +305,7 @@ impl Engine {
                     protected: &s.protected,
                     details: !s.skip_details,
                     ends_document: !ctx.continues,
+                    first_line: ctx.first_line,
                 };
                 match s.scores.as_mut() {
                     Some(scores) => d.detector.detect_scored(&view, &mut found, scores),

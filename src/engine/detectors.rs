@@ -24,6 +24,8 @@ pub struct DocView<'a> {
     /// The text ends its document (see `DocContext::continues`): only then is its
     /// tail a page's tail.
     pub ends_document: bool,
+    /// Lines of the document before this text, for explanations that name lines.
+    pub first_line: usize,
 }
 
 impl DocView<'_> {
@@ -862,7 +864,7 @@ impl LineScorer {
                         detail,
                         "P(content) {p:.2}, kept by the threshold {threshold:.2}, but in the page's tail: from line \
                          {} on, P(the rest is chrome) {:.2} > {:.2}; ",
-                        considered[a + cut.from] + 1,
+                        doc.first_line + considered[a + cut.from] + 1,
                         cut.p,
                         self.tail.as_ref().map_or(0.0, |m| m.threshold),
                     );
@@ -888,9 +890,9 @@ impl LineScorer {
                 if last > 0 {
                     let _ = write!(
                         detail,
-                        " [scored as a page of lines {}-{}: this text seems to hold several]",
-                        considered[a] + 1,
-                        considered[b - 1] + 1
+                        "; scored as one page, lines {}-{}, of the several this text seems to hold",
+                        doc.first_line + considered[a] + 1,
+                        doc.first_line + considered[b - 1] + 1
                     );
                 }
                 if let Some((bias, w, g)) = &context {
@@ -997,6 +999,7 @@ mod tests {
                 protected: &vec![false; lines.len()],
                 details: true,
                 ends_document: true,
+                first_line: 0,
             },
             &mut out,
         );
@@ -1019,6 +1022,7 @@ mod tests {
             protected: &vec![false; lines.len()],
             details: false,
             ends_document: true,
+            first_line: 0,
         };
         let considered: Vec<usize> = (0..lines.len()).filter(|&i| !removed[i] && !doc.is_blank(i)).collect();
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();

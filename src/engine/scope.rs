@@ -34,6 +34,9 @@ pub struct DocContext<'a> {
     /// text file, a huge record). Its last lines are then not the page's end, and the
     /// detectors that cut a page's tail leave them alone.
     pub continues: bool,
+    /// The number of lines of the document before this text (0 unless it is a segment):
+    /// explanations that name lines add it, as reports do.
+    pub first_line: usize,
 }
 
 impl ScopeIndex {
