@@ -785,7 +785,9 @@ impl LineScorer {
         let last = windows.len() - 1;
         for (w, window) in windows.iter().enumerate() {
             let (a, b) = (window.start, window.end);
-            feats.set_window(a..b);
+            if last > 0 {
+                feats.set_window(a..b); // `compute` took the whole text already
+            }
             // Logits only; the per-feature contributions are recomputed for the lines
             // dropped when details are wanted (keeping them for every line cost memory and
             // time).

@@ -601,7 +601,7 @@ impl DocumentFeatures {
         let n = self.len();
         let mut start = 0;
         if min_lines > 0 && n >= min_lines {
-            let mut last_body: Option<usize> = None;
+            let mut last_text: Option<usize> = None;
             // The body, or a long line with few links: text without spaces between words
             // (Chinese, Japanese) makes no paragraph of 12 words.
             let paragraph = |i: usize| {
@@ -609,7 +609,7 @@ impl DocumentFeatures {
                 self.body[i] || (s.chars >= PAGE_TEXT_LETTERS && s.link_density() < 0.2)
             };
             for i in (0..n).filter(|&i| paragraph(i)) {
-                if let Some(j) = last_body {
+                if let Some(j) = last_text {
                     let gap = i - j - 1;
                     if gap >= min_gap {
                         let cut = j + 1 + gap / 2;
@@ -617,7 +617,7 @@ impl DocumentFeatures {
                         start = cut;
                     }
                 }
-                last_body = Some(i);
+                last_text = Some(i);
             }
         }
         out.push(start..n);
