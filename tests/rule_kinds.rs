@@ -135,6 +135,10 @@ fn keep_with_start_and_end_protects_blocks_paired_in_order() {
     // An unclosed fence, and one closing beyond max_lines, protect nothing.
     assert_eq!(clean(&e, "```\nshare a\n"), "```\n");
     assert_eq!(clean(&e, "```\nshare a\nshare b\nshare c\n```\n"), "```\n```\n");
+    // The closing fence of a block too long to protect still closes it: it does not open a
+    // block with the next fence and protect the prose between two code blocks.
+    let doc = "```\nshare a\nshare b\nshare c\n```\nshare prose\n```\nshare d\n```\n";
+    assert_eq!(clean(&e, doc), "```\n```\n```\nshare d\n```\n");
     // The line scorer is a detector: protected lines survive it as they survive rules.
     let shipped = common::shipped();
     let code = "```\n* [Home](#)\n* [About](#)\nCopyright 2024. All rights reserved.\n```\n";

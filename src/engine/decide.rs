@@ -449,8 +449,11 @@ impl Engine {
     fn find_blocks(&self, starts: &[(u32, usize)], ends: &[(u32, usize)], s: &mut Scratch) {
         let n = s.lines.len();
         let mut covered_until = vec![0usize; self.blocks.len()];
+        // Per block rule, the end line of a start whose block was too long: it closed that
+        // block, so it does not open one (a code fence is both a start and an end).
+        let mut closed_too_far = vec![usize::MAX; self.blocks.len()];
         for &(b, start) in starts {
-            if start < covered_until[b as usize] {
+            if start < covered_until[b as usize] || start == closed_too_far[b as usize] {
                 continue; // a repeated start inside a block already found
             }
             let block = &self.blocks[b as usize];
@@ -460,6 +463,7 @@ impl Engine {
             let range = if block.has_end {
                 let Some(&(_, end)) = ends.iter().find(|&&(eb, l)| eb == b && l > start) else { continue };
                 if !fits(end) {
+                    closed_too_far[b as usize] = end;
                     continue;
                 }
                 start..if block.end_inclusive { end + 1 } else { end }
