@@ -846,67 +846,106 @@ impl LineScorer {
                     dropped[k] |= Some(considered[k]) != title;
                 }
             }
+            let page = PageVerdict {
+                considered,
+                lines: a..b,
+                threshold,
+                optimal,
+                cut: cut.as_ref(),
+                context: context.as_ref().map(|(bias, w, g)| (*bias, *w, *g)),
+                one_of_several: last > 0,
+            };
             for k in a..b {
                 let (line, p) = (considered[k], probs[k]);
                 let kept_before_tail = tail_lines[k - a].kept;
                 if let Some(scores) = scores.as_mut() {
                     scores.lines.push(ScoredLine { line, p, kept_before_tail });
                 }
-                if !dropped[k] {
-                    continue;
-                }
-                if !doc.details {
-                    out.push(Detection { lines: line..line + 1, detail: String::new() });
-                    continue;
-                }
-                use std::fmt::Write;
-                let mut detail = String::with_capacity(160);
-                if let Some(cut) = cut.as_ref().filter(|_| kept_before_tail) {
-                    let _ = write!(
-                        detail,
-                        "P(content) {p:.2}, kept by the threshold {threshold:.2}, but in the page's tail: from line \
-                         {} on, P(the rest is chrome) {:.2} > {:.2}; ",
-                        doc.first_line + considered[a + cut.from] + 1,
-                        cut.p,
-                        self.tail.as_ref().map_or(0.0, |m| m.threshold),
-                    );
-                    strongest(&mut detail, &cut.contributions, &tail::NAMES, -1.0);
+                if dropped[k] {
+                    let detail = if doc.details {
+                        self.explain_drop(doc, feats, &page, k, p, kept_before_tail)
+                    } else {
+                        String::new()
+                    };
                     out.push(Detection { lines: line..line + 1, detail });
-                    continue;
                 }
-                if prose(k) {
-                    let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
-                } else {
-                    let _ = write!(detail, "P(content) {p:.2} < {threshold:.2}");
-                    if let Some(optimal) = optimal {
-                        let _ = write!(
-                            detail,
-                            " (this page's: {} × half of {:.2}, its best expected F1; within {:.2}-{:.2})",
-                            self.page_factor,
-                            2.0 * optimal,
-                            self.threshold_floor,
-                            self.threshold
-                        );
-                    }
-                }
-                if last > 0 {
-                    let _ = write!(
-                        detail,
-                        "; scored as one page, lines {}-{}, of the several this text seems to hold",
-                        doc.first_line + considered[a] + 1,
-                        doc.first_line + considered[b - 1] + 1
-                    );
-                }
-                if let Some((bias, w, g)) = &context {
-                    detail.push_str("; context: ");
-                    most_negative(&mut detail, &linear(*bias, w, &g.row(k - a)).1, features::CONTEXT_NAMES);
-                }
-                detail.push_str("; line: ");
-                most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.row(k)).1, features::NAMES);
-                out.push(Detection { lines: line..line + 1, detail });
             }
         }
     }
+
+    /// Why the `k`th considered line (P(content) `p`) went: the threshold or the tail
+    /// that dropped it, then the features that pushed hardest towards chrome.
+    fn explain_drop(
+        &self,
+        doc: &DocView<'_>,
+        feats: &features::DocumentFeatures,
+        page: &PageVerdict<'_>,
+        k: usize,
+        p: f32,
+        kept_before_tail: bool,
+    ) -> String {
+        use std::fmt::Write;
+        let (a, b, considered) = (page.lines.start, page.lines.end, page.considered);
+        let mut detail = String::with_capacity(160);
+        if let Some(cut) = page.cut.filter(|_| kept_before_tail) {
+            let _ = write!(
+                detail,
+                "P(content) {p:.2}, kept by the threshold {:.2}, but in the page's tail: from line {} on, \
+                 P(the rest is chrome) {:.2} > {:.2}; ",
+                page.threshold,
+                doc.first_line + considered[a + cut.from] + 1,
+                cut.p,
+                self.tail.as_ref().map_or(0.0, |m| m.threshold),
+            );
+            strongest(&mut detail, &cut.contributions, &tail::NAMES, -1.0);
+            return detail;
+        }
+        if self.protect_words > 0 && feats.is_prose(k, self.protect_words) {
+            let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
+        } else {
+            let _ = write!(detail, "P(content) {p:.2} < {:.2}", page.threshold);
+            if let Some(optimal) = page.optimal {
+                let _ = write!(
+                    detail,
+                    " (this page's: {} × half of {:.2}, its best expected F1; within {:.2}-{:.2})",
+                    self.page_factor,
+                    2.0 * optimal,
+                    self.threshold_floor,
+                    self.threshold
+                );
+            }
+        }
+        if page.one_of_several {
+            let _ = write!(
+                detail,
+                "; scored as one page, lines {}-{}, of the several this text seems to hold",
+                doc.first_line + considered[a] + 1,
+                doc.first_line + considered[b - 1] + 1
+            );
+        }
+        if let Some((bias, w, g)) = page.context {
+            detail.push_str("; context: ");
+            most_negative(&mut detail, &linear(bias, w, &g.row(k - a)).1, features::CONTEXT_NAMES);
+        }
+        detail.push_str("; line: ");
+        most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.row(k)).1, features::NAMES);
+        detail
+    }
+}
+
+/// What the scorer decided for one page (all of a text, or one of the pages guessed in a
+/// text of many), for the explanations of the lines it dropped.
+struct PageVerdict<'a> {
+    /// The document's lines the scorer considered (not blank, not removed by a rule).
+    considered: &'a [usize],
+    /// The page's part of them.
+    lines: std::ops::Range<usize>,
+    threshold: f32,
+    /// Half the page's best expected F1, when the threshold was set from it.
+    optimal: Option<f32>,
+    cut: Option<&'a tail::Cut>,
+    context: Option<(f32, &'a [f32; features::CONTEXT_N], &'a features::ContextFeatures)>,
+    one_of_several: bool,
 }
 
 /// The block guard: in each block of at least `min_lines` lines between blank lines, a line
