@@ -95,6 +95,10 @@ const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 /// `scripts/sweep_thresholds.sh`; the trainer's own estimate uses fixed thresholds.
 const PAGE_FACTOR: [f64; 3] = [0.35, 1.1, 1.2];
 const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
+/// The block guard's share and the page windows' `(min_lines, min_gap)` a fresh pack gets: the
+/// shipped settings, which the trainer does not model.
+const BLOCK_KEEP_SHARE: f64 = 0.5;
+const PAGE_WINDOWS: (usize, usize) = (2000, 40);
 /// The L2 penalty: strong enough to keep correlated features (words, chars) from trading
 /// huge weights.
 const LAMBDA: f64 = 200.0;
@@ -386,8 +390,11 @@ fn new_pack(
         let _ = writeln!(toml, "{name} = {factor}");
     }
     toml.push_str("[rule.params.threshold_floor]\n");
-    for (name, floor) in ["conservative", "balanced", "aggressive"].iter().zip(THRESHOLD_FLOOR) {
-        let _ = writeln!(toml, "{name} = {floor:.2}");
+    // A floor above the proposed ceiling would not load.
+    for ((name, floor), (t, _)) in
+        ["conservative", "balanced", "aggressive"].iter().zip(THRESHOLD_FLOOR).zip(thresholds)
+    {
+        let _ = writeln!(toml, "{name} = {:.2}", floor.min(*t));
     }
     toml.push_str("\n# The ceiling of each page's threshold, proposed from fixed thresholds: estimated macro\n# P/R/F1 on the training pages with the prose guard (the title guard, the page threshold and\n# bag-of-words scoring not modelled).\n");
     toml.push_str("[rule.params.threshold]\n");
@@ -406,6 +413,24 @@ fn new_pack(
     for (name, w) in CONTEXT_NAMES.iter().zip(&model.context[1..]) {
         let _ = writeln!(toml, "{name} = {w:.4}");
     }
+    // The guards the model does not learn, as shipped (see rules/generic/scorer.toml for
+    // how they were measured); the scored tail is added by `train_tail`.
+    toml.push_str(
+        "\n# The block guard: a dropped line without a link is kept when this share of the other\n\
+         # lines of its block (3+ lines between blank lines) are kept: verse, addresses, lists.\n\
+         [rule.params.block_keep_share]\n",
+    );
+    for name in ["conservative", "balanced", "aggressive"] {
+        let _ = writeln!(toml, "{name} = {BLOCK_KEEP_SHARE}");
+    }
+    let (min_lines, min_gap) = PAGE_WINDOWS;
+    let _ = write!(
+        toml,
+        "\n# A text of {min_lines}+ scorer lines is cut into pages in the middle of every run of {min_gap}+ lines\n\
+         # between lines of page text, and each is scored as the model was trained: one page.\n\
+         [rule.params.page_windows]\nmin_lines = {min_lines}\nmin_gap = {min_gap}\n"
+    );
+    toml.push_str("\n# The scored tail: `cargo run --release --example train_tail` adds it here.\n");
     toml
 }
 
@@ -441,5 +466,23 @@ mod tests {
         // the tuned pack back, but for the header and the retired feature.
         let back = update_pack(&tuned, &model, 10, 2);
         assert_eq!(back, tuned.replace("retired_feature = 1.0\n", ""));
+    }
+
+    #[test]
+    fn a_fresh_pack_has_every_setting_of_the_shipped_one_but_the_tail() {
+        let model = Model { line: vec![0.1; N + 1], context: vec![0.1; CONTEXT_NAMES.len() + 1] };
+        let fresh = new_pack(&model, &[(0.2, (0.8, 0.99, 0.9)); 3], 10, 2, "x");
+        let shipped =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/generic/scorer.toml")).unwrap();
+        let keys = |text: &str| {
+            let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
+            scorer_params(&mut doc).iter().map(|(k, _)| k.to_string()).collect::<std::collections::BTreeSet<_>>()
+        };
+        let mut expected = keys(&shipped);
+        expected.remove("tail"); // train_tail adds it
+        assert_eq!(keys(&fresh), expected);
+        // And it loads, even with a proposed threshold below the shipped floor.
+        let source = dechrome::rules::PackSource { name: "scorer.toml".into(), text: fresh };
+        dechrome::RuleSet::from_sources(&[source]).unwrap().compile(&[]).unwrap();
     }
 }
