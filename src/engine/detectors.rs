@@ -816,10 +816,11 @@ impl LineScorer {
             if let Some(scores) = scores.as_mut().filter(|_| last == 0) {
                 scores.threshold = Some(threshold);
             }
-            let prose = |k: usize| self.protect_words > 0 && feats.is_prose(k, self.protect_words);
             for k in a..b {
                 let p = probs[k];
-                dropped[k] = p < threshold && Some(considered[k]) != title && !(p >= self.prose_floor && prose(k));
+                dropped[k] = p < threshold
+                    && Some(considered[k]) != title
+                    && !(p >= self.prose_floor && self.is_prose(feats, k));
             }
             if self.block_keep_share > 0.0 {
                 let from_line = if a == 0 { 0 } else { considered[a] };
@@ -852,7 +853,7 @@ impl LineScorer {
                 threshold,
                 optimal,
                 cut: cut.as_ref(),
-                context: context.as_ref().map(|(bias, w, g)| (*bias, *w, *g)),
+                context,
                 one_of_several: last > 0,
             };
             for k in a..b {
@@ -871,6 +872,11 @@ impl LineScorer {
                 }
             }
         }
+    }
+
+    /// Whether the `k`th considered line is prose this profile guards (`protect_words`).
+    fn is_prose(&self, feats: &features::DocumentFeatures, k: usize) -> bool {
+        self.protect_words > 0 && feats.is_prose(k, self.protect_words)
     }
 
     /// Why the `k`th considered line (P(content) `p`) went: the threshold or the tail
@@ -900,7 +906,7 @@ impl LineScorer {
             strongest(&mut detail, &cut.contributions, &tail::NAMES, -1.0);
             return detail;
         }
-        if self.protect_words > 0 && feats.is_prose(k, self.protect_words) {
+        if self.is_prose(feats, k) {
             let _ = write!(detail, "P(content) {p:.2} < {:.2} (the floor for prose)", self.prose_floor);
         } else {
             let _ = write!(detail, "P(content) {p:.2} < {:.2}", page.threshold);
