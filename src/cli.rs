@@ -140,7 +140,9 @@ pub struct CleanArgs {
     #[arg(long, value_name = "FILE", requires = "max_removed", help_heading = "Corpus")]
     pub rejected: Option<PathBuf>,
     /// Stop at the first bad record (exit 2; its output file is not written). By default
-    /// bad records are reported as `file:line: cause`, counted and skipped.
+    /// bad records are reported as `file:line: cause`, counted and skipped. Invalid UTF-8
+    /// in text and WET is not: each bad sequence becomes U+FFFD, with a warning; here it
+    /// is an error too.
     #[arg(long, help_heading = "Corpus")]
     pub strict: bool,
     /// Skip inputs whose output already exists (outputs only appear when complete, so a

@@ -241,6 +241,9 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
     for e in &outcome.errors {
         eprintln!("error: {e}");
     }
@@ -257,12 +260,17 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     if !args.quiet {
         let c = &outcome.counts;
         eprintln!(
-            "dechrome: {} records read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}",
+            "dechrome: {} records read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}",
             c.read,
             c.written,
             c.dropped,
             c.rejected,
             if c.flagged > 0 { format!(", {} flagged", c.flagged) } else { String::new() },
+            if c.utf8_replaced > 0 {
+                format!("; {} with invalid UTF-8 replaced (see the warnings)", c.utf8_replaced)
+            } else {
+                String::new()
+            },
             if c.inputs_skipped > 0 {
                 format!("; {} inputs skipped (output exists)", c.inputs_skipped)
             } else {
@@ -393,6 +401,9 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
     let split = text_split(&args.input, false);
     let record =
         find_record(&args.file, &file, format, fields_of(&args.input), &split, pick).map_err(anyhow::Error::msg)?;
+    if let Some(r) = record.replaced {
+        eprintln!("warning: {}", r.describe(&file));
+    }
     let name = match (format, &record.id) {
         (Format::Text, _) if separated => format!("{file}:{}", record.line),
         (Format::Text, _) => file,

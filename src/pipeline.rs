@@ -83,6 +83,8 @@ pub struct Counts {
     /// Documents (text files, documents between separators, JSONL and WET records)
     /// cleaned in more than one segment (larger than the segment size or line limit).
     pub segmented_documents: u64,
+    /// Text documents and WET records cleaned with invalid UTF-8 replaced by U+FFFD.
+    pub utf8_replaced: u64,
 }
 
 #[derive(Default, Debug, Clone, Serialize)]
@@ -100,6 +102,8 @@ pub struct RunOutcome {
     pub domains: HashMap<String, DomainStats>,
     /// `path:line: cause`, one per bad record or failed input.
     pub errors: Vec<String>,
+    /// `path:line: what`, for records cleaned but not exactly as read (invalid UTF-8).
+    pub warnings: Vec<String>,
     /// `--strict` stopped the run at a bad record.
     pub aborted: bool,
 }
@@ -350,34 +354,71 @@ fn write_batches(
     // A text input with a bad segment is not written at all: a partial document would
     // pass for a cleaned one (and --skip-existing would then skip it).
     let mut bad_text_input: Option<usize> = None;
+    // How the current text document's first segment was counted, and whether its invalid
+    // UTF-8 was: the summary counts documents, not the segments they are cleaned in.
+    let mut first_piece_counted: Option<Counted> = None;
+    let mut replaced_counted = false;
     for batch in cleaned_batches {
         for item in batch {
             match item {
                 Item::Record { input, record, cleaned, segmented } => {
                     let cleaned = cleaned.expect("cleaned above");
+                    let new_document = starts_document(&record);
+                    if let Some(r) = record.replaced {
+                        let message = r.describe(&names[input]);
+                        if options.strict {
+                            outcome.errors.push(message);
+                            outcome.aborted = true;
+                            return Ok(outcome);
+                        }
+                        outcome.warnings.push(message);
+                        // Once per document, however many of its segments had some.
+                        if new_document || !replaced_counted {
+                            outcome.counts.utf8_replaced += 1;
+                        }
+                        replaced_counted = true;
+                    } else if new_document {
+                        replaced_counted = false;
+                    }
                     let o = outputs_of(&mut open, jobs, input)?;
                     // A text document comes in segments from the reader; a huge record is cut
                     // by the cleaner.
                     let first_of_several = matches!(&record.body, Body::Text(piece) if piece.first_of_several());
                     outcome.counts.segmented_documents += u64::from(segmented || first_of_several);
-                    write_record(
+                    let counted = write_record(
                         engine,
                         &jobs[input],
                         &names[input],
                         o,
                         &record,
                         &cleaned,
+                        new_document,
                         options,
                         &mut extra,
                         &mut outcome,
                     )?;
+                    if new_document {
+                        first_piece_counted = Some(counted);
+                    }
                     shared.spare.give(cleaned.text.into_bytes());
                     shared.spare_inputs.give(record.text.into_bytes());
                 }
                 Item::Bad { input, error } => {
-                    outcome.counts.read += 1;
-                    outcome.counts.rejected += 1;
-                    outcome.errors.push(format!("{}:{}: {}", names[input], error.line, error.message));
+                    // A bad later segment makes its document a rejected one, not a second
+                    // record: its first segment's count moves (and a document already
+                    // rejected, binary data in every segment, is reported once).
+                    let later_segment = error.text_piece.as_ref().is_some_and(|p| !p.starts_document);
+                    let before = first_piece_counted.replace(Counted::Rejected).filter(|_| later_segment);
+                    match before {
+                        Some(Counted::Written) => outcome.counts.written -= 1,
+                        Some(Counted::Dropped) => outcome.counts.dropped -= 1,
+                        Some(Counted::Rejected) => {}
+                        None => outcome.counts.read += 1,
+                    }
+                    if !matches!(before, Some(Counted::Rejected)) {
+                        outcome.counts.rejected += 1;
+                        outcome.errors.push(format!("{}:{}: {}", names[input], error.line, error.message));
+                    }
                     if options.strict {
                         outcome.aborted = true;
                         return Ok(outcome); // the open sink is dropped: its temporary file goes
@@ -461,19 +502,21 @@ fn write_record(
     o: &mut Open,
     record: &Record,
     cleaned: &Cleaned,
+    new_document: bool,
     options: &RunOptions,
     extra: &mut Extra,
     outcome: &mut RunOutcome,
-) -> io::Result<()> {
-    outcome.counts.read += 1;
+) -> io::Result<Counted> {
+    let count = u64::from(new_document);
+    outcome.counts.read += count;
     let bytes_in = record.text.len();
     let removed_share = if bytes_in == 0 { 0.0 } else { 1.0 - cleaned.text.len() as f64 / bytes_in as f64 };
     let over = options.max_removed.is_some_and(|max| removed_share > max);
     let host = record.url.as_deref().or(options.url).and_then(host_of);
-    outcome.stats.add(engine, bytes_in, cleaned);
+    outcome.stats.add(engine, bytes_in, cleaned, new_document);
     if let Some(host) = host {
         let d = outcome.domains.entry(host).or_default();
-        d.documents += 1;
+        d.documents += count;
         d.bytes_in += bytes_in as u64;
         d.bytes_removed += bytes_in.saturating_sub(cleaned.text.len()) as u64;
         for r in &cleaned.removals {
@@ -487,14 +530,15 @@ fn write_record(
         serde_json::to_writer(&mut **report, &doc)?;
         report.write_all(b"\n")?;
     }
-    if over && !options.mark_only {
-        outcome.counts.dropped += 1;
+    let counted = if over && !options.mark_only {
+        outcome.counts.dropped += count;
         if let Some(w) = extra.rejected.as_mut() {
             write_json_record(&mut **w, record, &record.text, options, None)?;
         }
+        Counted::Dropped
     } else {
         if over {
-            outcome.counts.flagged += 1;
+            outcome.counts.flagged += count;
         }
         let flag = over.then_some(removed_share);
         match job.format.output() {
@@ -504,14 +548,30 @@ fn write_record(
         if let Some(a) = o.attributes.as_mut() {
             write_attributes(a.writer(), engine, record, name, cleaned)?;
         }
-        outcome.counts.written += 1;
-    }
+        outcome.counts.written += count;
+        Counted::Written
+    };
     // A separated document's separator line is written back even when the document is
     // dropped, so the output's documents stay aligned with the input's.
     if let Body::Text(TextPiece { separator: Some(separator), .. }) = &record.body {
         o.out.writer().write_all(separator.as_bytes())?;
     }
-    Ok(())
+    Ok(counted)
+}
+
+/// Where a document's count went: the summary's figures add up (read = written + dropped
+/// + rejected).
+#[derive(Clone, Copy)]
+enum Counted {
+    Written,
+    Dropped,
+    Rejected,
+}
+
+/// Whether the record begins a document: every JSONL and WET record, and the first
+/// segment of a text document (later segments belong to the same one).
+fn starts_document(record: &Record) -> bool {
+    !matches!(&record.body, Body::Text(piece) if !piece.starts_document)
 }
 
 /// A JSONL line for a record with `text` in place of its text: the original object for

@@ -108,8 +108,9 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn add(&mut self, engine: &Engine, input_len: usize, cleaned: &Cleaned) {
-        self.documents += 1;
+    /// `new_document`: false for a later segment of a document cleaned in segments.
+    pub fn add(&mut self, engine: &Engine, input_len: usize, cleaned: &Cleaned, new_document: bool) {
+        self.documents += usize::from(new_document);
         self.bytes_in += input_len as u64;
         self.bytes_out += cleaned.text.len() as u64;
         for r in &cleaned.removals {

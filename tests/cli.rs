@@ -81,6 +81,9 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
     };
     let first = stderr("1", &[]);
     assert!(first.contains(&format!("note: 1 document(s) above 1 MiB or 131,072 lines were {note}")), "{first}");
+    // One file, one document, however many segments it was cleaned in.
+    assert!(first.contains("dechrome: 1 records read: 1 written,"), "{first}");
+    assert!(first.contains("dechrome: 1 documents cleaned,"), "{first}");
     assert!(first.contains("--doc-separator LINE"), "{first}");
     assert!(!stderr("1", &["--disable", "line-scorer"]).contains(note));
     assert!(!stderr("8", &[]).contains(note));
@@ -342,13 +345,35 @@ fn usage_and_io_errors_exit_2_and_good_inputs_survive_bad_ones() {
     let dir = tmp.path().join("in");
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("a.txt"), "good text\n").unwrap();
-    fs::write(dir.join("b.txt"), b"line one\nbad \xff byte\n").unwrap();
+    fs::write(dir.join("b.png"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\n").unwrap();
     let out = tmp.path().join("out");
     let assert = dechrome().arg("clean").arg(&dir).arg("-o").arg(&out).assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("b.txt:2: invalid UTF-8"), "{stderr}");
+    assert!(stderr.contains("b.png:1: binary data"), "{stderr}");
+    assert!(stderr.contains("2 records read: 1 written, 0 dropped (--max-removed), 1 rejected (bad)"), "{stderr}");
     assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "good text\n");
-    assert!(!out.join("b.txt").exists());
+    assert!(!out.join("b.png").exists());
+}
+
+/// Scraped text carries stray bytes of other encodings: the page is cleaned with each
+/// invalid sequence replaced by U+FFFD, and the run says where (under --strict, it stops).
+#[test]
+fn a_stray_byte_costs_itself_not_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("page.txt");
+    fs::write(&input, b"Share this\nThe caf\xe9 opened on Tuesday.\n").unwrap();
+    let out = tmp.path().join("page.clean.txt");
+    let run = dechrome().arg("clean").arg(&input).arg("-o").arg(&out).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(stderr.contains("warning: "), "{stderr}");
+    assert!(stderr.contains("page.txt:2: invalid UTF-8, 1 byte sequence(s) replaced with U+FFFD"), "{stderr}");
+    assert!(stderr.contains("1 with invalid UTF-8 replaced"), "{stderr}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "The caf\u{FFFD} opened on Tuesday.\n");
+    fs::remove_file(&out).unwrap();
+    let strict = dechrome().arg("clean").arg(&input).arg("-o").arg(&out).arg("--strict").assert().code(2);
+    let stderr = String::from_utf8_lossy(&strict.get_output().stderr).to_string();
+    assert!(stderr.contains("error: ") && stderr.contains("page.txt:2: invalid UTF-8"), "{stderr}");
+    assert!(!out.exists());
 }
 
 #[test]

@@ -372,7 +372,7 @@ fn big_text_files_are_cleaned_in_segments_with_nothing_lost() {
 fn a_bad_document_between_separators_costs_only_itself() {
     let tmp = tempfile::tempdir().unwrap();
     let mut bytes = b"first page, kept\nAll rights reserved.\n---\nsecond page, bad: ".to_vec();
-    bytes.extend_from_slice(&[0xff, 0xfe, b'\n', b'-', b'-', b'-', b'\n']);
+    bytes.extend_from_slice(&[0x00, 0xff, 0xfe, b'\n', b'-', b'-', b'-', b'\n']);
     bytes.extend_from_slice(b"third page, kept\n");
     let input = tmp.path().join("pages.txt");
     fs::write(&input, &bytes).unwrap();
@@ -389,7 +389,7 @@ fn a_bad_document_between_separators_costs_only_itself() {
         String::from_utf8_lossy(&cmd.code(2).get_output().stderr).to_string()
     };
     let stderr = clean(&["--doc-separator", "---"]);
-    assert!(stderr.contains("pages.txt:4: invalid UTF-8"), "{stderr}");
+    assert!(stderr.contains("pages.txt:4: binary data"), "{stderr}");
     // The other documents are written, and the bad one's place is kept.
     assert_eq!(fs::read_to_string(&out).unwrap(), "first page, kept\n---\n---\nthird page, kept\n");
     // Without the separator the file is one document, and a partial one is not written.

@@ -20,6 +20,29 @@ pub struct Record {
     /// 1-based line of the input where the record starts.
     pub line: u64,
     pub body: Body,
+    /// Text (not JSON) whose invalid UTF-8 was replaced with U+FFFD to be cleaned.
+    pub replaced: Option<Utf8Replaced>,
+}
+
+/// Invalid UTF-8 in a text document or WET record: scrapes carry stray bytes of other
+/// encodings, and losing the page for one of them would cost more than the byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utf8Replaced {
+    /// 1-based input line of the first invalid byte.
+    pub line: u64,
+    /// Invalid sequences replaced, each by one U+FFFD (as `String::from_utf8_lossy` does).
+    pub sequences: u64,
+}
+
+impl Utf8Replaced {
+    /// `name:line: …`, for a warning (or an error under `--strict`).
+    pub fn describe(&self, name: &str) -> String {
+        format!(
+            "{name}:{}: invalid UTF-8, {} byte sequence(s) replaced with U+FFFD (a file in another encoding needs \
+             converting first, e.g. `iconv -f windows-1252 -t utf-8`)",
+            self.line, self.sequences
+        )
+    }
 }
 
 #[derive(Debug)]
@@ -296,10 +319,40 @@ fn io_error(line: u64, e: std::io::Error) -> RecordError {
 
 fn utf8(bytes: Vec<u8>, first_line: u64) -> Result<String, RecordError> {
     String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = first_line + e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+        let line = line_of(e.as_bytes(), e.utf8_error().valid_up_to(), first_line);
         RecordError { line, message: "invalid UTF-8".into(), ..RecordError::default() }
     })
+}
+
+/// The input line of byte `at` of `bytes`, which start on line `first_line`.
+fn line_of(bytes: &[u8], at: usize, first_line: u64) -> u64 {
+    first_line + count_lines(&bytes[..at])
+}
+
+/// Text to clean (a text document or a WET record's content): invalid UTF-8 is replaced
+/// with U+FFFD and said so, unless NUL bytes come with it, which is binary data (an image
+/// or PDF in a scrape tree), not text with a stray byte.
+fn decode_text(bytes: Vec<u8>, first_line: u64) -> Result<(String, Option<Utf8Replaced>), RecordError> {
+    let e = match String::from_utf8(bytes) {
+        Ok(text) => return Ok((text, None)),
+        Err(e) => e,
+    };
+    let bytes = e.as_bytes();
+    let line = line_of(bytes, e.utf8_error().valid_up_to(), first_line);
+    if memchr::memchr(0, bytes).is_some() {
+        let message = "binary data (invalid UTF-8 and NUL bytes), not text".into();
+        return Err(RecordError { line, message, ..RecordError::default() });
+    }
+    let mut text = String::with_capacity(bytes.len() + 16);
+    let mut sequences = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            text.push(char::REPLACEMENT_CHARACTER);
+            sequences += 1;
+        }
+    }
+    Ok((text, Some(Utf8Replaced { line, sequences })))
 }
 
 struct TextSegments {
@@ -413,8 +466,8 @@ impl Iterator for TextSegments {
 }
 
 fn text_record(bytes: Vec<u8>, line: u64, piece: TextPiece) -> RecordResult {
-    match utf8(bytes, line) {
-        Ok(text) => Ok(Record { text, id: None, url: None, line, body: Body::Text(piece) }),
+    match decode_text(bytes, line) {
+        Ok((text, replaced)) => Ok(Record { text, id: None, url: None, line, body: Body::Text(piece), replaced }),
         Err(e) => Err(RecordError { text_piece: Some(piece), ..e }),
     }
 }
@@ -514,7 +567,7 @@ impl JsonLines {
         let url = string_at(&obj, &self.fields.url)
             .or_else(|| self.fields.url_fallback.as_ref().and_then(|p| string_at(&obj, p)));
         let id = string_at(&obj, &self.fields.id);
-        Ok(Record { text: doc, id, url, line, body: Body::Json(obj) })
+        Ok(Record { text: doc, id, url, line, body: Body::Json(obj), replaced: None })
     }
 }
 
@@ -635,13 +688,13 @@ impl Iterator for WetRecords {
             if !header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion")) {
                 continue; // warcinfo and friends are not documents
             }
-            let text = match utf8(content, content_line) {
-                Ok(t) => t,
+            let (text, replaced) = match decode_text(content, content_line) {
+                Ok(decoded) => decoded,
                 Err(e) => return Some(Err(e)),
             };
             let url = header("WARC-Target-URI");
             let id = header("WARC-Record-ID");
-            return Some(Ok(Record { text, id, url, line: start, body: Body::Wet(headers) }));
+            return Some(Ok(Record { text, id, url, line: start, body: Body::Wet(headers), replaced }));
         }
         None
     }
@@ -760,6 +813,35 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "{\"id\":\"a\",\"n\":1.50,\"text\":\"bye\",\"metadata\":{\"url\":\"https://x.org/\"}}"
         );
+    }
+
+    #[test]
+    fn stray_bytes_in_text_are_replaced_and_counted_but_binary_data_is_refused() {
+        let text = b"line one\ncaf\xe9 and \xff\xfe twice\nend\n";
+        let records = read(Format::Text, text, 1 << 20);
+        let record = records[0].as_ref().expect("text with stray bytes is read");
+        assert_eq!(record.text, "line one\ncaf\u{FFFD} and \u{FFFD}\u{FFFD} twice\nend\n");
+        assert_eq!(record.replaced, Some(Utf8Replaced { line: 2, sequences: 3 }));
+        let clean = read(Format::Text, b"all good\n", 1 << 20);
+        assert_eq!(clean[0].as_ref().unwrap().replaced, None);
+        // NUL bytes with invalid UTF-8: an image or a PDF, not text.
+        let binary = read(Format::Text, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff", 1 << 20);
+        let error = binary[0].as_ref().expect_err("binary data is a bad record");
+        assert!(error.message.starts_with("binary data"), "{}", error.message);
+        assert_eq!(error.line, 1);
+        // JSON must be UTF-8: a record with a stray byte stays a bad record.
+        let jsonl = read(Format::Jsonl, b"{\"text\": \"caf\xe9\"}\n", 1 << 20);
+        assert_eq!(jsonl[0].as_ref().expect_err("not UTF-8").message, "invalid UTF-8");
+        // A WET record's text is text: replaced, its line counted from the file's start.
+        let mut wet = b"WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 8\r\n\r\nok\ncaf\xe9\n\r\n\r\n".to_vec();
+        wet.extend_from_slice(b"WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 3\r\n\r\nok\n\r\n\r\n");
+        let records = read(Format::Wet, &wet, 0);
+        let first = records[0].as_ref().expect("read");
+        assert_eq!(
+            (first.text.as_str(), first.replaced),
+            ("ok\ncaf\u{FFFD}\n", Some(Utf8Replaced { line: 6, sequences: 1 }))
+        );
+        assert_eq!(records[1].as_ref().expect("read").text, "ok\n");
     }
 
     #[test]
