@@ -129,7 +129,8 @@ pub struct CleanArgs {
     #[arg(long, value_name = "DIR", help_heading = "Corpus")]
     pub attributes: Option<PathBuf>,
     /// Drop records that lose more than this share of their bytes (0..1), as RefinedWeb
-    /// drops pages whose line corrections remove too much.
+    /// drops pages whose line corrections remove too much. A text document cleaned in
+    /// segments (see --segment-mib) is never dropped: a segment of it would leave a hole.
     #[arg(long, value_name = "FRACTION", value_parser = fraction, help_heading = "Corpus")]
     pub max_removed: Option<f64>,
     /// With --max-removed: keep such records, flagged with a `dechrome` field (JSONL).

@@ -511,7 +511,9 @@ fn write_record(
     outcome.counts.read += count;
     let bytes_in = record.text.len();
     let removed_share = if bytes_in == 0 { 0.0 } else { 1.0 - cleaned.text.len() as f64 / bytes_in as f64 };
-    let over = options.max_removed.is_some_and(|max| removed_share > max);
+    // A segment of a text document is not a page: dropping one would leave a hole in it.
+    let whole = !matches!(&record.body, Body::Text(piece) if !piece.is_whole_document());
+    let over = whole && options.max_removed.is_some_and(|max| removed_share > max);
     let host = record.url.as_deref().or(options.url).and_then(host_of);
     outcome.stats.add(engine, bytes_in, cleaned, new_document);
     if let Some(host) = host {

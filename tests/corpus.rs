@@ -329,6 +329,38 @@ fn max_removed_drops_or_flags_and_rejected_keeps_them() {
     assert!(flagged[1].get("dechrome").is_none());
 }
 
+/// A text document above --segment-mib is cleaned in segments; one that is mostly chrome is
+/// not a page to drop but a stretch of the document, which --max-removed must not cut out.
+#[test]
+fn max_removed_leaves_no_hole_in_a_text_document_cleaned_in_segments() {
+    let tmp = tempfile::tempdir().unwrap();
+    let article = "A long article sentence that stays in the cleaned output of this test file.\n\n";
+    let chrome = "Share this:\n\n";
+    let mut text = article.repeat((1 << 20) / article.len() + 1);
+    text += &chrome.repeat((3 << 20) / chrome.len());
+    text += &article.repeat((1 << 20) / article.len() + 1);
+    let input = tmp.path().join("big.txt");
+    fs::write(&input, &text).unwrap();
+    let clean = |extra: &[&str]| {
+        let out = tmp.path().join("out.txt");
+        let run = dechrome()
+            .arg("clean")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .args(["--disable", "line-scorer", "--segment-mib", "1"])
+            .args(extra)
+            .assert()
+            .success();
+        (fs::read_to_string(&out).unwrap(), String::from_utf8_lossy(&run.get_output().stderr).to_string())
+    };
+    let (plain, _) = clean(&[]);
+    assert!(!plain.contains("Share this") && plain.len() > 2 << 20, "the chrome goes, the article stays");
+    let (guarded, stderr) = clean(&["--max-removed", "0.5"]);
+    assert!(guarded == plain, "{} bytes with --max-removed, {} without", guarded.len(), plain.len());
+    assert!(stderr.contains("1 records read: 1 written, 0 dropped"), "{stderr}");
+}
+
 /// A text file is one document; beyond --segment-mib it is cleaned in segments cut at
 /// blank lines (memory stays bounded). Seed 002 is left out: its site pack removes
 /// everything after its Telegram prompt to the end of the document (the segment), which
