@@ -364,6 +364,7 @@ fn write_batches(
                 Item::Record { input, record, cleaned, segmented } => {
                     let cleaned = cleaned.expect("cleaned above");
                     let new_document = starts_document(&record);
+                    replaced_counted &= !new_document;
                     if let Some(r) = record.replaced {
                         let message = r.describe(&names[input]);
                         if options.strict {
@@ -373,12 +374,8 @@ fn write_batches(
                         }
                         outcome.warnings.push(message);
                         // Once per document, however many of its segments had some.
-                        if new_document || !replaced_counted {
-                            outcome.counts.utf8_replaced += 1;
-                        }
+                        outcome.counts.utf8_replaced += u64::from(!replaced_counted);
                         replaced_counted = true;
-                    } else if new_document {
-                        replaced_counted = false;
                     }
                     let o = outputs_of(&mut open, jobs, input)?;
                     // A text document comes in segments from the reader; a huge record is cut

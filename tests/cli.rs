@@ -374,6 +374,20 @@ fn a_stray_byte_costs_itself_not_the_page() {
     let stderr = String::from_utf8_lossy(&strict.get_output().stderr).to_string();
     assert!(stderr.contains("error: ") && stderr.contains("page.txt:2: invalid UTF-8"), "{stderr}");
     assert!(!out.exists());
+    // A document cleaned in segments, a stray byte in two of them: two warnings, one document.
+    let paragraph = b"The minister said on Tuesday that the budget would be published.\n\n";
+    let mut big = paragraph.repeat((1 << 20) / paragraph.len());
+    big.extend_from_slice(b"caf\xe9\n\n");
+    big.extend_from_slice(&paragraph.repeat((1 << 20) / paragraph.len()));
+    big.extend_from_slice(b"caf\xe9\n\n");
+    fs::write(&input, big).unwrap();
+    let run = dechrome().arg("clean").arg(&input).arg("-o").arg(&out).args(["--segment-mib", "1"]).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert_eq!(stderr.matches("warning: ").count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("1 records read: 1 written, 0 dropped (--max-removed), 0 rejected (bad); 1 with invalid"),
+        "{stderr}"
+    );
 }
 
 #[test]
