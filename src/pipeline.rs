@@ -354,9 +354,9 @@ fn write_batches(
     // A text input with a bad segment is not written at all: a partial document would
     // pass for a cleaned one (and --skip-existing would then skip it).
     let mut bad_text_input: Option<usize> = None;
-    // How the current text document's first segment was counted, and whether its invalid
-    // UTF-8 was: the summary counts documents, not the segments they are cleaned in.
-    let mut first_piece_counted: Option<Counted> = None;
+    // Whether the current document was counted as rejected, and its invalid UTF-8 counted:
+    // the summary counts documents, not the segments a text document is cleaned in.
+    let mut document_rejected = false;
     let mut replaced_counted = false;
     for batch in cleaned_batches {
         for item in batch {
@@ -365,6 +365,7 @@ fn write_batches(
                     let cleaned = cleaned.expect("cleaned above");
                     let new_document = starts_document(&record);
                     replaced_counted &= !new_document;
+                    document_rejected &= !new_document;
                     if let Some(r) = record.replaced {
                         let message = r.describe(&names[input]);
                         if options.strict {
@@ -382,7 +383,7 @@ fn write_batches(
                     // by the cleaner.
                     let first_of_several = matches!(&record.body, Body::Text(piece) if piece.first_of_several());
                     outcome.counts.segmented_documents += u64::from(segmented || first_of_several);
-                    let counted = write_record(
+                    write_record(
                         engine,
                         &jobs[input],
                         &names[input],
@@ -394,28 +395,25 @@ fn write_batches(
                         &mut extra,
                         &mut outcome,
                     )?;
-                    if new_document {
-                        first_piece_counted = Some(counted);
-                    }
                     shared.spare.give(cleaned.text.into_bytes());
                     shared.spare_inputs.give(record.text.into_bytes());
                 }
                 Item::Bad { input, error } => {
                     // A bad later segment makes its document a rejected one, not a second
-                    // record: its first segment's count moves (and a document already
-                    // rejected, binary data in every segment, is reported once).
+                    // record: its first segment, counted as written (a segment is never
+                    // dropped), moves to rejected; a document already rejected (binary data
+                    // in every segment) is reported once.
                     let later_segment = error.text_piece.as_ref().is_some_and(|p| !p.starts_document);
-                    let before = first_piece_counted.replace(Counted::Rejected).filter(|_| later_segment);
-                    match before {
-                        Some(Counted::Written) => outcome.counts.written -= 1,
-                        Some(Counted::Dropped) => outcome.counts.dropped -= 1,
-                        Some(Counted::Rejected) => {}
-                        None => outcome.counts.read += 1,
-                    }
-                    if !matches!(before, Some(Counted::Rejected)) {
+                    if !(later_segment && document_rejected) {
+                        if later_segment {
+                            outcome.counts.written -= 1;
+                        } else {
+                            outcome.counts.read += 1;
+                        }
                         outcome.counts.rejected += 1;
                         outcome.errors.push(format!("{}:{}: {}", names[input], error.line, error.message));
                     }
+                    document_rejected = true;
                     if options.strict {
                         outcome.aborted = true;
                         return Ok(outcome); // the open sink is dropped: its temporary file goes
@@ -503,7 +501,7 @@ fn write_record(
     options: &RunOptions,
     extra: &mut Extra,
     outcome: &mut RunOutcome,
-) -> io::Result<Counted> {
+) -> io::Result<()> {
     let count = u64::from(new_document);
     outcome.counts.read += count;
     let bytes_in = record.text.len();
@@ -529,12 +527,11 @@ fn write_record(
         serde_json::to_writer(&mut **report, &doc)?;
         report.write_all(b"\n")?;
     }
-    let counted = if over && !options.mark_only {
+    if over && !options.mark_only {
         outcome.counts.dropped += count;
         if let Some(w) = extra.rejected.as_mut() {
             write_json_record(&mut **w, record, &record.text, options, None)?;
         }
-        Counted::Dropped
     } else {
         if over {
             outcome.counts.flagged += count;
@@ -548,23 +545,13 @@ fn write_record(
             write_attributes(a.writer(), engine, record, name, cleaned)?;
         }
         outcome.counts.written += count;
-        Counted::Written
-    };
+    }
     // A separated document's separator line is written back even when the document is
     // dropped, so the output's documents stay aligned with the input's.
     if let Body::Text(TextPiece { separator: Some(separator), .. }) = &record.body {
         o.out.writer().write_all(separator.as_bytes())?;
     }
-    Ok(counted)
-}
-
-/// Where a document's count went: the summary's figures add up (read = written + dropped
-/// + rejected).
-#[derive(Clone, Copy)]
-enum Counted {
-    Written,
-    Dropped,
-    Rejected,
+    Ok(())
 }
 
 /// Whether the record begins a document: every JSONL and WET record, and the first
