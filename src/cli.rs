@@ -202,6 +202,40 @@ pub struct ExplainArgs {
     pub color: ColorChoice,
 }
 
+#[derive(Args, Debug)]
+pub struct SuggestArgs {
+    /// Files, directories (walked recursively), or `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Only files (inside directory inputs) whose relative path matches this glob
+    /// (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// URL of the site the pages come from, for pages without one of their own (plain text).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// A line must be on at least this many pages of its site (and a site must have as many).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(2..))]
+    pub min_pages: u32,
+    /// A line must be on at least this share of its site's pages.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.5, value_parser = fraction)]
+    pub min_share: f64,
+    /// Write one draft per site into DIR as SITE.toml. Without it the draft is printed;
+    /// then the pages must be of one site.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Overwrite drafts that already exist in DIR.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatArg {
     Text,
@@ -250,6 +284,18 @@ pub enum RulesCommand {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Draft a site pack from pages of the site: the lines it prints on most of its pages
+    /// that the loaded rules keep (menus, footers, prompts). Review it, then add it with --rules.
+    #[command(after_help = "Each page is cleaned first, so a draft holds only what the packs miss. Pages are \
+        grouped by site (the host of their URL, without `www.`); plain-text pages need --url. A page \
+        whose longest line was another page's is a copy and not counted. Headings and lines found 3+ \
+        times on a page are drafted commented out: they are as often the articles' own sections. \
+        Every distinct line of a site is held as a hash (the text of those kept on 2+ pages), so mine \
+        a sample of thousands of pages, not a whole crawl.\n\n\
+        Examples:\n  dechrome rules suggest pages/ --url https://www.example.org/ > example.org.toml\n  \
+        dechrome rules suggest crawl.jsonl.zst -o drafts/ --min-pages 20 --min-share 0.3\n  \
+        dechrome explain pages/a.txt --rules example.org.toml --url https://www.example.org/")]
+    Suggest(Box<SuggestArgs>),
     /// Write the shipped packs into DIR for editing (then use `--rules DIR --no-default-rules`).
     Dump {
         #[arg(value_name = "DIR")]

@@ -11,10 +11,11 @@ use dechrome::io::sink::Sink;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
 use dechrome::rules::{self, RuleErrors, lint};
-use dechrome::{Engine, Profile, RuleOptions, RuleSet, Scratch, explain};
+use dechrome::{Engine, Profile, RuleOptions, RuleSet, Scratch, explain, suggest};
 
 use crate::cli::{
     CleanArgs, Cli, ColorChoice, Command, ExplainArgs, FormatArg, InputArgs, ProfileArg, RuleArgs, RulesCommand,
+    SuggestArgs,
 };
 
 const RULES_FAILED: u8 = 2;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Clean(args) => clean(*args),
         Command::Explain(args) => explain_cmd(args),
+        Command::Rules(RulesCommand::Suggest(args)) => suggest_cmd(*args),
         Command::Rules(cmd) => rules_cmd(cmd),
     }
 }
@@ -91,17 +93,21 @@ fn format_of(args: &InputArgs, path: &Path) -> Format {
     }
 }
 
+/// The `--glob` patterns as one set, or `None` for every file.
+fn glob_set(globs: &[String]) -> Result<Option<globset::GlobSet>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        b.add(globset::Glob::new(g).with_context(|| format!("bad --glob `{g}`"))?);
+    }
+    Ok(Some(b.build()?))
+}
+
 /// Turn the inputs and `-o` into jobs, refusing ambiguous or destructive layouts.
 fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
-    let globs = if args.glob.is_empty() {
-        None
-    } else {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &args.glob {
-            b.add(globset::Glob::new(g).with_context(|| format!("bad --glob `{g}`"))?);
-        }
-        Some(b.build()?)
-    };
+    let globs = glob_set(&args.glob)?;
     // Any existing non-directory counts as a file: FIFOs (`<(zcat x.gz)`) and devices too.
     let is_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
     let single_file = args.inputs.len() == 1 && (args.inputs[0].as_os_str() == "-" || is_file(&args.inputs[0]));
@@ -552,5 +558,111 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        RulesCommand::Suggest(_) => unreachable!("dispatched in `run`"),
     }
+}
+
+/// "1 page", "2 pages" ("copy" → "copies").
+fn plural(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
+}
+
+/// `rules suggest`: mine the inputs, then print the one site's draft or write one per site.
+fn suggest_cmd(args: SuggestArgs) -> Result<ExitCode> {
+    let engine = match load(&args.rules) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let globs = glob_set(&args.glob)?;
+    let mut inputs = Vec::new();
+    for input in &args.inputs {
+        if input.as_os_str() == "-" {
+            inputs.push((input.clone(), format_of(&args.input, input), "<stdin>".to_string()));
+        } else if input.is_dir() {
+            for rel in walk(input, globs.as_ref(), None).with_context(|| format!("cannot walk {}", input.display()))? {
+                let path = input.join(rel);
+                inputs.push((path.clone(), format_of(&args.input, &path), path.display().to_string()));
+            }
+        } else if std::fs::metadata(input).is_ok() {
+            inputs.push((input.clone(), format_of(&args.input, input), input.display().to_string()));
+        } else {
+            bail!("{}: no such file or directory", input.display());
+        }
+    }
+    if inputs.is_empty() {
+        bail!("no input files (check the inputs and --glob)");
+    }
+    let options = suggest::MineOptions {
+        fields: fields_of(&args.input),
+        separator: args.input.doc_separator.clone(),
+        url: args.url.as_deref(),
+        segment_bytes: segment_bytes(&args.input),
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
+    let mined = pool.install(|| suggest::mine(&engine, &inputs, &options));
+    // As `clean`: what could not be read is named and passed over, and the exit code says so.
+    let done = if mined.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
+    for e in &mined.errors {
+        eprintln!("error: {e}");
+    }
+    let sites = mined.sites.sites();
+    if sites.is_empty() {
+        bail!(
+            "no page has a URL, so none has a site to draft a pack for: pass --url with the site of plain-text pages"
+        );
+    }
+    if mined.without_site > 0 {
+        eprintln!(
+            "warning: {} without a URL not counted: pass --url with the site of plain-text pages",
+            plural(mined.without_site, "page")
+        );
+    }
+    let drafts = mined.sites.drafts(args.min_pages, args.min_share);
+    let few = sites.iter().filter(|(_, pages, _)| *pages < args.min_pages).count();
+    for (site, pages, copies) in sites.iter().filter(|(_, pages, _)| *pages >= args.min_pages) {
+        let lines = drafts.iter().find(|d| d.site == *site).map_or(0, |d| d.lines.len());
+        let copies = match copies {
+            0 => String::new(),
+            &n => format!(" (and {} of them, not counted)", plural(n.into(), "copy")),
+        };
+        eprintln!("{site}: {}{copies}, {}", plural((*pages).into(), "page"), plural(lines as u64, "repeated line"));
+    }
+    if few > 0 {
+        eprintln!("{} with fewer than {} pages: not drafted", plural(few as u64, "site"), args.min_pages);
+    }
+    let drafts: Vec<_> = drafts.into_iter().filter(|d| !d.lines.is_empty()).collect();
+    if drafts.is_empty() {
+        eprintln!(
+            "dechrome: no kept line is on {} or more pages and {:.0}% of its site's pages: nothing drafted",
+            args.min_pages,
+            args.min_share * 100.0
+        );
+        return Ok(done);
+    }
+    let Some(dir) = &args.output else {
+        if drafts.len() > 1 {
+            bail!("{} sites have repeated lines: give -o DIR to write one draft per site", drafts.len());
+        }
+        print!("{}", drafts[0].to_toml(args.min_pages, args.min_share));
+        return Ok(done);
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for draft in &drafts {
+        let path = dir.join(format!("{}.toml", draft.site));
+        if !args.force && path.exists() {
+            bail!("{} exists (--force overwrites it)", path.display());
+        }
+    }
+    for draft in &drafts {
+        let path = dir.join(format!("{}.toml", draft.site));
+        let text = draft.to_toml(args.min_pages, args.min_share);
+        dechrome::io::write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("{}", path.display());
+    }
+    Ok(done)
 }

@@ -15,6 +15,7 @@ pub mod io;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod suggest;
 
 use std::cell::RefCell;
 use std::path::PathBuf;

@@ -523,3 +523,102 @@ fn rules_show_prints_where_why_scope_and_the_rule_itself() {
     assert!(text.contains("[[rule]]\nid = \"udayavani-tail\""), "{text}");
     dechrome().args(["rules", "show", "no-such-rule"]).assert().code(2);
 }
+
+/// Pages of one made-up site: its template (a motto, a tip line, a section heading every
+/// page has) around articles of their own.
+fn gazette_pages() -> Vec<String> {
+    let stories = [
+        "The town council voted on Tuesday to repair the old bridge over the river before winter comes.",
+        "Volunteers planted two hundred trees along the lake shore, and the school children named each one.",
+        "The bakery on Main Street closes after forty years; its owners plan to sail around the world.",
+        "A heron nesting in the harbour has drawn bird watchers from three counties this spring.",
+    ];
+    stories
+        .iter()
+        .map(|story| {
+            format!(
+                "The Lakeside Gazette: all the news from the shore since 1921\n\n# {}\n\n{story}\n\n{story} Residents \
+                 spoke about it at length at the meeting.\n\n## More from the shore\n\nGot a tip? Write to the \
+                 newsroom and tell us what is happening on your street.\n",
+                &story[..30]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn suggest_drafts_a_site_pack_that_removes_the_template_and_keeps_the_articles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = tmp.path().join("pages");
+    fs::create_dir(&pages).unwrap();
+    let gazette = gazette_pages();
+    for (i, page) in gazette.iter().enumerate() {
+        fs::write(pages.join(format!("{i}.txt")), page).unwrap();
+    }
+    // The same article under a second name must not make its text look like template.
+    fs::write(pages.join("9-copy.txt"), &gazette[0]).unwrap();
+
+    let no_url = dechrome().args(["rules", "suggest"]).arg(&pages).assert().code(2);
+    let stderr = String::from_utf8_lossy(&no_url.get_output().stderr).to_string();
+    assert!(stderr.contains("pass --url"), "{stderr}");
+
+    let url = "https://www.lakeside.example/news/";
+    let run = dechrome().args(["rules", "suggest", "--url", url]).arg(&pages).assert().success();
+    let draft = String::from_utf8(run.get_output().stdout.clone()).unwrap();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("lakeside.example: 4 pages (and 1 copy of them, not counted), 3 repeated lines"),
+        "{stderr}"
+    );
+    assert!(draft.contains("domains = [\"lakeside.example\"]"), "{draft}");
+    assert!(
+        draft.contains("\n    \"The Lakeside Gazette: all the news from the shore since 1921\", # 4 of 4 pages"),
+        "{draft}"
+    );
+    assert!(draft.contains("\n    # \"## More from the shore\", # 4 of 4 pages; a heading"), "{draft}");
+    assert!(!draft.contains("bridge"), "article text drafted: {draft}");
+
+    let pack = tmp.path().join("lakeside.toml");
+    fs::write(&pack, &draft).unwrap();
+    dechrome().args(["rules", "check"]).arg(&pack).assert().success();
+    let page = pages.join("1.txt");
+    let clean = |url: &str| {
+        let out = dechrome().args(["clean", "-q", "--url", url, "--rules"]).arg(&pack).arg(&page).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let cleaned = clean(url);
+    assert!(!cleaned.contains("Lakeside Gazette") && !cleaned.contains("Got a tip"), "{cleaned}");
+    assert!(cleaned.contains("Volunteers planted two hundred trees") && cleaned.contains("## More from the shore"));
+    assert!(clean("https://other.example/").contains("Got a tip"), "the draft is scoped to its site");
+}
+
+#[test]
+fn suggest_writes_one_draft_per_site_and_keeps_existing_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let jsonl = tmp.path().join("crawl.jsonl");
+    let mut lines = String::new();
+    for (i, page) in gazette_pages().iter().enumerate() {
+        for site in ["lakeside.example", "hillside.example"] {
+            let record =
+                serde_json::json!({"id": format!("{site}-{i}"), "url": format!("https://{site}/{i}"), "text": page});
+            lines.push_str(&format!("{record}\n"));
+        }
+    }
+    lines.push_str("{\"id\": \"broken\n");
+    fs::write(&jsonl, lines).unwrap();
+
+    let several = dechrome().args(["rules", "suggest"]).arg(&jsonl).assert().code(2);
+    let stderr = String::from_utf8_lossy(&several.get_output().stderr).to_string();
+    assert!(stderr.contains("2 sites have repeated lines: give -o DIR"), "{stderr}");
+    assert!(stderr.contains("crawl.jsonl:9: "), "a bad record is named and passed over: {stderr}");
+
+    // The bad record makes the exit code 2; the good ones still give their drafts.
+    let drafts = tmp.path().join("drafts");
+    dechrome().args(["rules", "suggest", "-o"]).arg(&drafts).arg(&jsonl).assert().code(2);
+    let written: Vec<String> = files_under(&drafts).into_iter().map(|(name, _)| name).collect();
+    assert_eq!(written, ["hillside.example.toml", "lakeside.example.toml"]);
+    let again = dechrome().args(["rules", "suggest", "-o"]).arg(&drafts).arg(&jsonl).assert().code(2);
+    assert!(String::from_utf8_lossy(&again.get_output().stderr).contains("exists (--force overwrites it)"));
+    let forced = dechrome().args(["rules", "suggest", "--force", "-o"]).arg(&drafts).arg(&jsonl).assert().code(2);
+    assert!(String::from_utf8_lossy(&forced.get_output().stdout).contains("lakeside.example.toml"));
+}
