@@ -266,11 +266,12 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     if !args.quiet {
         let c = &outcome.counts;
         eprintln!(
-            "dechrome: {} records read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}",
+            "dechrome: {} records read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}",
             c.read,
             c.written,
             c.dropped,
             c.rejected,
+            if c.unwritten > 0 { format!(", {} not written with their file", c.unwritten) } else { String::new() },
             if c.flagged > 0 { format!(", {} flagged", c.flagged) } else { String::new() },
             if c.utf8_replaced > 0 {
                 format!("; {} with invalid UTF-8 replaced (see the warnings)", c.utf8_replaced)

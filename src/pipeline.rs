@@ -69,9 +69,12 @@ pub struct Progress {
 
 #[derive(Default, Debug, Clone, Serialize)]
 pub struct Counts {
-    /// Records read: written + dropped + rejected.
+    /// Records read: written + dropped + rejected + unwritten.
     pub read: u64,
     pub written: u64,
+    /// Good documents of a text file left unwritten because a later segment of one of
+    /// them was bad after its start had been written (see `bad_text_input`).
+    pub unwritten: u64,
     /// Over `--max-removed`.
     pub dropped: u64,
     /// Bad records (not JSON, no text field, invalid UTF-8, truncated stream…).
@@ -354,6 +357,9 @@ fn write_batches(
     // A text input with a bad segment is not written at all: a partial document would
     // pass for a cleaned one (and --skip-existing would then skip it).
     let mut bad_text_input: Option<usize> = None;
+    // The input being written, and `counts.written` when its first record came: what to
+    // take back if the input ends up unwritten.
+    let mut current_input: Option<(usize, u64)> = None;
     // Whether the current document was counted as rejected, and its invalid UTF-8 counted:
     // the summary counts documents, not the segments a text document is cleaned in.
     let mut document_rejected = false;
@@ -362,6 +368,9 @@ fn write_batches(
         for item in batch {
             match item {
                 Item::Record { input, record, cleaned, segmented } => {
+                    if current_input.is_none_or(|(i, _)| i != input) {
+                        current_input = Some((input, outcome.counts.written));
+                    }
                     let cleaned = cleaned.expect("cleaned above");
                     let new_document = starts_document(&record);
                     replaced_counted &= !new_document;
@@ -438,6 +447,22 @@ fn write_batches(
                     }
                     if bad_text_input == Some(input) {
                         outcome.counts.inputs_failed += 1;
+                        // Its good documents were counted as written; none of them is.
+                        if let Some((i, written_before)) = current_input
+                            && i == input
+                        {
+                            let good = outcome.counts.written - written_before;
+                            outcome.counts.written = written_before;
+                            outcome.counts.unwritten += good;
+                            if good > 0 {
+                                outcome.errors.push(format!(
+                                    "{}: not written, for the bad data above: it came after the start of its \
+                                     document had been written (a document above --segment-mib is written a \
+                                     segment at a time); {good} good document(s) of the file went with it",
+                                    names[input]
+                                ));
+                            }
+                        }
                         if open.as_ref().is_some_and(|o| o.input == input) {
                             open = None; // dropping the sink removes its temporary file
                         }

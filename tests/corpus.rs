@@ -436,6 +436,39 @@ fn a_bad_document_between_separators_costs_only_itself() {
     assert!(stderr.contains("--doc-separator applies to plain-text inputs"), "{stderr}");
 }
 
+/// Bad data in a later segment of a big document comes after the document's start was
+/// written: the file is not written, and the summary does not count its good documents
+/// as written.
+#[test]
+fn a_file_left_unwritten_for_a_bad_later_segment_counts_none_of_its_documents_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut bytes = b"first page, kept\n---\n".to_vec();
+    bytes.extend_from_slice("a line of a very long page\n\n".repeat(40_000).as_bytes());
+    bytes.extend_from_slice(&[0x00, 0xff, 0xfe, b'\n']);
+    bytes.extend_from_slice(b"---\nthird page, kept\n");
+    let input = tmp.path().join("pages.txt");
+    fs::write(&input, &bytes).unwrap();
+    let out = tmp.path().join("out.txt");
+    let run = dechrome()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--doc-separator", "---", "--segment-mib", "1", "--disable", "line-scorer"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(!out.exists());
+    assert!(stderr.contains("pages.txt:80003: binary data"), "{stderr}");
+    assert!(stderr.contains("2 good document(s) of the file went with it"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "3 records read: 0 written, 0 dropped (--max-removed), 1 rejected (bad), 2 not written with their file"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_huge_jsonl_record_is_cleaned_in_segments_as_the_same_text_file_is() {
     let tmp = tempfile::tempdir().unwrap();
