@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         `dechrome rules dump DIR`), and --rules adds your own. Every removal names its rule; \
         `dechrome explain FILE` shows them.\n\n\
         Exit codes: 0 success, 1 checks or tests failed, 2 usage, I/O or rule-file errors.",
-    after_help = "Examples:\n  dechrome clean scrapes/ -o cleaned/\n  dechrome clean page.txt > page.clean.txt\n  cat page.txt | dechrome clean - --url https://www.example.com/a\n  dechrome explain page.txt\n  dechrome rules dump my-rules && dechrome clean --no-default-rules --rules my-rules page.txt"
+    after_help = "Examples:\n  dechrome clean scrapes/ -o cleaned/\n  dechrome clean page.txt > page.clean.txt\n  cat page.txt | dechrome clean - --url https://www.example.com/a\n  dechrome explain page.txt\n  dechrome rules dump my-rules && dechrome clean --no-default-rules --rules my-rules page.txt\n  dechrome rules suggest site-pages/ --url https://www.example.org/ > example.org.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -27,7 +27,7 @@ pub enum Command {
     Clean(Box<CleanArgs>),
     /// Show a document with every removed or rewritten line and the rule behind it.
     Explain(ExplainArgs),
-    /// Check, test, list, show or dump rule packs.
+    /// Check, test, list, show or dump rule packs; draft one for a site from its pages.
     #[command(subcommand)]
     Rules(RulesCommand),
 }
