@@ -69,7 +69,7 @@ pub fn mine(engine: &Engine, inputs: &[(PathBuf, Format, String)], options: &Min
                     break;
                 }
             }
-            let cleaned: Vec<(Option<String>, Vec<bool>)> = batch
+            let pages: Vec<(Option<String>, Page)> = batch
                 .par_iter()
                 .map_init(crate::Scratch::default, |scratch, record| {
                     let url = record.url.as_deref().or(options.url);
@@ -79,12 +79,12 @@ pub fn mine(engine: &Engine, inputs: &[(PathBuf, Format, String)], options: &Min
                     for r in &cleaned.removals {
                         removed[r.lines.clone()].fill(true);
                     }
-                    (url.and_then(site_of), removed)
+                    (url.and_then(site_of), Page::new(&record.text, &removed))
                 })
                 .collect();
-            for (record, (site, removed)) in batch.iter().zip(cleaned) {
+            for (site, page) in &pages {
                 match site {
-                    Some(site) => mined.sites.add_page(&site, &record.text, &removed),
+                    Some(site) => mined.sites.add_page(site, page),
                     None => mined.without_site += 1,
                 }
             }
@@ -135,36 +135,60 @@ struct Seen {
     text: Option<Box<str>>,
 }
 
-impl LineCounts {
-    /// Count the lines of one page of `site`, given which of its lines (`text.lines()`)
-    /// the rules removed: the pages each line was kept on, and how often it occurs on a
-    /// page whether kept or not (a line repeated on a page is often the article's own
-    /// heading, and a rule for it removes every occurrence). Lines without a letter (list
-    /// numbers, separators) are not counted: a rule for them would hit every list. A page
-    /// whose longest kept line was the longest of a page counted before is a copy, and is
-    /// not counted.
-    pub fn add_page(&mut self, site: &str, text: &str, removed: &[bool]) {
+/// One page's lines as counting needs them, worked out beside the cleaning (in parallel)
+/// so that counting is only table updates.
+pub struct Page<'t> {
+    /// A hash of the longest kept line: the article's, on an article page.
+    fingerprint: u64,
+    /// Lines with a letter (a rule for "1." or "|" would hit every list), in order.
+    lines: Vec<PageLine<'t>>,
+}
+
+struct PageLine<'t> {
+    /// A hash of the line's normalised view (the view an `exact` pattern matches).
+    hash: u64,
+    kept: bool,
+    text: &'t str,
+}
+
+impl<'t> Page<'t> {
+    /// `removed[i]`: the rules removed line `i` of `text.lines()`.
+    pub fn new(text: &'t str, removed: &[bool]) -> Page<'t> {
         let kept = |i: usize| !removed.get(i).copied().unwrap_or(false);
+        let mut view = String::new();
+        let longest = text.lines().enumerate().filter(|&(i, _)| kept(i)).map(|(_, l)| l.trim());
+        normalize_into(longest.max_by_key(|l| l.len()).unwrap_or(""), true, &mut view);
+        let fingerprint = hash(&view);
+        let mut lines = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            normalize_into(line, true, &mut view);
+            if view.chars().any(char::is_alphabetic) {
+                lines.push(PageLine { hash: hash(&view), kept: kept(i), text: line.trim() });
+            }
+        }
+        Page { fingerprint, lines }
+    }
+}
+
+impl LineCounts {
+    /// Count one page of `site`: the pages each line was kept on, and how often it occurs
+    /// on a page whether kept or not (a line repeated on a page is often the article's own
+    /// heading, and a rule for it removes every occurrence). A page whose longest kept
+    /// line was the longest of a page counted before is a copy, and is not counted.
+    pub fn add_page(&mut self, site: &str, page: &Page) {
         let entry = match self.sites.get_mut(site) {
             Some(s) => s,
             None => self.sites.entry(site.to_string()).or_default(),
         };
-        let mut view = String::new();
-        let longest = text.lines().enumerate().filter(|&(i, _)| kept(i)).map(|(_, l)| l.trim());
-        normalize_into(longest.max_by_key(|l| l.len()).unwrap_or(""), true, &mut view);
-        if !entry.fingerprints.insert(hash(&view)) {
+        if !entry.fingerprints.insert(page.fingerprint) {
             entry.copies += 1;
             return;
         }
         entry.pages += 1;
-        let page = entry.pages;
-        for (i, line) in text.lines().enumerate() {
-            normalize_into(line, true, &mut view);
-            if !view.chars().any(char::is_alphabetic) {
-                continue;
-            }
+        let number = entry.pages;
+        for line in &page.lines {
             self.order += 1;
-            let seen = entry.lines.entry(hash(&view)).or_insert(Seen {
+            let seen = entry.lines.entry(line.hash).or_insert(Seen {
                 pages: 0,
                 last_page: 0,
                 on_last_page: 0,
@@ -173,18 +197,18 @@ impl LineCounts {
                 first_seen: self.order,
                 text: None,
             });
-            if seen.last_page != page {
-                seen.last_page = page;
+            if seen.last_page != number {
+                seen.last_page = number;
                 seen.on_last_page = 0;
                 seen.kept_on_last_page = false;
             }
             seen.on_last_page += 1;
             seen.most_on_a_page = seen.most_on_a_page.max(seen.on_last_page);
-            if kept(i) && !seen.kept_on_last_page {
+            if line.kept && !seen.kept_on_last_page {
                 seen.kept_on_last_page = true;
                 seen.pages += 1;
                 if seen.pages >= 2 {
-                    seen.text.get_or_insert_with(|| line.trim().into());
+                    seen.text.get_or_insert_with(|| line.text.into());
                 }
             }
         }
@@ -330,7 +354,7 @@ mod tests {
         for (site, text) in pages {
             let removed: Vec<bool> = text.lines().map(|l| l.starts_with('-')).collect();
             let text: String = text.lines().map(|l| format!("{}\n", l.trim_start_matches('-'))).collect();
-            c.add_page(site, &text, &removed);
+            c.add_page(site, &Page::new(&text, &removed));
         }
         c
     }
