@@ -319,6 +319,10 @@ impl Draft {
             }
         }
         rule.push_str("]\n");
+        // So that `rules test` guards the rule once edited.
+        if let Some(first) = self.lines.iter().find(|l| l.doubt().is_none()) {
+            rule.push_str(&format!("examples.remove = [{}]\n", quote(&first.text)));
+        }
         // A rule without patterns does not load: with every line in doubt, the whole rule
         // waits for the reviewer.
         if self.lines.iter().all(|l| l.doubt().is_some()) {
@@ -402,6 +406,8 @@ mod tests {
         let toml = draft.to_toml(3, 0.5);
         let source = crate::rules::PackSource { name: "draft.toml".into(), text: toml };
         let pack = crate::rules::parse::parse_pack(&source).unwrap();
+        let (run, failures) = crate::examples::test_examples(std::slice::from_ref(&pack)).unwrap();
+        assert_eq!((run, failures.len()), (1, 0), "the draft's example is removed by its rule");
         let engine = Engine::compile(&[pack], &[]).unwrap();
         let page = "Sign up for \"The Daily\"\n\nAn article.\n\n## Pros\n\nPricing\n\n[Home](#) | [About](#)\n";
         let on_site = DocContext { url: Some("https://www.example.org/a"), ..Default::default() };
