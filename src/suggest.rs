@@ -123,10 +123,6 @@ struct Site {
 struct Seen {
     /// Pages it was kept on.
     pages: u32,
-    /// The last page it was on (1-based), kept or not, and how often.
-    last_page: u32,
-    on_last_page: u32,
-    kept_on_last_page: bool,
     /// The most times it is on one page, kept or not.
     most_on_a_page: u32,
     first_seen: u64,
@@ -140,14 +136,19 @@ struct Seen {
 pub struct Page<'t> {
     /// A hash of the longest kept line: the article's, on an article page.
     fingerprint: u64,
-    /// Lines with a letter (a rule for "1." or "|" would hit every list), in order.
+    /// Each distinct line with a letter (a rule for "1." or "|" would hit every list), in
+    /// the order of its first occurrence.
     lines: Vec<PageLine<'t>>,
 }
 
 struct PageLine<'t> {
     /// A hash of the line's normalised view (the view an `exact` pattern matches).
     hash: u64,
+    /// Occurrences on the page, kept or not.
+    count: u32,
+    /// Whether any occurrence was kept.
     kept: bool,
+    /// The first kept occurrence, else the first, trimmed.
     text: &'t str,
 }
 
@@ -159,11 +160,23 @@ impl<'t> Page<'t> {
         let longest = text.lines().enumerate().filter(|&(i, _)| kept(i)).map(|(_, l)| l.trim());
         normalize_into(longest.max_by_key(|l| l.len()).unwrap_or(""), true, &mut view);
         let fingerprint = hash(&view);
-        let mut lines = Vec::new();
+        let mut lines: Vec<PageLine> = Vec::new();
+        let mut index: HashMap<u64, usize> = HashMap::new();
         for (i, line) in text.lines().enumerate() {
             normalize_into(line, true, &mut view);
-            if view.chars().any(char::is_alphabetic) {
-                lines.push(PageLine { hash: hash(&view), kept: kept(i), text: line.trim() });
+            if !view.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            let h = hash(&view);
+            let at = *index.entry(h).or_insert_with(|| {
+                lines.push(PageLine { hash: h, count: 0, kept: false, text: line.trim() });
+                lines.len() - 1
+            });
+            let entry = &mut lines[at];
+            entry.count += 1;
+            if kept(i) && !entry.kept {
+                entry.kept = true;
+                entry.text = line.trim();
             }
         }
         Page { fingerprint, lines }
@@ -185,27 +198,16 @@ impl LineCounts {
             return;
         }
         entry.pages += 1;
-        let number = entry.pages;
         for line in &page.lines {
             self.order += 1;
             let seen = entry.lines.entry(line.hash).or_insert(Seen {
                 pages: 0,
-                last_page: 0,
-                on_last_page: 0,
-                kept_on_last_page: false,
                 most_on_a_page: 0,
                 first_seen: self.order,
                 text: None,
             });
-            if seen.last_page != number {
-                seen.last_page = number;
-                seen.on_last_page = 0;
-                seen.kept_on_last_page = false;
-            }
-            seen.on_last_page += 1;
-            seen.most_on_a_page = seen.most_on_a_page.max(seen.on_last_page);
-            if line.kept && !seen.kept_on_last_page {
-                seen.kept_on_last_page = true;
+            seen.most_on_a_page = seen.most_on_a_page.max(line.count);
+            if line.kept {
                 seen.pages += 1;
                 if seen.pages >= 2 {
                     seen.text.get_or_insert_with(|| line.text.into());
