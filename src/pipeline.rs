@@ -416,6 +416,12 @@ fn write_batches(
                     if !(later_segment && document_rejected) {
                         if later_segment {
                             outcome.counts.written -= 1;
+                            // Nor is it a cleaned document in the statistics (its
+                            // segments' bytes were cleaned, and stay counted).
+                            outcome.stats.documents -= 1;
+                            if let Some(d) = options.url.and_then(host_of).and_then(|h| outcome.domains.get_mut(&h)) {
+                                d.documents -= 1;
+                            }
                         } else {
                             outcome.counts.read += 1;
                         }

@@ -467,6 +467,8 @@ fn a_file_left_unwritten_for_a_bad_later_segment_counts_none_of_its_documents_wr
         ),
         "{stderr}"
     );
+    // The rejected document was not cleaned either, though its first segment was.
+    assert!(stderr.contains("dechrome: 2 documents cleaned"), "{stderr}");
 }
 
 #[test]
