@@ -39,7 +39,16 @@ impl Sink {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let temp = || tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(".tmp").tempfile_in(dir);
+        let temp = || {
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(TEMP_PREFIX).suffix(".tmp");
+            // A temporary file is private (0600) by default; an output is not: created
+            // 0666 less the umask, as `File::create` would, so the corpus is readable by
+            // whoever reads the input.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            builder.tempfile_in(dir)
+        };
         // The directory usually exists already: create it only when that fails (two
         // system calls fewer per file for a tree of outputs).
         let tmp = match temp() {
@@ -108,5 +117,18 @@ mod tests {
         assert!(!path.exists());
         sink.finish().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_permissions_of_a_plainly_created_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("plain.txt");
+        std::fs::File::create(&plain).unwrap();
+        let path = dir.path().join("out.txt");
+        Sink::file(&path).unwrap().finish().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain), "not a temporary file's 0600");
     }
 }
