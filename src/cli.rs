@@ -62,7 +62,8 @@ pub enum ProfileArg {
 #[derive(Args, Debug)]
 pub struct InputArgs {
     /// Input format; by default by extension (`.jsonl`, `.warc.wet`, else text, each
-    /// optionally `.gz`/`.zst`). Needed for JSONL or WET on stdin.
+    /// optionally `.gz`/`.zst`). Needed for JSONL or WET on stdin (gzip or zstd there is
+    /// recognised by its first bytes).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<FormatArg>,
     /// JSONL field holding the text (dotted path into nested objects).

@@ -90,9 +90,12 @@ fn jsonl_plain_gz_zst_and_stdin_clean_record_by_record() {
             .unwrap()
             .contains("\"score\":1.50,\"big\":12345678901234567890")
     );
-    let out = dechrome().args(["clean", "-", "--format", "jsonl", "-q"]).write_stdin(body.clone()).output().unwrap();
-    assert!(out.status.success());
-    assert_cleaned_records(&lines, &String::from_utf8(out.stdout).unwrap());
+    // On stdin, plain or compressed (recognised by its first bytes).
+    for stdin in [body.as_bytes().to_vec(), gzip(body.as_bytes()), zstd::encode_all(body.as_bytes(), 3).unwrap()] {
+        let out = dechrome().args(["clean", "-", "--format", "jsonl", "-q"]).write_stdin(stdin).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_cleaned_records(&lines, &String::from_utf8(out.stdout).unwrap());
+    }
 }
 
 #[test]

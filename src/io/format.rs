@@ -26,6 +26,19 @@ pub enum Compression {
 }
 
 impl Compression {
+    /// By the file's first bytes (as many as one read gave): gzip's `1f 8b`, zstd's
+    /// `28 b5 2f fd`. UTF-8 text never starts with either (`8b` and `b5` continue a
+    /// character).
+    fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
     pub fn of(path: &Path) -> Compression {
         match path.extension().and_then(|e| e.to_str()) {
             Some("gz" | "gzip") => Compression::Gzip,
@@ -90,18 +103,26 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-/// Open `path` (or stdin for `-`) decompressed by its extension.
+/// Open `path` (or stdin for `-`) decompressed by its extension or, when the extension
+/// names no compression (always so on stdin), by its first bytes: `zcat`-less pipes and
+/// misnamed files work, and no UTF-8 text starts with gzip's or zstd's magic number.
 pub fn open_reader(path: &Path, counter: Arc<AtomicU64>) -> io::Result<Box<dyn BufRead + Send>> {
     let raw: Box<dyn Read + Send> =
         if path.as_os_str() == "-" { Box::new(io::stdin()) } else { Box::new(File::open(path)?) };
-    let counted = CountingReader { inner: raw, count: counter };
-    Ok(match Compression::of(path) {
-        Compression::None => Box::new(BufReader::with_capacity(1 << 16, counted)),
+    let mut buffered = BufReader::with_capacity(1 << 16, CountingReader { inner: raw, count: counter });
+    let compression = match Compression::of(path) {
+        Compression::None => Compression::sniff(buffered.fill_buf()?),
+        named => named,
+    };
+    Ok(match compression {
+        Compression::None => Box::new(buffered),
         // MultiGzDecoder: a plain GzDecoder stops after the first member, silently.
         Compression::Gzip => {
-            Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(BufReader::new(counted))))
+            Box::new(BufReader::with_capacity(1 << 16, flate2::bufread::MultiGzDecoder::new(buffered)))
         }
-        Compression::Zstd => Box::new(BufReader::with_capacity(1 << 16, zstd::stream::read::Decoder::new(counted)?)),
+        Compression::Zstd => {
+            Box::new(BufReader::with_capacity(1 << 16, zstd::stream::read::Decoder::with_buffer(buffered)?))
+        }
     })
 }
 
@@ -160,5 +181,27 @@ mod tests {
         assert_eq!(output_name(Path::new("d/CC-1.warc.wet.gz"), Format::Wet), PathBuf::from("d/CC-1.jsonl.gz"));
         assert_eq!(output_name(Path::new("x.wet"), Format::Wet), PathBuf::from("x.jsonl"));
         assert_eq!(output_name(Path::new("x.jsonl.zst"), Format::Jsonl), PathBuf::from("x.jsonl.zst"));
+    }
+
+    #[test]
+    fn compressed_content_is_recognised_when_the_name_does_not_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "line one\nline two\n";
+        let mut gzip = Encoder::new(Vec::new(), Compression::Gzip).unwrap();
+        gzip.write_all(text.as_bytes()).unwrap();
+        let mut zstd = Encoder::new(Vec::new(), Compression::Zstd).unwrap();
+        zstd.write_all(text.as_bytes()).unwrap();
+        for (name, bytes) in [
+            ("plain.txt", text.as_bytes().to_vec()),
+            ("gzip.txt", gzip.finish().unwrap()),
+            ("zstd", zstd.finish().unwrap()),
+            ("empty.txt", Vec::new()),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let mut read = String::new();
+            open_reader(&path, Arc::default()).unwrap().read_to_string(&mut read).unwrap();
+            assert_eq!(read, if bytes.is_empty() { "" } else { text }, "{name}");
+        }
     }
 }
