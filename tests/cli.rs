@@ -497,6 +497,38 @@ fn rules_test_and_check_pass_on_shipped_packs_and_fail_on_bad_examples() {
     assert!(stdout.contains("line(s) [1] not removed (every non-blank line of a remove example must go)"), "{stdout}");
 }
 
+/// A pattern the line gate cannot narrow makes every document slower; `rules check` says
+/// which (the shipped packs have none).
+#[test]
+fn rules_check_notes_patterns_that_let_most_lines_through_the_gate() {
+    let out = dechrome().args(["rules", "check"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("note: rule"), "{}", String::from_utf8_lossy(&out.stdout));
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = tmp.path().join("p.toml");
+    let rule = |id: &str, key: &str, pattern: &str| {
+        format!(
+            "[[rule]]\nid = \"{id}\"\nkind = \"line\"\nwhy = \"w\"\n{key} = ['{pattern}']\nexamples.keep = [\"x\"]\n"
+        )
+    };
+    let text = [
+        "[pack]\nname = \"p\"\ndescription = \"d\"\n".to_string(),
+        rule("no-literal", "regex", r"^\w+ \d+$"),
+        rule("short-word", "contains", "by ap"),
+        rule("fine", "contains", "photo by"),
+    ]
+    .concat();
+    fs::write(&pack, text).unwrap();
+    let out = dechrome().args(["rules", "check"]).arg(&pack).output().unwrap();
+    assert!(out.status.success(), "notes are not errors");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.contains("rule `no-literal`: regex") && stdout.contains("has no literal"), "{stdout}");
+    assert!(
+        stdout.contains("rule `short-word`: pattern \"by ap\" is looked for by its rarest-looking word, \"ap\""),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("`fine`"), "{stdout}");
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let file = fixtures_dir().join("001_4634952704be4858.txt");

@@ -169,8 +169,13 @@ pub struct Engine {
     pub(crate) sequences: Vec<SequenceInfo>,
     pub(crate) replaces: Vec<ReplaceInfo>,
     pub(crate) detectors: Vec<DetectorInfo>,
-    /// Regexes that got no gating literal (they run on every line), for `rules check`.
+    /// Regexes that got no gating literal, for `rules check`: in a normalised view every
+    /// line is then normalised for them; in the raw view, without even a known first
+    /// byte, they run on every line.
     pub ungated_regexes: Vec<(String, String)>,
+    /// Patterns found anywhere in a line whose gate anchor (their rarest-looking word) is
+    /// short, so that it is inside many words: (rule id, pattern, anchor), for `rules check`.
+    pub short_anchors: Vec<(String, String, String)>,
 }
 
 /// Where in a line a literal pattern must be.
@@ -190,12 +195,26 @@ struct Compiler {
     matchers: Vec<MatcherInfo>,
     errors: Vec<RuleError>,
     ungated: Vec<(String, String)>,
+    short_anchors: Vec<(String, String, String)>,
     scratch: String,
 }
 
 impl Compiler {
     fn error(&mut self, location: &Location, message: String) {
         self.errors.push(RuleError { location: location.clone(), message });
+    }
+
+    /// A pattern of a normalised view that can match anywhere in a line, into the gate.
+    fn add_anywhere(&mut self, id: &str, pattern: &str, rendered: &str) {
+        /// Below this many bytes an anchor is inside too many words (`ap`: happy, capital).
+        const SHORT_ANCHOR: usize = 4;
+        if let Some(anchor) = gate::anchor(rendered).filter(|a| a.len() < SHORT_ANCHOR) {
+            // Once per pattern, however many literals a regex has.
+            if self.short_anchors.last().is_none_or(|(i, p, _)| i != id || p != pattern) {
+                self.short_anchors.push((id.to_string(), pattern.to_string(), anchor.to_string()));
+            }
+        }
+        self.gate.add_full(rendered);
     }
 
     fn add_matcher(&mut self, rule: u32, id: &str, location: &Location, m: &Matcher, role: Role) {
@@ -225,7 +244,7 @@ impl Compiler {
                     match place {
                         Place::Whole => self.gate.add_head(&rendered, false),
                         Place::Start => self.gate.add_head(&rendered, true),
-                        Place::Anywhere => self.gate.add_full(&rendered),
+                        Place::Anywhere => self.add_anywhere(id, p, &rendered),
                     }
                 }
                 add(&mut self.builders[view as usize], rendered, matcher);
@@ -234,17 +253,19 @@ impl Compiler {
         for p in &m.regex {
             match self.builders[view as usize].add_regex(p, matcher) {
                 Ok(RegexGate::Literals(literals)) if view.normalizes() => {
-                    literals.iter().for_each(|l| self.gate.add_full(l))
+                    literals.iter().for_each(|l| self.add_anywhere(id, p, l))
                 }
                 Ok(RegexGate::PrefixLiterals(literals)) if view.normalizes() => {
                     literals.iter().for_each(|l| self.gate.add_head(l, true))
                 }
                 Ok(RegexGate::Literals(_) | RegexGate::PrefixLiterals(_)) => {}
                 Ok(gate) => {
+                    // Either opens the line gate of a normalised view: every line is
+                    // normalised for it, which costs more than the regex.
                     if view.normalizes() {
                         self.gate.add_ungated();
                     }
-                    if matches!(gate, RegexGate::None) {
+                    if matches!(gate, RegexGate::None) || view.normalizes() {
                         self.ungated.push((id.to_string(), p.clone()));
                     }
                 }
@@ -269,6 +290,7 @@ impl Engine {
             matchers: Vec::new(),
             errors: Vec::new(),
             ungated: Vec::new(),
+            short_anchors: Vec::new(),
             scratch: String::new(),
         };
         let mut rules = Vec::new();
@@ -381,6 +403,7 @@ impl Engine {
             replaces,
             detectors,
             ungated_regexes: c.ungated,
+            short_anchors: c.short_anchors,
         })
     }
 
