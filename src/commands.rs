@@ -492,10 +492,16 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
                 );
             }
             for (id, pattern, anchor) in &engine.short_anchors {
-                println!(
-                    "note: rule `{id}`: pattern {pattern:?} is looked for by its rarest-looking word, {anchor:?}, \
-                     which is short: every line holding it, even inside a word, is normalised and tried"
-                );
+                match anchor {
+                    Some(anchor) => println!(
+                        "note: rule `{id}`: pattern {pattern:?} is looked for by its rarest-looking word, {anchor:?}, \
+                         which is short: every line holding it, even inside a word, is normalised and tried"
+                    ),
+                    None => println!(
+                        "note: rule `{id}`: pattern {pattern:?} has no word of 2+ letters or digits to look for, so \
+                         every line is normalised and tried against it"
+                    ),
+                }
             }
             let rules: usize = set.packs.iter().map(|p| p.rules.len()).sum();
             println!("{} packs, {rules} rules: {errors} error(s)", set.packs.len());

@@ -514,6 +514,7 @@ fn rules_check_notes_patterns_that_let_most_lines_through_the_gate() {
         "[pack]\nname = \"p\"\ndescription = \"d\"\n".to_string(),
         rule("no-literal", "regex", r"^\w+ \d+$"),
         rule("short-word", "contains", "by ap"),
+        rule("no-word", "contains", "!!"),
         rule("fine", "contains", "photo by"),
     ]
     .concat();
@@ -526,6 +527,7 @@ fn rules_check_notes_patterns_that_let_most_lines_through_the_gate() {
         stdout.contains("rule `short-word`: pattern \"by ap\" is looked for by its rarest-looking word, \"ap\""),
         "{stdout}"
     );
+    assert!(stdout.contains("rule `no-word`: pattern \"!!\" has no word"), "{stdout}");
     assert!(!stdout.contains("`fine`"), "{stdout}");
 }
 

@@ -174,8 +174,9 @@ pub struct Engine {
     /// byte, they run on every line.
     pub ungated_regexes: Vec<(String, String)>,
     /// Patterns found anywhere in a line whose gate anchor (their rarest-looking word) is
-    /// short, so that it is inside many words: (rule id, pattern, anchor), for `rules check`.
-    pub short_anchors: Vec<(String, String, String)>,
+    /// short, so that it is inside many words, or missing, so that every line is a
+    /// candidate: (rule id, pattern, anchor), for `rules check`.
+    pub short_anchors: Vec<(String, String, Option<String>)>,
 }
 
 /// Where in a line a literal pattern must be.
@@ -195,7 +196,7 @@ struct Compiler {
     matchers: Vec<MatcherInfo>,
     errors: Vec<RuleError>,
     ungated: Vec<(String, String)>,
-    short_anchors: Vec<(String, String, String)>,
+    short_anchors: Vec<(String, String, Option<String>)>,
     scratch: String,
 }
 
@@ -208,11 +209,12 @@ impl Compiler {
     fn add_anywhere(&mut self, id: &str, pattern: &str, rendered: &str) {
         /// Below this many bytes an anchor is inside too many words (`ap`: happy, capital).
         const SHORT_ANCHOR: usize = 4;
-        if let Some(anchor) = gate::anchor(rendered).filter(|a| a.len() < SHORT_ANCHOR) {
-            // Once per pattern, however many literals a regex has.
-            if self.short_anchors.last().is_none_or(|(i, p, _)| i != id || p != pattern) {
-                self.short_anchors.push((id.to_string(), pattern.to_string(), anchor.to_string()));
-            }
+        let anchor = gate::anchor(rendered);
+        // Once per pattern, however many literals a regex has.
+        if anchor.is_none_or(|a| a.len() < SHORT_ANCHOR)
+            && self.short_anchors.last().is_none_or(|(i, p, _)| i != id || p != pattern)
+        {
+            self.short_anchors.push((id.to_string(), pattern.to_string(), anchor.map(str::to_string)));
         }
         self.gate.add_full(rendered);
     }
