@@ -186,12 +186,13 @@ impl GateBuilder {
         }
     }
 
-    /// A pattern that can match anywhere (contains, suffix, regex literal).
-    pub fn add_full(&mut self, normalized_pattern: &str) {
+    /// A pattern that can match anywhere (contains, suffix, regex literal). Returns the
+    /// anchor chosen for it (lower-cased); without one the gate is open.
+    pub fn add_full(&mut self, normalized_pattern: &str) -> Option<&str> {
         let tokens = tokens(normalized_pattern);
         let Some((anchor, others)) = tokens.split_first() else {
             self.open = true;
-            return;
+            return None;
         };
         let anchor = anchor.to_ascii_lowercase();
         let mut confirming: Vec<String> = Vec::new();
@@ -201,6 +202,7 @@ impl GateBuilder {
             }
         }
         self.anchored.push((anchor, confirming));
+        self.anchored.last().map(|(anchor, _)| anchor.as_str())
     }
 
     /// A regex without literals in a normalised view: nothing to gate on.

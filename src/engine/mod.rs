@@ -209,14 +209,13 @@ impl Compiler {
     fn add_anywhere(&mut self, id: &str, pattern: &str, rendered: &str) {
         /// Below this many bytes an anchor is inside too many words (`ap`: happy, capital).
         const SHORT_ANCHOR: usize = 4;
-        let anchor = gate::anchor(rendered);
+        let anchor = self.gate.add_full(rendered);
         // Once per pattern, however many literals a regex has.
         if anchor.is_none_or(|a| a.len() < SHORT_ANCHOR)
             && self.short_anchors.last().is_none_or(|(i, p, _)| i != id || p != pattern)
         {
             self.short_anchors.push((id.to_string(), pattern.to_string(), anchor.map(str::to_string)));
         }
-        self.gate.add_full(rendered);
     }
 
     fn add_matcher(&mut self, rule: u32, id: &str, location: &Location, m: &Matcher, role: Role) {
