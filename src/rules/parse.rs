@@ -1,13 +1,16 @@
 //! Strict parsing of pack files. Unknown keys, unknown kinds, keys that do not apply to
 //! a rule's kind, empty matchers and regex syntax errors are all errors that carry the
-//! file, line and column. A file stops at its first TOML/serde error (the deserializer
-//! cannot go on), but every other problem in it, and every other file, is still reported.
+//! file, line and column. A TOML syntax error stops its file (the parser cannot go on);
+//! otherwise `[pack]` and each `[[rule]]` are read on their own, so every rule's problems,
+//! and every other file's, are reported in one run.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
+use serde::de::IntoDeserializer;
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use super::model::*;
 use super::{RuleError, RuleErrors};
@@ -21,16 +24,9 @@ pub struct PackSource {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
-    pack: RawPack,
-    #[serde(default)]
-    rule: Vec<Spanned<RawRule>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawPack {
     name: String,
+    #[serde(default)]
     description: String,
     #[serde(default)]
     scope: Option<RawScope>,
@@ -42,11 +38,11 @@ struct RawPack {
 #[serde(deny_unknown_fields)]
 struct RawScope {
     #[serde(default)]
-    domains: Vec<Spanned<String>>,
+    domains: StringList,
     #[serde(default)]
-    signatures: Vec<Spanned<String>>,
+    signatures: StringList,
     #[serde(default)]
-    paths: Vec<Spanned<String>>,
+    paths: StringList,
 }
 
 #[derive(Deserialize)]
@@ -55,7 +51,56 @@ struct RawOptions {
     repair_paragraphs: Option<bool>,
 }
 
-type Patterns = Option<Vec<Spanned<String>>>;
+/// A list of strings, where one string stands for a list of one (`regex = "…"` as well
+/// as `regex = ["…", "…"]`: rule authors write both). Each string keeps its span.
+#[derive(Default)]
+struct StringList(Vec<Spanned<String>>);
+
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        enum OneOrMany {
+            One(String),
+            Many(Vec<Spanned<String>>),
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany::Many(items))
+            }
+        }
+        impl<'de> Deserialize<'de> for OneOrMany {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(Visitor)
+            }
+        }
+        // The span of the whole value is the span of a lone string.
+        let value = Spanned::<OneOrMany>::deserialize(deserializer)?;
+        let span = value.span();
+        Ok(StringList(match value.into_inner() {
+            OneOrMany::One(s) => vec![Spanned::new(span, s)],
+            OneOrMany::Many(items) => items,
+        }))
+    }
+}
+
+impl StringList {
+    fn into_strings(self) -> Vec<String> {
+        self.0.into_iter().map(Spanned::into_inner).collect()
+    }
+}
+
+type Patterns = Option<StringList>;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -109,9 +154,9 @@ struct RawRule {
 #[serde(deny_unknown_fields)]
 struct RawExamples {
     #[serde(default)]
-    remove: Vec<String>,
+    remove: StringList,
     #[serde(default)]
-    keep: Vec<String>,
+    keep: StringList,
 }
 
 pub const KINDS: &[&str] = &["line", "keep", "block", "sequence", "replace", "detector"];
@@ -185,18 +230,12 @@ pub fn parse_pack(source: &PackSource) -> Result<Pack, RuleErrors> {
         std::iter::once(0).chain(memchr::memchr_iter(b'\n', source.text.as_bytes()).map(|i| i + 1)).collect();
     let mut ctx =
         FileCtx { file: Arc::from(source.name.as_str()), text: &source.text, line_starts, errors: Vec::new() };
-    let raw: RawFile = match toml::from_str(&source.text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            ctx.error(e.span().map_or(0, |s| s.start), e.message().trim().to_string());
-            return Err(RuleErrors(ctx.errors));
-        }
-    };
-    let scope = raw.pack.scope.map(|s| convert_scope(&mut ctx, s)).unwrap_or_default();
-    let options = PackOptions { repair_paragraphs: raw.pack.options.and_then(|o| o.repair_paragraphs) };
+    let (mut pack, raw_rules) = read_tables(&mut ctx);
+    // The rules are checked even when the pack table is bad, to report all at once.
+    let scope = pack.as_mut().and_then(|p| p.scope.take()).map(|s| convert_scope(&mut ctx, s)).unwrap_or_default();
     let mut rules = Vec::new();
     let mut ids_here: HashMap<String, usize> = HashMap::new();
-    for spanned in raw.rule {
+    for spanned in raw_rules {
         let span_start = spanned.span().start;
         let rule = spanned.into_inner();
         if let Some(&first) = ids_here.get(rule.id.get_ref()) {
@@ -212,15 +251,74 @@ pub fn parse_pack(source: &PackSource) -> Result<Pack, RuleErrors> {
             rules.push(rule);
         }
     }
-    if !ctx.errors.is_empty() {
-        return Err(RuleErrors(ctx.errors));
+    match pack {
+        Some(pack) if ctx.errors.is_empty() => {
+            let options = PackOptions { repair_paragraphs: pack.options.and_then(|o| o.repair_paragraphs) };
+            Ok(Pack { name: pack.name, description: pack.description, file: ctx.file, scope, options, rules })
+        }
+        _ => {
+            // In the file's order, as an editor walks them (type errors are found first).
+            ctx.errors.sort_by_key(|e| (e.location.line, e.location.col));
+            Err(RuleErrors(ctx.errors))
+        }
     }
-    Ok(Pack { name: raw.pack.name, description: raw.pack.description, file: ctx.file, scope, options, rules })
+}
+
+/// The file's `[pack]` table and its `[[rule]]`s, each deserialized on its own so that a
+/// bad one is reported and the others are still read (and checked). `None` for the pack
+/// when it is missing or bad, or when the file is not TOML; the errors are in `ctx`.
+fn read_tables(ctx: &mut FileCtx) -> (Option<RawPack>, Vec<Spanned<RawRule>>) {
+    let report = |ctx: &mut FileCtx, e: toml::de::Error, fallback: usize| {
+        ctx.error(e.span().map_or(fallback, |s| s.start), e.message().trim().to_string());
+    };
+    let text = ctx.text;
+    let document = match DeTable::parse(text) {
+        Ok(document) => document,
+        Err(e) => {
+            report(ctx, e, 0);
+            return (None, Vec::new());
+        }
+    };
+    let (mut pack, mut rules) = (None, Vec::new());
+    let mut pack_seen = false;
+    for (key, value) in document.into_inner() {
+        let value_at = value.span().start;
+        match &**key.get_ref() {
+            "pack" => {
+                pack_seen = true;
+                match RawPack::deserialize(value.into_deserializer()) {
+                    Ok(raw) => pack = Some(raw),
+                    Err(e) => report(ctx, e, value_at),
+                }
+            }
+            "rule" => {
+                let DeValue::Array(items) = value.into_inner() else {
+                    ctx.error(value_at, "`rule` must be an array of tables: write each rule under `[[rule]]`");
+                    continue;
+                };
+                for item in items {
+                    let item_at = item.span().start;
+                    match Spanned::<RawRule>::deserialize(item.into_deserializer()) {
+                        Ok(rule) => rules.push(rule),
+                        Err(e) => report(ctx, e, item_at),
+                    }
+                }
+            }
+            other => ctx.error(
+                key.span().start,
+                format!("unknown table `{other}`: a pack file holds `[pack]` and `[[rule]]` tables"),
+            ),
+        }
+    }
+    if !pack_seen {
+        ctx.error(0, "missing `[pack]` table (with at least `name = \"…\"`)");
+    }
+    (pack, rules)
 }
 
 fn convert_scope(ctx: &mut FileCtx, raw: RawScope) -> Scope {
     let mut scope = Scope::default();
-    for d in raw.domains {
+    for d in raw.domains.0 {
         let span = d.span().start;
         let value = d.into_inner();
         let (excluded, host) = match value.strip_prefix('~') {
@@ -237,14 +335,14 @@ fn convert_scope(ctx: &mut FileCtx, raw: RawScope) -> Scope {
         }
         if excluded { scope.excluded_domains.push(host) } else { scope.domains.push(host) }
     }
-    for s in raw.signatures {
+    for s in raw.signatures.0 {
         if s.get_ref().trim().is_empty() {
             ctx.error(s.span().start, "empty signature would match every document");
         } else {
             scope.signatures.push(s.into_inner());
         }
     }
-    for p in raw.paths {
+    for p in raw.paths.0 {
         if let Err(e) = globset::Glob::new(p.get_ref()) {
             ctx.error(p.span().start, format!("bad path glob: {e}"));
         } else {
@@ -264,7 +362,7 @@ fn convert_scope(ctx: &mut FileCtx, raw: RawScope) -> Scope {
 
 fn patterns(ctx: &mut FileCtx, key: &str, raw: Patterns, regex_case_insensitive: Option<bool>) -> Vec<String> {
     let mut out = Vec::new();
-    for p in raw.unwrap_or_default() {
+    for p in raw.unwrap_or_default().0 {
         let span = p.span().start;
         let value = p.into_inner();
         if value.trim().is_empty() {
@@ -291,7 +389,7 @@ fn first_line_of_regex_error(message: &str) -> String {
 fn matcher(ctx: &mut FileCtx, at: usize, m: RawMatcher, what: &str) -> Option<Matcher> {
     let given = [&m.exact, &m.prefix, &m.suffix, &m.contains, &m.regex]
         .iter()
-        .any(|p| p.as_ref().is_some_and(|v| !v.is_empty()));
+        .any(|p| p.as_ref().is_some_and(|v| !v.0.is_empty()));
     let errors_before = ctx.errors.len();
     let case_sensitive = m.case_sensitive.unwrap_or(false);
     let matcher = Matcher {
@@ -469,7 +567,10 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
         }
         _ => unreachable!("kind checked above"),
     };
-    let examples = r.examples.map(|e| Examples { remove: e.remove, keep: e.keep }).unwrap_or_default();
+    let examples = r
+        .examples
+        .map(|e| Examples { remove: e.remove.into_strings(), keep: e.keep.into_strings() })
+        .unwrap_or_default();
     Some(Rule { id, why: why.trim().to_string(), location: ctx.loc(id_at), kind, position, examples })
 }
 
@@ -507,6 +608,49 @@ mod tests {
         assert!(msgs[1].starts_with("t.toml:12:") && msgs[1].contains("unknown rule kind `frobnicate`"), "{msgs:#?}");
         assert!(msgs[2].contains("rule `c` has no patterns"), "{msgs:#?}");
         assert!(msgs[3].starts_with("t.toml:21:") && msgs[3].contains("duplicate rule id `a`"), "{msgs:#?}");
+    }
+
+    #[test]
+    fn type_errors_in_several_rules_are_all_reported_in_file_order() {
+        // A serde error in one rule used to end the file's checking there.
+        let text = "[pack]\nname = \"t\"\n\n\
+                    [[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nregex = [\"(x\"]\n\n\
+                    [[rule]]\nid = \"b\"\nkind = \"line\"\nwhy = \"w\"\nprefx = [\"x\"]\n\n\
+                    [[rule]]\nid = \"c\"\nkind = \"line\"\nwhy = \"w\"\nprefix = 3\n\n\
+                    [junk]\n";
+        let err = parse(text).unwrap_err();
+        let msgs: Vec<String> = err.0.iter().map(|e| e.to_string()).collect();
+        assert_eq!(msgs.len(), 4, "{msgs:#?}");
+        assert!(msgs[0].starts_with("t.toml:8:") && msgs[0].contains("bad regex"), "{msgs:#?}");
+        assert!(msgs[1].starts_with("t.toml:14:") && msgs[1].contains("unknown field `prefx`"), "{msgs:#?}");
+        assert!(msgs[2].starts_with("t.toml:20:") && msgs[2].contains("a string or a list of strings"), "{msgs:#?}");
+        assert!(msgs[3].starts_with("t.toml:22:") && msgs[3].contains("unknown table `junk`"), "{msgs:#?}");
+        let err = parse("[[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\n").unwrap_err().to_string();
+        assert!(err.contains("missing `[pack]` table") && err.contains("rule `a` has no patterns"), "{err}");
+    }
+
+    #[test]
+    fn one_string_stands_for_a_list_of_one() {
+        let pack = parse(
+            "[pack]\nname = \"t\"\nscope.domains = \"example.com\"\n\
+             [[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nregex = \"^x+$\"\nprefix = [\"p\", \"q\"]\n\
+             examples.remove = \"xx\"\n",
+        )
+        .unwrap();
+        assert_eq!(pack.scope.domains, ["example.com"]);
+        assert_eq!(pack.description, "", "the description is optional");
+        let rule = &pack.rules[0];
+        let RuleKind::Line(m) = &rule.kind else { panic!("a line rule") };
+        assert_eq!(
+            (m.regex.as_slice(), m.prefix.as_slice()),
+            (&["^x+$".to_string()][..], &["p".into(), "q".into()][..])
+        );
+        assert_eq!(rule.examples.remove, ["xx"]);
+        // A lone string's errors point at it.
+        let err = parse(&format!("{HEAD}[[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nregex = \"(x\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.toml:8:9:") && err.contains("bad regex"), "{err}");
     }
 
     #[test]
