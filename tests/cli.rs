@@ -235,6 +235,14 @@ fn a_broken_pack_stops_everything_with_file_and_line() {
     assert!(!out.exists(), "output written although the rules did not load");
     let check = dechrome().args(["rules", "check"]).arg(&bad).assert().code(2);
     assert!(String::from_utf8_lossy(&check.get_output().stderr).contains("bad.toml:9:1"));
+    // No place in a file: the file or the option alone, not `:0:0`.
+    let missing = tmp.path().join("missing.toml");
+    let check = dechrome().args(["rules", "check"]).arg(&missing).assert().code(2);
+    let stderr = String::from_utf8_lossy(&check.get_output().stderr).to_string();
+    assert!(stderr.contains(&format!("{}: cannot read rule file", missing.display())), "{stderr}");
+    let disabled = dechrome().args(["clean", "-", "--disable", "no-such-rule"]).write_stdin("x\n").assert().code(2);
+    let stderr = String::from_utf8_lossy(&disabled.get_output().stderr).to_string();
+    assert!(stderr.contains("error: --disable: no loaded rule has id `no-such-rule`"), "{stderr}");
     // `rules check` compiles every profile: a setting only `conservative` uses is checked too.
     let floor = tmp.path().join("floor.toml");
     fs::write(
