@@ -209,6 +209,25 @@ fn scoped_packs_apply_only_in_scope() {
 }
 
 #[test]
+fn a_big_site_pack_gets_its_own_gate_and_still_matches_in_scope() {
+    // 80 phrases and 80 prefixes: too many to share the global gate, so they get a gate
+    // run only on the site's documents. In scope every kind must still match.
+    let mut text = String::from("[pack]\nname = \"site\"\nscope.domains = \"example.com\"\n");
+    for k in 0..80 {
+        text.push_str(&format!(
+            "[[rule]]\nid = \"p{k}\"\nkind = \"line\"\nwhy = \"w\"\ncontains = \"phrase{k} marker\"\n\
+             [[rule]]\nid = \"h{k}\"\nkind = \"line\"\nwhy = \"w\"\nprefix = \"Label{k}:\"\n"
+        ));
+    }
+    text.push_str("[[rule]]\nid = \"r\"\nkind = \"line\"\nwhy = \"w\"\nregex = \"^sponsored by \\\\w+$\"\n");
+    let e = common::pack_set(&text).unwrap().compile(&[]).unwrap();
+    let doc = "A line with phrase17 marker in it.\n**Label42:** value\nSponsored by Acme\nText stays.\n";
+    let run = |url: &str| e.clean(doc, dechrome::DocContext { url: Some(url), ..Default::default() }).text;
+    assert_eq!(run("https://www.example.com/a"), "Text stays.\n");
+    assert_eq!(run("https://other.org/a"), doc);
+}
+
+#[test]
 fn removals_record_rule_lines_and_bytes() {
     let e = engine_from("[[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"Menu\"]\n");
     let text = "ab\nMenu\nMenu\ncd\n";

@@ -185,8 +185,13 @@ impl Engine {
 
         // 1. Line matching, all tiers, every view in use; normalised views only on
         //    candidate lines.
+        // A scoped pack's patterns make candidates only in the documents in its scope.
+        let active = &s.active;
+        let gates = std::iter::once(&self.gate)
+            .chain(self.scoped_gates.iter().filter(|g| active[g.pack as usize]).map(|g| &g.gate));
+        let head_limit = gates.clone().map(|g| g.head_limit).max().unwrap_or(0);
         if self.views[View::Normalized as usize].is_some() || self.views[View::NormalizedCase as usize].is_some() {
-            self.gate.candidates(text, &s.lines, &mut s.lower, &mut s.head, &mut s.candidate);
+            gate::candidates(gates, text, &s.lines, &mut s.lower, &mut s.head, &mut s.candidate);
         }
         s.hits.clear();
         for i in 0..n {
@@ -206,7 +211,7 @@ impl Engine {
                     gate::SKIP => continue,
                     gate::HEAD => {
                         let buf = &mut s.view_text[view as usize];
-                        let whole = view.render_head(line, buf, self.gate.head_limit);
+                        let whole = view.render_head(line, buf, head_limit);
                         if tiers.matches_head(buf, whole, &mut s.tier, &mut s.found) {
                             // An anchored regex wants the whole line: match it all.
                             s.found.clear();

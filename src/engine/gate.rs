@@ -28,6 +28,10 @@ pub const HEAD: u8 = 1;
 /// The whole line: phrases, suffixes, regexes.
 pub const FULL: u8 = 2;
 
+/// Up to this many anchor words, their automaton runs behind a SIMD prefilter; more take
+/// a DFA without one, slower per byte.
+pub const PREFILTERED_ANCHORS: usize = 64;
+
 #[derive(Default)]
 pub struct GateBuilder {
     first_tokens: Vec<String>,
@@ -154,7 +158,7 @@ impl Anchors {
         // Up to a few dozen rare words, the SIMD prefilter does well; beyond, a DFA.
         let mut b = AhoCorasick::builder();
         b.match_kind(MatchKind::LeftmostFirst);
-        if words.len() > 64 {
+        if words.len() > PREFILTERED_ANCHORS {
             b.kind(Some(AhoCorasickKind::DFA)).prefilter(false);
         }
         let automaton = b.build(&words).expect("anchors build");
@@ -205,6 +209,39 @@ impl GateBuilder {
         self.anchored.last().map(|(anchor, _)| anchor.as_str())
     }
 
+    /// Whether no pattern was added.
+    pub fn is_empty(&self) -> bool {
+        !self.open && self.patterns() == 0
+    }
+
+    /// How many patterns were added (an open gate aside).
+    pub fn patterns(&self) -> usize {
+        self.first_tokens.len() + self.one_token_prefixes.len() + self.anchored.len()
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// The anchor words (with repeats) the automaton will hold.
+    pub fn anchor_words(&self) -> impl Iterator<Item = &str> {
+        self.anchored.iter().map(|(anchor, _)| anchor.as_str())
+    }
+
+    /// How many head patterns (first tokens and one-token prefixes) were added.
+    pub fn head_patterns(&self) -> usize {
+        self.first_tokens.len() + self.one_token_prefixes.len()
+    }
+
+    /// Add another builder's patterns to this one.
+    pub fn extend(&mut self, other: GateBuilder) {
+        self.first_tokens.extend(other.first_tokens);
+        self.one_token_prefixes.extend(other.one_token_prefixes);
+        self.anchored.extend(other.anchored);
+        self.head_limit = self.head_limit.max(other.head_limit);
+        self.open |= other.open;
+    }
+
     /// A regex without literals in a normalised view: nothing to gate on.
     pub fn add_ungated(&mut self) {
         self.open = true;
@@ -237,100 +274,164 @@ impl Gate {
         head: &mut String,
         out: &mut Vec<u8>,
     ) {
-        out.clear();
-        if self.open {
-            out.resize(lines.len(), FULL);
-            return;
-        }
-        out.resize(lines.len(), SKIP);
-        if !self.first_tokens.is_empty() || self.one_token_prefixes.is_some() {
-            for (flag, line) in out.iter_mut().zip(lines) {
-                if !line.blank && self.head_may_match(&text[line.content.clone()], head) {
-                    *flag = HEAD;
-                }
+        candidates(std::iter::once(self), text, lines, lower, head, out);
+    }
+
+    fn has_head_patterns(&self) -> bool {
+        !self.first_tokens.is_empty() || self.one_token_prefixes.is_some()
+    }
+
+    /// Whether a line whose normalised head is `head` (its first token `first`, or ""
+    /// when that is longer than `head`) can begin one of this gate's head patterns.
+    #[inline]
+    fn head_matches(&self, first: &str, head: &str) -> bool {
+        // A token as long as `token_limit` is longer than every first token.
+        (!first.is_empty() && first.len() < self.token_limit && self.first_tokens.contains(first))
+            || self.one_token_prefixes.as_ref().is_some_and(|p| p.any(head))
+    }
+}
+
+/// Per line of `text`, how much the normalised views need (`SKIP`, `HEAD`, `FULL`) for
+/// any of `gates` (the packs that apply everywhere, and the scoped packs in scope): what
+/// one gate holding all their patterns would say, with each line's head normalised and
+/// the text lower-cased once. `lower` and `head` are scratch.
+pub fn candidates<'g, I>(
+    gates: I,
+    text: &str,
+    lines: &[LineSpan],
+    lower: &mut Vec<u8>,
+    head: &mut String,
+    out: &mut Vec<u8>,
+) where
+    I: Iterator<Item = &'g Gate> + Clone,
+{
+    out.clear();
+    if gates.clone().any(|g| g.open) {
+        out.resize(lines.len(), FULL);
+        return;
+    }
+    out.resize(lines.len(), SKIP);
+    // Once per document, so that each line walks a plain list (most often of one).
+    let with_heads: Vec<&Gate> = gates.clone().filter(|g| g.has_head_patterns()).collect();
+    if let Some(token_limit) = with_heads.iter().map(|g| g.token_limit).max() {
+        for (flag, line) in out.iter_mut().zip(lines) {
+            if !line.blank && head_may_match(with_heads.iter().copied(), &text[line.content.clone()], head, token_limit)
+            {
+                *flag = HEAD;
             }
         }
-        if let Some(anchors) = &self.anchors {
+    }
+    let mut lowered = false;
+    for anchors in gates.filter_map(|g| g.anchors.as_ref()) {
+        if !lowered {
             // Case-sensitive over an ASCII-lower-cased copy: lets the prefilter work.
             lower.clear();
             lower.extend_from_slice(text.as_bytes());
             lower.make_ascii_lowercase();
-            let (mut line, mut unconfirmed) = (0, 0);
-            let mut at = 0;
-            while at < lower.len() {
-                let Some(m) = anchors.automaton.find(Input::new(&lower[..]).span(at..lower.len())) else { break };
-                while lines[line].end <= m.start() {
-                    line += 1;
-                    unconfirmed = 0;
-                }
-                let content = &lower[lines[line].content.clone()];
-                if unconfirmed == MAX_UNCONFIRMED_PER_LINE
-                    || anchors.confirmed(m.pattern().as_usize(), &lower[m.start()..], content)
-                {
-                    out[line] = FULL;
-                    at = lines[line].end; // one candidate pattern is enough for a line
-                } else {
-                    unconfirmed += 1;
-                    at = m.start() + 1; // another anchor may start inside this one
-                }
+            lowered = true;
+        }
+        let (mut line, mut unconfirmed) = (0, 0);
+        let mut at = 0;
+        while at < lower.len() {
+            let Some(m) = anchors.automaton.find(Input::new(&lower[..]).span(at..lower.len())) else { break };
+            while lines[line].end <= m.start() {
+                line += 1;
+                unconfirmed = 0;
+            }
+            if out[line] == FULL {
+                at = lines[line].end; // another gate's pattern made it a candidate
+                continue;
+            }
+            let content = &lower[lines[line].content.clone()];
+            if unconfirmed == MAX_UNCONFIRMED_PER_LINE
+                || anchors.confirmed(m.pattern().as_usize(), &lower[m.start()..], content)
+            {
+                out[line] = FULL;
+                at = lines[line].end; // one candidate pattern is enough for a line
+            } else {
+                unconfirmed += 1;
+                at = m.start() + 1; // another anchor may start inside this one
             }
         }
     }
+}
 
-    /// Whether the line's normalised first token can begin a head pattern.
-    fn head_may_match(&self, line: &str, head: &mut String) -> bool {
-        match self.plain_head_may_match(line, head) {
-            Some(may) => may,
-            None => self.normalized_head_may_match(line, head),
-        }
+/// Whether the line's normalised first token can begin a head pattern of one of `gates`.
+/// `token_limit` is the largest of theirs: a head normalised that far answers for each.
+#[inline]
+fn head_may_match<'g>(
+    gates: impl Iterator<Item = &'g Gate> + Clone,
+    line: &str,
+    head: &mut String,
+    token_limit: usize,
+) -> bool {
+    plain_head_may_match(gates.clone(), line, head, token_limit)
+        .unwrap_or_else(|| normalized_head_may_match(gates, line, head, token_limit))
+}
+
+fn normalized_head_may_match<'g>(
+    mut gates: impl Iterator<Item = &'g Gate>,
+    line: &str,
+    head: &mut String,
+    token_limit: usize,
+) -> bool {
+    let whole = normalize_head_into(line, true, head, token_limit);
+    let first = match head.find(' ') {
+        Some(i) => &head[..i],
+        None if whole => head.as_str(),
+        None => "", // longer than every first token
+    };
+    gates.any(|g| g.head_matches(first, head))
+}
+
+/// `head_may_match` for the common line whose first word needs no normalising (see
+/// `plain_head`); `None` for the others.
+#[inline]
+fn plain_head_may_match<'g>(
+    mut gates: impl Iterator<Item = &'g Gate>,
+    line: &str,
+    head: &mut String,
+    token_limit: usize,
+) -> Option<bool> {
+    // A one-token prefix has no space, so it can only begin the first word; a word cut
+    // at `token_limit` is longer than every first token, and so found in none.
+    plain_head(line, head, token_limit).then(|| gates.any(|g| g.head_matches(head, head)))
+}
+
+/// The common case, without normalising the line: after block markers (and a link's
+/// `[`), an ASCII word that ends at a space, at the line's end, or at a `](#)` followed
+/// by either. Normalising maps that word to itself in lower case, and it is the first
+/// token: it goes into `head` (cut at `token_limit` bytes). `false`: the line needs the
+/// full normalisation.
+#[inline]
+fn plain_head(line: &str, head: &mut String, token_limit: usize) -> bool {
+    let mut body = strip_block_markers(line);
+    if let Some(rest) = body.strip_prefix('[') {
+        body = rest.trim_start_matches(' ');
     }
-
-    fn normalized_head_may_match(&self, line: &str, head: &mut String) -> bool {
-        let whole = normalize_head_into(line, true, head, self.token_limit);
-        let first = match head.find(' ') {
-            Some(i) => &head[..i],
-            None if whole => head.as_str(),
-            None => "", // longer than every first token
-        };
-        (!first.is_empty() && self.first_tokens.contains(first))
-            || self.one_token_prefixes.as_ref().is_some_and(|p| p.any(head))
+    let bytes = body.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false;
     }
-
-    /// The common case, without normalising the line: after block markers (and a
-    /// link's `[`), an ASCII word that ends at a space, at the line's end, or at a
-    /// `](#)` followed by either. Normalising maps that word to itself in lower case,
-    /// and it is the first token. `None`: the line needs the full normalisation.
-    fn plain_head_may_match(&self, line: &str, head: &mut String) -> Option<bool> {
-        let mut body = strip_block_markers(line);
-        if let Some(rest) = body.strip_prefix('[') {
-            body = rest.trim_start_matches(' ');
-        }
-        let bytes = body.as_bytes();
-        if !bytes.first()?.is_ascii_alphabetic() {
-            return None;
-        }
-        let scan = &bytes[..bytes.len().min(self.token_limit)];
-        let word_len = match scan.iter().position(|b| !b.is_ascii_alphanumeric()) {
-            Some(n) if bytes[n] == b' ' => n,
-            Some(n) => {
-                let after = bytes[n..].strip_prefix(b"](#)")?;
-                if !after.is_empty() && after[0] != b' ' {
-                    return None;
-                }
-                n
+    let scan = &bytes[..bytes.len().min(token_limit)];
+    let word_len = match scan.iter().position(|b| !b.is_ascii_alphanumeric()) {
+        Some(n) if bytes[n] == b' ' => n,
+        Some(n) => {
+            let Some(after) = bytes[n..].strip_prefix(b"](#)") else { return false };
+            if !after.is_empty() && after[0] != b' ' {
+                return false;
             }
-            None if scan.len() == bytes.len() => bytes.len(),
-            // Longer than every first token; a one-token prefix (shorter than
-            // `token_limit`) can still begin it.
-            None => scan.len(),
-        };
-        head.clear();
-        head.push_str(&body[..word_len]);
-        head.make_ascii_lowercase();
-        // A one-token prefix has no space, so it can only begin the first word.
-        let first_token = word_len < self.token_limit && self.first_tokens.contains(head.as_str());
-        Some(first_token || self.one_token_prefixes.as_ref().is_some_and(|p| p.any(head)))
-    }
+            n
+        }
+        None if scan.len() == bytes.len() => bytes.len(),
+        // Longer than every first token; a one-token prefix (shorter than
+        // `token_limit`) can still begin it.
+        None => scan.len(),
+    };
+    head.clear();
+    head.push_str(&body[..word_len]);
+    head.make_ascii_lowercase();
+    true
 }
 
 #[cfg(test)]
@@ -363,6 +464,55 @@ mod tests {
         let mut out = Vec::new();
         gate.candidates(text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
         assert_eq!(out, [SKIP, HEAD, SKIP, SKIP, FULL, HEAD, HEAD, SKIP, SKIP]);
+    }
+
+    #[test]
+    fn several_gates_find_what_one_gate_with_all_their_patterns_finds() {
+        // A scoped pack's patterns live in a gate of their own, run beside the global one
+        // on documents in its scope; together they must say what the union says. The
+        // scoped gate's first tokens are longer (another token limit) and its anchors
+        // differ, so both the shared head and the second scan are exercised.
+        let global: [(&str, Option<bool>); 4] =
+            [("share this", Some(true)), ("©", Some(true)), ("tweet", Some(false)), ("ad blocker", None)];
+        let scoped: [(&str, Option<bool>); 4] = [
+            ("subscribe to our newsletter", Some(true)),
+            ("udayavani", Some(false)),
+            ("telegram channel", None),
+            ("blocker", None),
+        ];
+        let add = |g: &mut GateBuilder, patterns: &[(&str, Option<bool>)]| {
+            for &(p, head) in patterns {
+                match head {
+                    Some(prefix) => g.add_head(p, prefix),
+                    None => _ = g.add_full(p),
+                }
+            }
+        };
+        let (mut a, mut b, mut union) = (GateBuilder::default(), GateBuilder::default(), GateBuilder::default());
+        add(&mut a, &global);
+        add(&mut b, &scoped);
+        add(&mut union, &global);
+        add(&mut union, &scoped);
+        let (a, b, union) = (a.build(), b.build(), union.build());
+        let mut text = String::from(
+            "Share this\nSubscribe to our newsletter!\n**Udayavani**\nudayavani is here\nJoin our Telegram channel\n\
+             [Telegram](#) channel\nad blocker\nblockers\n© 2024\nTweet\nnothing here\nSUBSCRIBE to our\n",
+        );
+        for fixture in std::fs::read_dir("tests/fixtures").unwrap() {
+            text.push_str(&std::fs::read_to_string(fixture.unwrap().path()).unwrap());
+        }
+        let mut lines = Vec::new();
+        crate::engine::decide::split_lines(&text, &mut lines);
+        let (mut split, mut whole) = (Vec::new(), Vec::new());
+        let (mut lower, mut head) = (Vec::new(), String::new());
+        candidates([&a, &b].into_iter(), &text, &lines, &mut lower, &mut head, &mut split);
+        union.candidates(&text, &lines, &mut lower, &mut head, &mut whole);
+        assert_eq!(split, whole);
+        assert_eq!(&split[..12], [HEAD, HEAD, HEAD, HEAD, FULL, FULL, FULL, FULL, HEAD, HEAD, SKIP, HEAD]);
+        // The scoped gate alone is not enough: the global one found lines it did not.
+        let mut alone = Vec::new();
+        b.candidates(&text, &lines, &mut lower, &mut head, &mut alone);
+        assert_ne!(alone, whole);
     }
 
     #[test]
@@ -457,9 +607,10 @@ mod tests {
         }
         let gate = g.build();
         let (mut head, mut shortcut, mut hits) = (String::new(), 0, 0);
+        let (gates, limit) = (std::iter::once(&gate), gate.token_limit);
         for line in &lines {
-            let slow = gate.normalized_head_may_match(line, &mut head);
-            if let Some(fast) = gate.plain_head_may_match(line, &mut head) {
+            let slow = normalized_head_may_match(gates.clone(), line, &mut head, limit);
+            if let Some(fast) = plain_head_may_match(gates.clone(), line, &mut head, limit) {
                 assert_eq!(fast, slow, "{line:?}");
                 shortcut += 1;
                 hits += fast as usize;

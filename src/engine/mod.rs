@@ -11,6 +11,7 @@ pub mod scope;
 pub mod tail;
 pub mod tiers;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -162,8 +163,12 @@ pub struct Engine {
     pub packs: Vec<PackInfo>,
     pub(crate) scope: ScopeIndex,
     pub(crate) views: [Option<Tiers>; 4],
-    /// Which lines the normalised views need to look at.
+    /// Which lines the normalised views need to look at, for the packs that apply
+    /// everywhere.
     pub(crate) gate: Gate,
+    /// The same for each scoped pack, run only on documents in its scope: site packs
+    /// do not slow the documents of other sites.
+    pub(crate) scoped_gates: Vec<ScopedGate>,
     pub(crate) matchers: Vec<MatcherInfo>,
     pub(crate) blocks: Vec<BlockInfo>,
     pub(crate) sequences: Vec<SequenceInfo>,
@@ -179,6 +184,15 @@ pub struct Engine {
     pub short_anchors: Vec<(String, String, Option<String>)>,
 }
 
+/// How many head patterns of scoped packs may share the global gate (see `compile`);
+/// the shipped site packs have a handful.
+const SCOPED_HEADS_IN_GLOBAL_GATE: usize = 64;
+
+pub(crate) struct ScopedGate {
+    pub pack: u32,
+    pub gate: Gate,
+}
+
 /// Where in a line a literal pattern must be.
 #[derive(Clone, Copy)]
 enum Place {
@@ -192,7 +206,10 @@ type AddLiteral = fn(&mut TiersBuilder, String, MatcherId);
 
 struct Compiler {
     builders: [TiersBuilder; 4],
-    gate: GateBuilder,
+    /// The gate of the packs that apply everywhere, then one per scoped pack (with its
+    /// index); patterns go to `gates[current_gate]`.
+    gates: Vec<(Option<u32>, GateBuilder)>,
+    current_gate: usize,
     matchers: Vec<MatcherInfo>,
     errors: Vec<RuleError>,
     ungated: Vec<(String, String)>,
@@ -201,6 +218,10 @@ struct Compiler {
 }
 
 impl Compiler {
+    fn gate(&mut self) -> &mut GateBuilder {
+        &mut self.gates[self.current_gate].1
+    }
+
     fn error(&mut self, location: &Location, message: String) {
         self.errors.push(RuleError { location: location.clone(), message });
     }
@@ -209,7 +230,7 @@ impl Compiler {
     fn add_anywhere(&mut self, id: &str, pattern: &str, rendered: &str) {
         /// Below this many bytes an anchor is inside too many words (`ap`: happy, capital).
         const SHORT_ANCHOR: usize = 4;
-        let anchor = self.gate.add_full(rendered);
+        let anchor = self.gates[self.current_gate].1.add_full(rendered);
         // Once per pattern, however many literals a regex has.
         if anchor.is_none_or(|a| a.len() < SHORT_ANCHOR)
             && self.short_anchors.last().is_none_or(|(i, p, _)| i != id || p != pattern)
@@ -243,8 +264,8 @@ impl Compiler {
                 }
                 if view.normalizes() {
                     match place {
-                        Place::Whole => self.gate.add_head(&rendered, false),
-                        Place::Start => self.gate.add_head(&rendered, true),
+                        Place::Whole => self.gate().add_head(&rendered, false),
+                        Place::Start => self.gate().add_head(&rendered, true),
                         Place::Anywhere => self.add_anywhere(id, p, &rendered),
                     }
                 }
@@ -257,14 +278,14 @@ impl Compiler {
                     literals.iter().for_each(|l| self.add_anywhere(id, p, l))
                 }
                 Ok(RegexGate::PrefixLiterals(literals)) if view.normalizes() => {
-                    literals.iter().for_each(|l| self.gate.add_head(l, true))
+                    literals.iter().for_each(|l| self.gate().add_head(l, true))
                 }
                 Ok(RegexGate::Literals(_) | RegexGate::PrefixLiterals(_)) => {}
                 Ok(gate) => {
                     // Either opens the line gate of a normalised view: every line is
                     // normalised for it, which costs more than the regex.
                     if view.normalizes() {
-                        self.gate.add_ungated();
+                        self.gate().add_ungated();
                     }
                     if matches!(gate, RegexGate::None) || view.normalizes() {
                         self.ungated.push((id.to_string(), p.clone()));
@@ -287,7 +308,8 @@ impl Engine {
     pub fn compile_with_profile(packs: &[Pack], disabled: &[String], profile: Profile) -> Result<Engine, RuleErrors> {
         let mut c = Compiler {
             builders: View::ALL.map(|v| TiersBuilder::new(v.folds_case())),
-            gate: GateBuilder::default(),
+            gates: vec![(None, GateBuilder::default())],
+            current_gate: 0,
             matchers: Vec::new(),
             errors: Vec::new(),
             ungated: Vec::new(),
@@ -303,6 +325,12 @@ impl Engine {
         // by its neighbours, go last so that they see the page without its tail.
         let mut scorers = Vec::new();
         for (pack_index, pack) in packs.iter().enumerate() {
+            c.current_gate = if pack.scope.is_global() {
+                0
+            } else {
+                c.gates.push((Some(pack_index as u32), GateBuilder::default()));
+                c.gates.len() - 1
+            };
             for rule in pack.rules.iter().filter(|r| !disabled.contains(&r.id)) {
                 let index = rules.len() as u32;
                 rules.push(RuleInfo {
@@ -384,7 +412,30 @@ impl Engine {
             return Err(RuleErrors(c.errors));
         }
         let views = c.builders.map(|b| if b.is_empty() { None } else { Some(b.build()) });
-        let gate = c.gate.build();
+        let mut gates = c.gates.into_iter();
+        let mut global = gates.next().expect("the global gate").1;
+        // A few scoped patterns cost every document next to nothing in the global gate,
+        // while a gate of their own costs the documents in scope another pass: a scoped
+        // pack joins the global gate while that keeps its anchors behind the prefilter
+        // and adds few head patterns. Past that (hundreds of site packs, or a big one),
+        // and for a pack that would open the gate, it gets a gate of its own.
+        let mut shared_heads = 0;
+        let mut words: HashSet<String> = global.anchor_words().map(str::to_string).collect();
+        let mut scoped_gates = Vec::new();
+        for (pack, g) in gates.filter(|(_, g)| !g.is_empty()) {
+            let new_words: HashSet<&str> = g.anchor_words().filter(|w| !words.contains(*w)).collect();
+            if !g.is_open()
+                && words.len() + new_words.len() <= gate::PREFILTERED_ANCHORS
+                && shared_heads + g.head_patterns() <= SCOPED_HEADS_IN_GLOBAL_GATE
+            {
+                words.extend(new_words.into_iter().map(str::to_string));
+                shared_heads += g.head_patterns();
+                global.extend(g);
+            } else {
+                scoped_gates.push(ScopedGate { pack: pack.expect("a scoped pack"), gate: g.build() });
+            }
+        }
+        let gate = global.build();
         Ok(Engine {
             rules,
             packs: packs
@@ -398,6 +449,7 @@ impl Engine {
             scope,
             views,
             gate,
+            scoped_gates,
             matchers: c.matchers,
             blocks,
             sequences,
