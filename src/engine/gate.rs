@@ -211,12 +211,7 @@ impl GateBuilder {
 
     /// Whether no pattern was added.
     pub fn is_empty(&self) -> bool {
-        !self.open && self.patterns() == 0
-    }
-
-    /// How many patterns were added (an open gate aside).
-    pub fn patterns(&self) -> usize {
-        self.first_tokens.len() + self.one_token_prefixes.len() + self.anchored.len()
+        !self.open && self.head_patterns() == 0 && self.anchored.is_empty()
     }
 
     pub fn is_open(&self) -> bool {
@@ -264,19 +259,6 @@ impl GateBuilder {
 }
 
 impl Gate {
-    /// Per line of `text`, how much the normalised views need (`SKIP`, `HEAD`, `FULL`).
-    /// `lower` and `head` are scratch.
-    pub fn candidates(
-        &self,
-        text: &str,
-        lines: &[LineSpan],
-        lower: &mut Vec<u8>,
-        head: &mut String,
-        out: &mut Vec<u8>,
-    ) {
-        candidates(std::iter::once(self), text, lines, lower, head, out);
-    }
-
     fn has_head_patterns(&self) -> bool {
         !self.first_tokens.is_empty() || self.one_token_prefixes.is_some()
     }
@@ -438,6 +420,10 @@ fn plain_head(line: &str, head: &mut String, token_limit: usize) -> bool {
 mod tests {
     use super::*;
 
+    fn one(gate: &Gate, text: &str, lines: &[LineSpan], lower: &mut Vec<u8>, head: &mut String, out: &mut Vec<u8>) {
+        candidates(std::iter::once(gate), text, lines, lower, head, out);
+    }
+
     #[test]
     fn anchors_are_the_longest_caseless_token() {
         assert_eq!(anchor("click the share button below"), Some("button"));
@@ -462,7 +448,7 @@ mod tests {
         let mut lines = Vec::new();
         crate::engine::decide::split_lines(text, &mut lines);
         let mut out = Vec::new();
-        gate.candidates(text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
+        one(&gate, text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
         assert_eq!(out, [SKIP, HEAD, SKIP, SKIP, FULL, HEAD, HEAD, SKIP, SKIP]);
     }
 
@@ -506,12 +492,12 @@ mod tests {
         let (mut split, mut whole) = (Vec::new(), Vec::new());
         let (mut lower, mut head) = (Vec::new(), String::new());
         candidates([&a, &b].into_iter(), &text, &lines, &mut lower, &mut head, &mut split);
-        union.candidates(&text, &lines, &mut lower, &mut head, &mut whole);
+        one(&union, &text, &lines, &mut lower, &mut head, &mut whole);
         assert_eq!(split, whole);
         assert_eq!(&split[..12], [HEAD, HEAD, HEAD, HEAD, FULL, FULL, FULL, FULL, HEAD, HEAD, SKIP, HEAD]);
         // The scoped gate alone is not enough: the global one found lines it did not.
         let mut alone = Vec::new();
-        b.candidates(&text, &lines, &mut lower, &mut head, &mut alone);
+        one(&b, &text, &lines, &mut lower, &mut head, &mut alone);
         assert_ne!(alone, whole);
     }
 
@@ -540,7 +526,7 @@ mod tests {
         let mut lines = Vec::new();
         crate::engine::decide::split_lines(&text, &mut lines);
         let mut out = Vec::new();
-        gate.candidates(&text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
+        one(&gate, &text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
         let expected: Vec<u8> = lines_and_flags.iter().map(|(_, f)| *f).collect();
         assert_eq!(out, expected);
         assert_eq!(tokens("click the share button"), ["button", "share", "click", "the"]);
@@ -554,7 +540,7 @@ mod tests {
         let text = "our privacy notice\n";
         let mut lines = Vec::new();
         crate::engine::decide::split_lines(text, &mut lines);
-        gate.candidates(text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
+        one(&gate, text, &lines, &mut Vec::new(), &mut String::new(), &mut out);
         assert_eq!(out, [FULL]);
     }
 

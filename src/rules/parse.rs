@@ -306,7 +306,7 @@ fn read_tables(ctx: &mut FileCtx) -> (Option<RawPack>, Vec<Spanned<RawRule>>) {
             }
             other => ctx.error(
                 key.span().start,
-                format!("unknown table `{other}`: a pack file holds `[pack]` and `[[rule]]` tables"),
+                format!("unknown top-level key `{other}`: a pack file holds a `[pack]` table and `[[rule]]` tables"),
             ),
         }
     }
@@ -624,7 +624,7 @@ mod tests {
         assert!(msgs[0].starts_with("t.toml:8:") && msgs[0].contains("bad regex"), "{msgs:#?}");
         assert!(msgs[1].starts_with("t.toml:14:") && msgs[1].contains("unknown field `prefx`"), "{msgs:#?}");
         assert!(msgs[2].starts_with("t.toml:20:") && msgs[2].contains("a string or a list of strings"), "{msgs:#?}");
-        assert!(msgs[3].starts_with("t.toml:22:") && msgs[3].contains("unknown table `junk`"), "{msgs:#?}");
+        assert!(msgs[3].starts_with("t.toml:22:") && msgs[3].contains("unknown top-level key `junk`"), "{msgs:#?}");
         let err = parse("[[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\n").unwrap_err().to_string();
         assert!(err.contains("missing `[pack]` table") && err.contains("rule `a` has no patterns"), "{err}");
     }
