@@ -553,7 +553,7 @@ fn write_record(
     }
     if let Some(report) = extra.report.as_mut() {
         let mut doc = DocumentReport::new(engine, name, &record.text, cleaned);
-        doc.id = record.id.as_deref();
+        doc.id = record.id.as_ref();
         doc.line = Some(record.line);
         serde_json::to_writer(&mut **report, &doc)?;
         report.write_all(b"\n")?;
@@ -611,7 +611,7 @@ fn write_json_record(
             meta.push("url", raw_string(record.url.as_deref().unwrap_or_default()));
             meta.push("warc_headers", warc.to_raw());
             let mut o = Object(Vec::new());
-            o.push("id", raw_string(record.id.as_deref().unwrap_or_default()));
+            o.push("id", raw_string(&record.id.as_ref().map(ToString::to_string).unwrap_or_default()));
             o.push("text", raw_string(text));
             o.push("source", raw_string("common-crawl"));
             o.push("metadata", meta.to_raw());
@@ -662,7 +662,10 @@ fn write_attributes(
     }
     let attributes: serde_json::Map<String, serde_json::Value> =
         spans.into_iter().map(|(k, v)| (k, serde_json::json!(v))).collect();
-    let id = record.id.clone().unwrap_or_else(|| format!("{name}:{}", record.line));
+    let id = match &record.id {
+        Some(id) => serde_json::json!(id),
+        None => serde_json::json!(format!("{name}:{}", record.line)),
+    };
     serde_json::to_writer(&mut *w, &serde_json::json!({"id": id, "attributes": attributes}))?;
     w.write_all(b"\n")
 }

@@ -4,13 +4,14 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::io::records::RecordId;
 use crate::{Cleaned, Engine, RewriteBy};
 
 #[derive(Serialize)]
 pub struct DocumentReport<'a> {
     pub path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<&'a str>,
+    pub id: Option<&'a RecordId>,
     /// Input line where the record starts (JSONL, WET, text segments).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,

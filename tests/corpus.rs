@@ -292,6 +292,38 @@ fn attribute_files_line_up_with_output_records_and_reproduce_removals() {
 }
 
 #[test]
+fn numeric_ids_stay_numbers_in_attributes_and_reports_and_explain_finds_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in.jsonl");
+    let text = "Share this\nA long article sentence that stays in the cleaned output of this test record.";
+    let record = |id: &str| format!("{{\"id\":{id},\"text\":{}}}\n", serde_json::to_string(text).unwrap());
+    fs::write(&input, record("17") + &record("\"17\"")).unwrap();
+    let attrs = tmp.path().join("attrs");
+    let out = tmp.path().join("out.jsonl");
+    let assert = dechrome()
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["--report", "-", "-q", "--attributes"])
+        .arg(&attrs)
+        .assert()
+        .success();
+    let parse = |s: &str| s.lines().map(|l| serde_json::from_str(l).unwrap()).collect::<Vec<Value>>();
+    let outputs = parse(&fs::read_to_string(&out).unwrap());
+    let attributes = parse(&fs::read_to_string(attrs.join("out.jsonl")).unwrap());
+    let reports = parse(&String::from_utf8_lossy(&assert.get_output().stdout));
+    let ids = |values: &[Value]| values.iter().map(|v| v["id"].clone()).collect::<Vec<_>>();
+    let expected = [serde_json::json!(17), serde_json::json!("17")];
+    assert_eq!(ids(&outputs), expected);
+    assert_eq!(ids(&attributes), expected, "an attribute file's ids must equal its documents'");
+    assert_eq!(ids(&reports), expected);
+    assert!(attributes[0]["attributes"]["dechrome__share-prompt"].is_array());
+    let shown = dechrome().arg("explain").arg(&input).args(["--id", "17"]).assert().success();
+    assert!(String::from_utf8_lossy(&shown.get_output().stdout).contains("in.jsonl:1 (id 17)"));
+}
+
+#[test]
 fn max_removed_drops_or_flags_and_rejected_keeps_them() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("in.jsonl");

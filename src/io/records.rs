@@ -5,6 +5,7 @@ use std::io::{BufRead, Read as _, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use serde::Serialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -15,13 +16,32 @@ use super::format::{Format, open_reader};
 #[derive(Debug)]
 pub struct Record {
     pub text: String,
-    pub id: Option<String>,
+    pub id: Option<RecordId>,
     pub url: Option<String>,
     /// 1-based line of the input where the record starts.
     pub line: u64,
     pub body: Body,
     /// Text (not JSON) whose invalid UTF-8 was replaced with U+FFFD to be cleaned.
     pub replaced: Option<Utf8Replaced>,
+}
+
+/// A record's id as its input gives it. JSONL ids are strings or numbers (`"id": 17`);
+/// a number stays one in the report and the attribute files, whose ids must equal the
+/// documents' (Dolma's mixer compares them) for the files to line up.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum RecordId {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+impl std::fmt::Display for RecordId {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            RecordId::Text(s) => f.write_str(s),
+            RecordId::Number(n) => write!(f, "{n}"),
+        }
+    }
 }
 
 /// Invalid UTF-8 in a text document or WET record: scrapes carry stray bytes of other
@@ -228,6 +248,16 @@ fn string_at(obj: &Object, path: &[String]) -> Option<String> {
     serde_json::from_str::<String>(obj.lookup(path)?.get()).ok()
 }
 
+/// The id at `path`: a string or a number; any other value is no id.
+fn id_at(obj: &Object, path: &[String]) -> Option<RecordId> {
+    let raw = obj.lookup(path)?;
+    match serde_json::from_str::<serde_json::Value>(raw.get()).ok()? {
+        serde_json::Value::String(s) => Some(RecordId::Text(s)),
+        serde_json::Value::Number(n) => Some(RecordId::Number(n)),
+        _ => None,
+    }
+}
+
 pub type RecordResult = Result<Record, RecordError>;
 
 /// The records of one input, in order.
@@ -297,7 +327,7 @@ pub fn find_record(
         read += 1;
         match (result, pick) {
             (Ok(record), Pick::First) => return Ok(record),
-            (Ok(record), Pick::Id(id)) if record.id.as_deref() == Some(id) => return Ok(record),
+            (Ok(record), Pick::Id(id)) if record.id.as_ref().is_some_and(|r| r.to_string() == id) => return Ok(record),
             (Ok(record), Pick::Line(line)) if record.line == line => return Ok(record),
             (Err(e), Pick::Line(line)) if e.line == line => return Err(format!("{name}:{line}: {}", e.message)),
             (Err(e), _) if e.stream_broken => return Err(format!("{name}:{}: {}", e.line, e.message)),
@@ -546,6 +576,8 @@ impl Iterator for SeparatedTexts {
     }
 }
 
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 struct JsonLines {
     reader: Box<dyn BufRead + Send>,
     fields: Fields,
@@ -566,7 +598,7 @@ impl JsonLines {
             .map_err(|_| bad(format!("`{path}` is not a string: {}", short(raw.get()))))?;
         let url = string_at(&obj, &self.fields.url)
             .or_else(|| self.fields.url_fallback.as_ref().and_then(|p| string_at(&obj, p)));
-        let id = string_at(&obj, &self.fields.id);
+        let id = id_at(&obj, &self.fields.id);
         Ok(Record { text: doc, id, url, line, body: Body::Json(obj), replaced: None })
     }
 }
@@ -585,6 +617,11 @@ impl Iterator for JsonLines {
                 Ok(0) => self.done = true,
                 Ok(_) => {
                     self.line += 1;
+                    // Editors and tools on Windows start a UTF-8 file with a byte-order
+                    // mark; JSON has none, so the first record would not parse.
+                    if self.line == 1 && self.buf.starts_with(UTF8_BOM) {
+                        self.buf.drain(..UTF8_BOM.len());
+                    }
                     if self.buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
@@ -693,7 +730,7 @@ impl Iterator for WetRecords {
                 Err(e) => return Some(Err(e)),
             };
             let url = header("WARC-Target-URI");
-            let id = header("WARC-Record-ID");
+            let id = header("WARC-Record-ID").map(RecordId::Text);
             return Some(Ok(Record { text, id, url, line: start, body: Body::Wet(headers), replaced }));
         }
         None
@@ -797,6 +834,28 @@ mod tests {
     }
 
     #[test]
+    fn jsonl_ids_are_strings_or_numbers_and_a_leading_byte_order_mark_is_skipped() {
+        let input = "\u{FEFF}{\"id\":17,\"text\":\"a\"}\n{\"id\":\"x\",\"text\":\"b\"}\n{\"id\":null,\"text\":\"c\"}\n\
+                     {\"id\":[1],\"text\":\"d\"}\n{\"text\":\"e\u{FEFF}\"}\n";
+        let ids: Vec<_> = read(Format::Jsonl, input.as_bytes(), 1 << 20)
+            .into_iter()
+            .map(|r| r.map(|r| (r.id.map(|id| serde_json::to_string(&id).unwrap()), r.text)).map_err(|e| e.message))
+            .collect();
+        let none = None::<String>;
+        assert_eq!(
+            ids,
+            [
+                Ok((Some("17".into()), "a".into())),
+                Ok((Some("\"x\"".into()), "b".into())),
+                Ok((none.clone(), "c".into())),
+                Ok((none.clone(), "d".into())),
+                Ok((none, "e\u{FEFF}".into())),
+            ]
+        );
+        assert_eq!(RecordId::Number(17.into()).to_string(), "17");
+    }
+
+    #[test]
     fn jsonl_keeps_fields_raw_and_finds_nested_url() {
         let recs = read(
             Format::Jsonl,
@@ -805,7 +864,10 @@ mod tests {
         );
         assert_eq!(recs.len(), 1);
         let r = recs[0].as_ref().unwrap();
-        assert_eq!((r.text.as_str(), r.id.as_deref(), r.url.as_deref()), ("hi", Some("a"), Some("https://x.org/")));
+        assert_eq!(
+            (r.text.as_str(), r.id.as_ref(), r.url.as_deref()),
+            ("hi", Some(&RecordId::Text("a".into())), Some("https://x.org/"))
+        );
         let Body::Json(obj) = &r.body else { panic!() };
         let mut out = Vec::new();
         obj.replaced(&["text".to_string()], &raw_string("bye")).write(&mut out).unwrap();
@@ -907,7 +969,7 @@ mod tests {
         assert!(err.message.contains("exceeds") && err.stream_broken, "{err:?}");
         let r = recs[0].as_ref().unwrap();
         assert_eq!(
-            (r.text.as_str(), r.url.as_deref(), r.id.as_deref()),
+            (r.text.as_str(), r.url.as_deref(), r.id.as_ref().map(ToString::to_string).as_deref()),
             (body, Some("https://a.example/x"), Some("<urn:uuid:1>"))
         );
     }
