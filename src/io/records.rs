@@ -295,7 +295,9 @@ pub fn records(
             starts_document: true,
             done: false,
         }),
-        (Format::Jsonl, _) => Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false }),
+        (Format::Jsonl, _) => {
+            Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false, first_record: true })
+        }
         (Format::Wet, _) => Box::new(WetRecords { reader, line: 0, done: false }),
     }
 }
@@ -584,6 +586,8 @@ struct JsonLines {
     line: u64,
     buf: Vec<u8>,
     done: bool,
+    /// No record read yet: a file that opens with `[` is one JSON array, not JSON Lines.
+    first_record: bool,
 }
 
 impl JsonLines {
@@ -624,6 +628,20 @@ impl Iterator for JsonLines {
                     }
                     if self.buf.iter().all(u8::is_ascii_whitespace) {
                         continue;
+                    }
+                    // Read line by line, an array's inner lines can parse as records on
+                    // their own: the file would come out as some of its records.
+                    if std::mem::take(&mut self.first_record) && self.buf.trim_ascii_start().starts_with(b"[") {
+                        self.done = true;
+                        let message = "a JSON array, not JSON Lines (one object per line): convert it first, \
+                                       e.g. `jq -c '.[]' FILE > FILE.jsonl`"
+                            .into();
+                        return Some(Err(RecordError {
+                            line: self.line,
+                            message,
+                            stream_broken: true,
+                            text_piece: None,
+                        }));
                     }
                     let bytes = std::mem::take(&mut self.buf);
                     return Some(self.parse(bytes));
@@ -853,6 +871,18 @@ mod tests {
             ]
         );
         assert_eq!(RecordId::Number(17.into()).to_string(), "17");
+    }
+
+    #[test]
+    fn a_json_array_is_refused_whole_not_read_as_some_of_its_lines() {
+        let array = read(Format::Jsonl, b"\n[\n {\"text\":\"a\"},\n {\"text\":\"b\"}\n]\n", 1 << 20);
+        assert_eq!(array.len(), 1, "nothing after the error");
+        let error = array[0].as_ref().expect_err("an array is not JSON Lines");
+        assert!(error.message.starts_with("a JSON array") && error.stream_broken && error.line == 2, "{error:?}");
+        // A later line starting with `[` is just a bad record.
+        let later = read(Format::Jsonl, b"{\"text\":\"a\"}\n[1]\n{\"text\":\"b\"}\n", 1 << 20);
+        assert_eq!(later.len(), 3);
+        assert!(later[1].as_ref().is_err_and(|e| !e.stream_broken) && later[2].is_ok());
     }
 
     #[test]
