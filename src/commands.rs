@@ -471,6 +471,10 @@ fn load_checked(paths: &[PathBuf]) -> Result<(RuleSet, Engine), RuleErrors> {
     }
 }
 
+/// What a slow pattern costs, in `rules check`'s notes: a scoped pack's patterns are looked
+/// for only in the documents in its scope (see `Compiler` on scoped gates).
+const IN_SCOPE: &str = " (of the documents in scope, for a scoped pack)";
+
 fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
     match cmd {
         RulesCommand::Check { paths } => {
@@ -487,19 +491,21 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
             for (id, re) in &engine.ungated_regexes {
                 println!(
                     "note: rule `{id}`: regex {re:?} has no literal of 3+ characters that every match holds (as a \
-                     prefix, suffix or alternatives of them), so every line is normalised and tried against it: \
-                     one such regex made the shipped packs without the scorer 1.4x slower on the bench corpus"
+                     prefix, suffix or alternatives of them), so every line{IN_SCOPE} is normalised and tried \
+                     against it: one such regex made the shipped packs without the scorer 1.4x slower on the bench \
+                     corpus"
                 );
             }
             for (id, pattern, anchor) in &engine.short_anchors {
                 match anchor {
                     Some(anchor) => println!(
                         "note: rule `{id}`: pattern {pattern:?} is looked for by its rarest-looking word, {anchor:?}, \
-                         which is short: every line holding it, even inside a word, is normalised and tried"
+                         which is short: every line{IN_SCOPE} holding it, even inside a word, is normalised and \
+                         tried"
                     ),
                     None => println!(
                         "note: rule `{id}`: pattern {pattern:?} has no word of 2+ letters or digits to look for, so \
-                         every line is normalised and tried against it"
+                         every line{IN_SCOPE} is normalised and tried against it"
                     ),
                 }
             }
