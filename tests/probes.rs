@@ -65,3 +65,30 @@ fn every_profile_keeps_the_tutorials_code_and_the_prose_between_it() {
         assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
     }
 }
+
+/// The first and last paragraphs of a short article sit next to the menu's and the
+/// footer's links, whose link density pulled them under the threshold in `balanced` and
+/// `aggressive`; the scorer's continuation guard keeps them in every profile.
+#[test]
+fn every_profile_keeps_the_paragraphs_next_to_the_menu_and_footer() {
+    let set = RuleSet::default_rules().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes");
+    // 1-based: the news story's last paragraph; the tutorial's sentence before its first
+    // snippet and the one after its last.
+    let cases: &[(&str, &[usize])] = &[("news.txt", &[20, 22]), ("tutorial.txt", &[7, 24])];
+    for profile in [Profile::Conservative, Profile::Balanced, Profile::Aggressive] {
+        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
+        for &(name, must_keep) in cases {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            let cleaned = engine.clean(&text, Default::default());
+            let lost: Vec<usize> = cleaned
+                .removals
+                .iter()
+                .flat_map(|r| r.lines.clone())
+                .map(|i| i + 1)
+                .filter(|i| must_keep.contains(i))
+                .collect();
+            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
+        }
+    }
+}

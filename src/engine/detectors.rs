@@ -481,6 +481,8 @@ pub struct LineScorer {
     /// See `LineScorerParams::block_keep_share` (0: off).
     block_keep_share: f32,
     block_min_lines: usize,
+    /// See [`Continuation`].
+    continuation: Option<Continuation>,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
     context: Option<(f32, [f32; features::CONTEXT_N])>,
     /// The scored tail (see [`tail`]), if trained and on in this profile.
@@ -530,9 +532,24 @@ struct LineScorerParams {
     block_keep_share: Option<PerProfile<f64>>,
     #[serde(default = "defaults::scorer_block_min_lines")]
     block_min_lines: usize,
+    /// Without it, no continuation guard.
+    continuation: Option<Continuation>,
     tail: Option<TailParams>,
     /// Without it, every text is scored as one page.
     page_windows: Option<PageWindows>,
+}
+
+/// The continuation guard: a line of prose (at least `words` words, ending like a sentence,
+/// few links) that the scorer would drop is kept when a line next to it (blank lines and
+/// lines the rules removed aside) is kept prose of as many words or a protected line (code),
+/// unless its P(content) is below `floor`. A short article's last paragraph sits next to the
+/// footer's links and its first next to the menu, and their links pulled such paragraphs
+/// under the threshold (see [`guard_continuations`]).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct Continuation {
+    words: usize,
+    floor: f32,
 }
 
 /// The scored tail's model (see [`tail`]).
@@ -600,6 +617,14 @@ impl LineScorer {
                 p.block_min_lines
             ));
         }
+        if let Some(c) = p.continuation
+            && (c.words == 0 || !(0.0..=1.0).contains(&c.floor))
+        {
+            return Err(format!(
+                "bad params: continuation.words {} must be at least 1, continuation.floor {} between 0 and 1",
+                c.words, c.floor
+            ));
+        }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
@@ -634,6 +659,7 @@ impl LineScorer {
             min_lines: p.min_lines,
             block_keep_share,
             block_min_lines: p.block_min_lines,
+            continuation: p.continuation,
             context,
             tail,
             windows: p.page_windows.unwrap_or(PageWindows { min_lines: 0, min_gap: 0 }),
@@ -839,6 +865,18 @@ impl LineScorer {
                 tail_candidates.compute(tail_lines);
                 model.cut(&tail_candidates.found, b - a)
             });
+            // After the tail model, so that what it sees and where it cuts stay as they were:
+            // keeping a line there moved some cuts later, keeping comment threads.
+            if let Some(c) = self.continuation {
+                let end = cut.as_ref().map_or(b, |cut| a + cut.from);
+                guard_continuations(
+                    &mut dropped[a..end],
+                    &probs[a..end],
+                    |j| feats.is_prose(a + j, c.words),
+                    |j| doc.protected[considered[a + j]],
+                    c.floor,
+                );
+            }
             if let Some(cut) = &cut {
                 // Long lines go too: past the article's end they are teasers and comments
                 // (the prose guard would keep most of them). The title stays; protected
@@ -998,6 +1036,27 @@ fn guard_blocks(
     }
 }
 
+/// The continuation guard (see [`Continuation`]) over one page's considered lines: `dropped`,
+/// `probs`, and `prose(j)`, `protected(j)` by index into them. Every line is judged on the
+/// decisions made before the guard, so a run of dropped prose (a comment thread after the
+/// article) loses at most its ends, not all of it one line at a time.
+fn guard_continuations(
+    dropped: &mut [bool],
+    probs: &[f32],
+    prose: impl Fn(usize) -> bool,
+    protected: impl Fn(usize) -> bool,
+    floor: f32,
+) {
+    let body = |j: usize, dropped: &[bool]| !dropped[j] && (prose(j) || protected(j));
+    let rescued: Vec<usize> = (0..dropped.len())
+        .filter(|&j| dropped[j] && probs[j] >= floor && prose(j))
+        .filter(|&j| (j > 0 && body(j - 1, dropped)) || (j + 1 < dropped.len() && body(j + 1, dropped)))
+        .collect();
+    for j in rescued {
+        dropped[j] = false;
+    }
+}
+
 /// Half the page's best expected token F1, the threshold that keeps what maximises it: each
 /// line's probability is taken for the share of its words that are content, and lines are
 /// kept from the most likely down while 2·E[content kept] / (words kept + E[content]) rises.
@@ -1075,6 +1134,34 @@ mod tests {
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
         guard_blocks(&doc, 0, &considered, &mut dropped, share, 3);
         considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
+    }
+
+    #[test]
+    fn the_continuation_guard_keeps_prose_next_to_the_body_but_not_a_run_of_it() {
+        // Per line: dropped, P(content), prose, protected. 1 is prose after kept prose; 3 and
+        // 5 are prose on either side of code; 6 and 7 go on from 5, judged on the decisions
+        // before the guard (a comment thread after the article is not kept line by line);
+        // 8 is kept but not prose; 9 is next to kept prose but below the floor; 11 is not
+        // prose.
+        let lines = [
+            (false, 0.9, true, false),
+            (true, 0.3, true, false),
+            (true, 0.0, false, false),
+            (true, 0.3, true, false),
+            (false, 0.5, false, true),
+            (true, 0.3, true, false),
+            (true, 0.3, true, false),
+            (true, 0.3, true, false),
+            (false, 0.9, false, false),
+            (true, 0.1, true, false),
+            (false, 0.9, true, false),
+            (true, 0.3, false, false),
+        ];
+        let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
+        let probs: Vec<f32> = lines.iter().map(|l| l.1).collect();
+        guard_continuations(&mut dropped, &probs, |j| lines[j].2, |j| lines[j].3, 0.2);
+        let rescued: Vec<usize> = (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect();
+        assert_eq!(rescued, [1, 3, 5]);
     }
 
     #[test]
