@@ -83,6 +83,16 @@ fn block_inclusive_exclusive_to_end_and_max_lines() {
     let bounded_end = block("start = { exact = [\"BEGIN\"] }\nend = { exact = [\"END\"] }\nmax_lines = 3");
     assert_eq!(clean(&bounded_end, "BEGIN\nx\nEND\nk\n"), "k\n");
     assert_eq!(clean(&bounded_end, "BEGIN\nx\ny\nEND\nk\n"), "BEGIN\nx\ny\nEND\nk\n");
+
+    // In a segment of a big document (more of it follows), the end of the text is not the
+    // document's: a block to the end removes nothing there, nor does one that would count
+    // the lines after it; one that `max_lines` ends within the segment still goes.
+    let segment = dechrome::DocContext { continues: true, ..Default::default() };
+    let in_segment = |e: &dechrome::Engine, text: &str| e.clean(text, segment).text;
+    assert_eq!(in_segment(&to_end, "a\n\nTop News\n\nh1\nh2\n"), "a\n\nTop News\n\nh1\nh2\n");
+    assert_eq!(in_segment(&short_tail, "a\nTop News\n\nh1\nh2\n"), "a\nTop News\n\nh1\nh2\n");
+    assert_eq!(in_segment(&limited, "a\nAd\n\nx\ny\n"), "a\ny\n");
+    assert_eq!(in_segment(&limited, "a\nx\nAd\n\ny\n"), "a\nx\nAd\n\ny\n");
 }
 
 #[test]

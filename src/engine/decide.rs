@@ -286,7 +286,7 @@ impl Engine {
                 Role::SequenceStep => {}
             }
         }
-        self.find_blocks(&block_starts, &block_ends, s);
+        self.find_blocks(&block_starts, &block_ends, ctx.continues, s);
         self.find_sequences(s);
 
         // 3. Detectors see what pattern rules left.
@@ -451,7 +451,8 @@ impl Engine {
         Decisions { removals, removed, rewrites, repair_paragraphs }
     }
 
-    fn find_blocks(&self, starts: &[(u32, usize)], ends: &[(u32, usize)], s: &mut Scratch) {
+    /// `continues`: more of the document follows this text (see `DocContext::continues`).
+    fn find_blocks(&self, starts: &[(u32, usize)], ends: &[(u32, usize)], continues: bool, s: &mut Scratch) {
         let n = s.lines.len();
         let mut covered_until = vec![0usize; self.blocks.len()];
         // Per block rule, the end line of a start whose block was too long: it closed that
@@ -481,6 +482,13 @@ impl Engine {
                 let mut end = start + 1;
                 while end < n && fits(end) {
                     end += 1;
+                }
+                // Run into the end of a segment, a removal would stop at a blank line cut
+                // for memory's sake, with the rest of the document, and of the tail it
+                // meant, left after it; nor can `max_tail_lines` be counted there. (A keep
+                // block still protects what it can.)
+                if continues && !block.keep && (end == n || block.max_tail_lines.is_some()) {
+                    continue;
                 }
                 start..end
             };
