@@ -168,6 +168,11 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
             bail!("{}: no such file or directory", input.display());
         }
     }
+    if out_is_file && args.input.format.is_none() {
+        for job in &jobs {
+            check_output_name(job.output.as_deref(), job.format)?;
+        }
+    }
     let mut seen = std::collections::HashMap::new();
     for job in &jobs {
         for out in job.output.iter().chain(&job.attributes) {
@@ -180,6 +185,34 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
         }
     }
     Ok(jobs)
+}
+
+/// A single output file whose name says another format than cleaning writes: the format
+/// follows the input (WET records become JSONL), the name only picks the compression, so
+/// `clean x.jsonl -o x.txt` would write JSONL into a `.txt` file. Names that say nothing
+/// (`out`, `/dev/stdout`) are fine.
+fn check_output_name(output: Option<&Path>, input: Format) -> Result<()> {
+    let Some(output) = output else { return Ok(()) };
+    let name = output.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let named = match Format::of(output) {
+        Format::Text if [".txt", ".txt.gz", ".txt.zst", ".md"].iter().any(|e| name.ends_with(e)) => Some("text"),
+        Format::Text => None,
+        Format::Jsonl => Some("JSONL"),
+        Format::Wet => Some("WET"),
+    };
+    let (reads, writes, fix) = match input {
+        Format::Text => {
+            ("text", "text", "name it `.txt` (`.txt.gz`, `.txt.zst`), or read the input as JSONL with --format jsonl")
+        }
+        Format::Jsonl => ("JSONL", "JSONL", "name it `.jsonl` (`.jsonl.gz`, `.jsonl.zst`)"),
+        Format::Wet => ("WET", "JSONL", "name it `.jsonl` (`.jsonl.gz`, `.jsonl.zst`)"),
+    };
+    match named {
+        Some(named) if named != writes => {
+            bail!("{}: a {reads} input is written as {writes}, but this name says {named}: {fix}", output.display())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `output` names the existing file `input`. Checked for every input of a tree, so a

@@ -361,6 +361,26 @@ fn usage_and_io_errors_exit_2_and_good_inputs_survive_bad_ones() {
     assert!(stderr.contains("2 records read: 1 written, 0 dropped (--max-removed), 1 rejected (bad)"), "{stderr}");
     assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "good text\n");
     assert!(!out.join("b.png").exists());
+
+    // The output's format follows the input's; a file name that says another is refused
+    // before anything is written (names that say nothing are fine, --format overrides).
+    let jsonl = tmp.path().join("in.jsonl");
+    fs::write(&jsonl, "{\"text\":\"good text\"}\n").unwrap();
+    let text = dir.join("a.txt");
+    let refused = [
+        (&jsonl, "out.txt", "a JSONL input is written as JSONL, but this name says text"),
+        (&text, "out.jsonl.gz", "a text input is written as text, but this name says JSONL"),
+    ];
+    for (input, output, says) in refused {
+        let out = tmp.path().join(output);
+        let run = dechrome().arg("clean").arg(input).arg("-o").arg(&out).assert().code(2);
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+        assert!(stderr.contains(&format!("{output}: {says}")), "{stderr}");
+        assert!(!out.exists());
+    }
+    dechrome().arg("clean").arg(&jsonl).arg("-o").arg(tmp.path().join("out")).assert().success();
+    let forced = tmp.path().join("as-text.jsonl");
+    dechrome().arg("clean").arg(&jsonl).arg("-o").arg(&forced).args(["--format", "text"]).assert().success();
 }
 
 /// Scraped text carries stray bytes of other encodings: the page is cleaned with each
