@@ -21,8 +21,17 @@ fn bounded_heap() {
     }
 }
 
+/// Ctrl-C or SIGTERM: delete the outputs being written (only complete ones have their final
+/// names) and exit 130, as a shell reports a command killed by Ctrl-C. Without a handler the
+/// signal ends the process before any destructor runs, leaving the temporary files behind.
+fn clean_up_on_interrupt() {
+    // Failing to install it (another handler is set) only costs the clean-up.
+    let _ = ctrlc::set_handler(|| dechrome::io::sink::remove_in_flight_and_exit(130));
+}
+
 fn main() -> ExitCode {
     bounded_heap();
+    clean_up_on_interrupt();
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => code,

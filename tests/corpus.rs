@@ -229,6 +229,41 @@ fn a_killed_run_leaves_no_partial_output_and_skip_existing_finishes_it() {
     }
 }
 
+/// Ctrl-C (SIGINT) or SIGTERM mid-run: the output being written is deleted, not left as a
+/// hidden temporary file, and the exit code says the run was interrupted.
+#[test]
+fn an_interrupted_run_deletes_its_temporary_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("big.txt");
+    let paragraph = "The minister said on Tuesday that the budget would be published in the spring.\n\n";
+    fs::write(&input, paragraph.repeat((40 << 20) / paragraph.len())).unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("dechrome");
+    for signal in ["INT", "TERM"] {
+        let mut child = std::process::Command::new(&bin)
+            .arg("clean")
+            .arg(&input)
+            .arg("-o")
+            .arg(out.join("big.txt"))
+            .args(["-q", "-j", "1"])
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while fs::read_dir(&out).unwrap().count() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let temp: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(temp.len() == 1 && temp[0].to_string_lossy().starts_with(".dechrome-"), "{temp:?}");
+        let kill = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
+        assert!(kill.unwrap().success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        let left: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+    }
+}
+
 #[test]
 fn attribute_files_line_up_with_output_records_and_reproduce_removals() {
     let tmp = tempfile::tempdir().unwrap();

@@ -3,6 +3,7 @@
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::format::{Compression, Encoder};
 
@@ -11,6 +12,7 @@ pub enum Sink {
     File {
         encoder: Encoder<BufWriter<tempfile::NamedTempFile>>,
         path: PathBuf,
+        _in_flight: InFlight,
     },
     /// An existing device, FIFO or socket (`/dev/null`, `/dev/stdout`, `>(zstd …)`):
     /// written in place. Renaming a temporary file over it would replace the device.
@@ -19,6 +21,41 @@ pub enum Sink {
 
 /// Prefix of temporary files; walks skip them.
 pub const TEMP_PREFIX: &str = ".dechrome-";
+
+/// The temporary files being written, for [`remove_in_flight`]: an interrupted run
+/// (Ctrl-C) exits without running destructors, which would have deleted them, and a
+/// half-written shard of a big corpus is tens of MB of hidden file.
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// A temporary file's place in [`IN_FLIGHT`], from its creation until it is renamed into
+/// place or deleted.
+pub struct InFlight(PathBuf);
+
+impl InFlight {
+    fn new(path: &Path) -> InFlight {
+        IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
+        InFlight(path.to_path_buf())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut files = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = files.iter().position(|p| *p == self.0) {
+            files.swap_remove(i);
+        }
+    }
+}
+
+/// Delete every temporary file being written, then exit with `code`, holding the list so
+/// that no worker registers (and leaves) another in between. For a signal handler.
+pub fn remove_in_flight_and_exit(code: i32) -> ! {
+    let files = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
+    for path in files.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+    std::process::exit(code)
+}
 
 impl Sink {
     pub fn stdout() -> Sink {
@@ -58,8 +95,9 @@ impl Sink {
             }
             other => other?,
         };
+        let in_flight = InFlight::new(tmp.path());
         let encoder = Encoder::new(BufWriter::with_capacity(1 << 16, tmp), Compression::of(path))?;
-        Ok(Sink::File { encoder, path: path.to_path_buf() })
+        Ok(Sink::File { encoder, path: path.to_path_buf(), _in_flight: in_flight })
     }
 
     pub fn writer(&mut self) -> &mut (dyn Write + Send) {
@@ -75,7 +113,7 @@ impl Sink {
         match self {
             Sink::Stdout(mut w) => w.flush(),
             Sink::Special(encoder) => encoder.finish()?.flush(),
-            Sink::File { encoder, path } => {
+            Sink::File { encoder, path, _in_flight } => {
                 let tmp = encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
                 tmp.persist(&path).map_err(|e| e.error)?;
                 Ok(())
