@@ -87,8 +87,9 @@ pub struct InputArgs {
     /// that memory stays bounded (`explain` cuts them as `clean` does, to show what it did).
     /// Web pages are far smaller. In a text file of many pages without a separator the line
     /// scorer guesses where pages meet (use --doc-separator when they are marked).
-    #[arg(long, value_name = "MIB", default_value_t = 1, help_heading = "Corpus")]
-    pub segment_mib: usize,
+    #[arg(long, value_name = "MIB", default_value_t = 1, help_heading = "Corpus",
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub segment_mib: u64,
 }
 
 /// A separator is one non-blank line: a blank line separates paragraphs, not documents.

@@ -71,7 +71,7 @@ fn fields_of(args: &InputArgs) -> Fields {
 
 /// `--segment-mib` in bytes.
 fn segment_bytes(args: &InputArgs) -> usize {
-    args.segment_mib.max(1) << 20
+    (args.segment_mib as usize) << 20
 }
 
 /// How text inputs are cut: into segments (`clean`), or into whole documents (`explain`,
@@ -333,8 +333,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             eprintln!(
                 "note: {} document(s) above {} MiB or 131,072 lines were cleaned in segments, and the line \
                  scorer guesses where the pages in them meet{advice} (see README, \"Many pages in one text file\")",
-                c.segmented_documents,
-                args.input.segment_mib.max(1)
+                c.segmented_documents, args.input.segment_mib
             );
         }
     }
@@ -461,7 +460,7 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
         eprintln!(
             "note: above {} MiB or 131,072 lines, this document was cleaned in segments, as `clean` does; the line \
              scorer guessed where the pages in them meet",
-            args.input.segment_mib.max(1)
+            args.input.segment_mib
         );
     }
     let rendered = if args.diff {

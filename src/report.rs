@@ -148,7 +148,7 @@ impl Stats {
             100.0 * self.removed_share()
         );
         let rules = self.top_rules();
-        if !rules.is_empty() {
+        if !rules.is_empty() && top > 0 {
             s.push_str("\n  top rules by hits:");
             for (id, hits, bytes) in rules.iter().take(top) {
                 s.push_str(&format!("\n    {hits:>8}  {id} ({bytes} bytes)"));
