@@ -136,7 +136,8 @@ pub struct CleanArgs {
     /// segments (see --segment-mib) is never dropped: a segment of it would leave a hole.
     #[arg(long, value_name = "FRACTION", value_parser = fraction, help_heading = "Corpus")]
     pub max_removed: Option<f64>,
-    /// With --max-removed: keep such records, flagged with a `dechrome` field (JSONL).
+    /// With --max-removed: keep such records, flagged with a `dechrome` field (JSONL and WET
+    /// inputs; refused for text, which has no field for it).
     #[arg(long, requires = "max_removed", help_heading = "Corpus")]
     pub mark_only: bool,
     /// Write records dropped by --max-removed here (JSONL, original text) instead of losing

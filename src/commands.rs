@@ -239,6 +239,15 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     if args.input.doc_separator.is_some() && !args.quiet && jobs.iter().all(|j| j.format != Format::Text) {
         eprintln!("warning: --doc-separator applies to plain-text inputs, and none of these is read as text");
     }
+    if args.mark_only
+        && let Some(text) = jobs.iter().find(|j| j.format.output() == Format::Text)
+    {
+        bail!(
+            "--mark-only flags records with a `dechrome` field, which JSONL has and {} (text) has not: keep \
+             what --max-removed drops with --rejected FILE instead",
+            text.input.display()
+        );
+    }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(args.jobs.unwrap_or(0)).build()?;
     // Sizing the inputs costs a `stat` per file: only for the progress bar.
     let bar = (!args.quiet && !args.no_progress && std::io::stderr().is_terminal())

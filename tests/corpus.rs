@@ -397,6 +397,11 @@ fn max_removed_drops_or_flags_and_rejected_keeps_them() {
     assert_eq!(flagged.len(), 2);
     assert_eq!(flagged[0]["dechrome"]["over_max_removed"], true);
     assert!(flagged[1].get("dechrome").is_none());
+    // Text has no field to flag a page with: --mark-only would keep it unmarked.
+    let text = tmp.path().join("page.txt");
+    fs::write(&text, chrome).unwrap();
+    let run = dechrome().arg("clean").arg(&text).args(["--max-removed", "0.5", "--mark-only"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&run.get_output().stderr).contains("page.txt (text) has not"));
 }
 
 /// A text document above --segment-mib is cleaned in segments; one that is mostly chrome is
