@@ -561,7 +561,7 @@ fn write_record(
     if over && !options.mark_only {
         outcome.counts.dropped += count;
         if let Some(w) = extra.rejected.as_mut() {
-            write_json_record(&mut **w, record, &record.text, options, None)?;
+            write_json_record(&mut **w, record, name, &record.text, options, None)?;
         }
     } else {
         if over {
@@ -570,7 +570,7 @@ fn write_record(
         let flag = over.then_some(removed_share);
         match job.format.output() {
             Format::Text => o.out.writer().write_all(cleaned.text.as_bytes())?,
-            _ => write_json_record(o.out.writer(), record, &cleaned.text, options, flag)?,
+            _ => write_json_record(o.out.writer(), record, name, &cleaned.text, options, flag)?,
         }
         if let Some(a) = o.attributes.as_mut() {
             write_attributes(a.writer(), engine, record, name, cleaned)?;
@@ -592,10 +592,12 @@ fn starts_document(record: &Record) -> bool {
 }
 
 /// A JSONL line for a record with `text` in place of its text: the original object for
-/// JSONL input, a Dolma-style record for WET and text input.
+/// JSONL input, a Dolma-style record for WET and text input (a text document's id is
+/// `NAME:LINE`, the input's name and the line it starts on, as in attribute files).
 fn write_json_record(
     w: &mut dyn Write,
     record: &Record,
+    name: &str,
     text: &str,
     options: &RunOptions,
     flag: Option<f64>,
@@ -619,7 +621,7 @@ fn write_json_record(
         }
         Body::Text(_) => {
             let mut o = Object(Vec::new());
-            o.push("id", raw_string(&format!("line {}", record.line)));
+            o.push("id", raw_string(&format!("{name}:{}", record.line)));
             o.push("text", raw_string(text));
             o
         }

@@ -402,6 +402,21 @@ fn max_removed_drops_or_flags_and_rejected_keeps_them() {
     fs::write(&text, chrome).unwrap();
     let run = dechrome().arg("clean").arg(&text).args(["--max-removed", "0.5", "--mark-only"]).assert().code(2);
     assert!(String::from_utf8_lossy(&run.get_output().stderr).contains("page.txt (text) has not"));
+    // A rejected text page is a JSONL record whose id names the file it came from.
+    let rejected = tmp.path().join("rejected-text.jsonl");
+    let out = tmp.path().join("page.clean.txt");
+    dechrome()
+        .arg("clean")
+        .arg(&text)
+        .arg("-o")
+        .arg(&out)
+        .args(["--max-removed", "0.5", "-q", "--rejected"])
+        .arg(&rejected)
+        .assert()
+        .success();
+    let dropped: Value = serde_json::from_str(fs::read_to_string(&rejected).unwrap().trim()).unwrap();
+    assert_eq!(dropped["id"], format!("{}:1", text.display()));
+    assert_eq!(dropped["text"], chrome);
 }
 
 /// A text document above --segment-mib is cleaned in segments; one that is mostly chrome is
