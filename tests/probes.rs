@@ -16,16 +16,38 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("address.txt", &[1, 2, 3, 22], &[20]),
 ];
 
+/// A probe page's text.
+fn probe(name: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes").join(name))
+        .unwrap()
+}
+
+/// The lines (1-based) `engine` removes from `text`.
+fn removed_lines(engine: &dechrome::Engine, text: &str) -> Vec<usize> {
+    engine.clean(text, Default::default()).removals.iter().flat_map(|r| r.lines.clone()).map(|i| i + 1).collect()
+}
+
+/// Which of `lines` (1-based) of probe page `name` each profile removes.
+fn lost_in_each_profile(name: &str, lines: &[usize]) -> Vec<(Profile, Vec<usize>)> {
+    let set = RuleSet::default_rules().unwrap();
+    let text = probe(name);
+    [Profile::Conservative, Profile::Balanced, Profile::Aggressive]
+        .into_iter()
+        .map(|profile| {
+            let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
+            (profile, removed_lines(&engine, &text).into_iter().filter(|i| lines.contains(i)).collect())
+        })
+        .collect()
+}
+
 #[test]
 fn conservative_keeps_all_content_of_pages_unlike_the_dev_split() {
     let set = RuleSet::default_rules().unwrap();
     let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], Profile::Conservative).unwrap();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes");
     let mut problems = Vec::new();
     for &(name, chrome, either) in PROBES {
-        let text = std::fs::read_to_string(dir.join(name)).unwrap();
-        let cleaned = engine.clean(&text, Default::default());
-        let removed: Vec<usize> = cleaned.removals.iter().flat_map(|r| r.lines.clone()).map(|i| i + 1).collect();
+        let text = probe(name);
+        let removed = removed_lines(&engine, &text);
         for (i, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l)) {
             let gone = removed.contains(&i);
             if line.trim().is_empty() || either.contains(&i) {
@@ -45,23 +67,9 @@ fn conservative_keeps_all_content_of_pages_unlike_the_dev_split() {
 /// dropped the tutorial's second snippet, and the prose between the snippets with it.
 #[test]
 fn every_profile_keeps_the_tutorials_code_and_the_prose_between_it() {
-    let set = RuleSet::default_rules().unwrap();
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes/tutorial.txt"),
-    )
-    .unwrap();
     // 1-based: the two fenced blocks, and the two lines of prose between them.
     let must_keep = [9, 10, 11, 12, 13, 15, 17, 19, 20, 21, 22];
-    for profile in [Profile::Conservative, Profile::Balanced, Profile::Aggressive] {
-        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
-        let cleaned = engine.clean(&text, Default::default());
-        let lost: Vec<usize> = cleaned
-            .removals
-            .iter()
-            .flat_map(|r| r.lines.clone())
-            .map(|i| i + 1)
-            .filter(|i| must_keep.contains(i))
-            .collect();
+    for (profile, lost) in lost_in_each_profile("tutorial.txt", &must_keep) {
         assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
     }
 }
@@ -71,23 +79,10 @@ fn every_profile_keeps_the_tutorials_code_and_the_prose_between_it() {
 /// `aggressive`; the scorer's continuation guard keeps them in every profile.
 #[test]
 fn every_profile_keeps_the_paragraphs_next_to_the_menu_and_footer() {
-    let set = RuleSet::default_rules().unwrap();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes");
     // 1-based: the news story's last paragraph; the tutorial's sentence before its first
     // snippet and the one after its last.
-    let cases: &[(&str, &[usize])] = &[("news.txt", &[20, 22]), ("tutorial.txt", &[7, 24])];
-    for profile in [Profile::Conservative, Profile::Balanced, Profile::Aggressive] {
-        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
-        for &(name, must_keep) in cases {
-            let text = std::fs::read_to_string(dir.join(name)).unwrap();
-            let cleaned = engine.clean(&text, Default::default());
-            let lost: Vec<usize> = cleaned
-                .removals
-                .iter()
-                .flat_map(|r| r.lines.clone())
-                .map(|i| i + 1)
-                .filter(|i| must_keep.contains(i))
-                .collect();
+    for (name, must_keep) in [("news.txt", [20, 22]), ("tutorial.txt", [7, 24])] {
+        for (profile, lost) in lost_in_each_profile(name, &must_keep) {
             assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
         }
     }
