@@ -26,8 +26,8 @@ pub struct Record {
 }
 
 /// A record's id as its input gives it. JSONL ids are strings or numbers (`"id": 17`);
-/// a number stays one in the report and the attribute files, whose ids must equal the
-/// documents' (Dolma's mixer compares them) for the files to line up.
+/// a number stays one in the report and the attribute files, so that a tool joining them
+/// to the documents by id finds equal values.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum RecordId {

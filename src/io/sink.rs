@@ -22,12 +22,12 @@ pub enum Sink {
 /// Prefix of temporary files; walks skip them.
 pub const TEMP_PREFIX: &str = ".dechrome-";
 
-/// The temporary files being written, for [`remove_in_flight`]: an interrupted run
+/// The temporary files being written, for [`remove_in_flight_and_exit`]: an interrupted run
 /// (Ctrl-C) exits without running destructors, which would have deleted them, and a
 /// half-written shard of a big corpus is tens of MB of hidden file.
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-/// A temporary file's place in [`IN_FLIGHT`], from its creation until it is renamed into
+/// A temporary file's place in `IN_FLIGHT`, from its creation until it is renamed into
 /// place or deleted.
 pub struct InFlight(PathBuf);
 
