@@ -621,7 +621,7 @@ fn write_json_record(
         }
         Body::Text(_) => {
             let mut o = Object(Vec::new());
-            o.push("id", raw_string(&format!("{name}:{}", record.line)));
+            o.push("id", raw_string(&id_from_place(name, record)));
             o.push("text", raw_string(text));
             o
         }
@@ -633,6 +633,12 @@ fn write_json_record(
     }
     obj.write(w)?;
     w.write_all(b"\n")
+}
+
+/// The id of a record that has none (a text document, a JSONL record without one): the
+/// input's name and the line the record starts on.
+fn id_from_place(name: &str, record: &Record) -> String {
+    format!("{name}:{}", record.line)
 }
 
 /// A Dolma span: start and end byte offsets and a score.
@@ -666,7 +672,7 @@ fn write_attributes(
         spans.into_iter().map(|(k, v)| (k, serde_json::json!(v))).collect();
     let id = match &record.id {
         Some(id) => serde_json::json!(id),
-        None => serde_json::json!(format!("{name}:{}", record.line)),
+        None => serde_json::json!(id_from_place(name, record)),
     };
     serde_json::to_writer(&mut *w, &serde_json::json!({"id": id, "attributes": attributes}))?;
     w.write_all(b"\n")
