@@ -434,6 +434,12 @@ fn explain_cmd(args: ExplainArgs) -> Result<ExitCode> {
         (None, Some(line)) => Pick::Line(line),
         (None, None) => Pick::First,
     };
+    if args.file.is_dir() {
+        bail!(
+            "{file} is a directory: explain shows one document (`clean {file} -o OUT --report FILE` lists every \
+             removal of a tree)"
+        );
+    }
     let separated = args.input.doc_separator.is_some();
     match pick {
         Pick::Id(_) if format == Format::Text => {

@@ -349,6 +349,8 @@ fn usage_and_io_errors_exit_2_and_good_inputs_survive_bad_ones() {
     let tmp = tempfile::tempdir().unwrap();
     dechrome().args(["clean", "no/such/file"]).assert().code(2);
     dechrome().arg("clean").arg(fixtures_dir()).assert().code(2); // a directory needs -o
+    let explain_dir = dechrome().arg("explain").arg(fixtures_dir()).assert().code(2);
+    assert!(String::from_utf8_lossy(&explain_dir.get_output().stderr).contains("is a directory: explain shows one"));
     dechrome().args(["clean", "--frobnicate", "x"]).assert().code(2);
     let dir = tmp.path().join("in");
     fs::create_dir_all(&dir).unwrap();
