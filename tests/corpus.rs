@@ -15,6 +15,13 @@ fn dechrome() -> Command {
     Command::cargo_bin("dechrome").unwrap()
 }
 
+/// `dechrome clean INPUT -o OUT`, for more arguments to follow.
+fn clean_into(input: &Path, out: &Path) -> Command {
+    let mut command = dechrome();
+    command.arg("clean").arg(input).arg("-o").arg(out);
+    command
+}
+
 /// Dolma-style records from the seeds, with extra fields of every JSON kind.
 fn corpus_lines(rounds: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -81,7 +88,7 @@ fn jsonl_plain_gz_zst_and_stdin_clean_record_by_record() {
     fs::write(&zst, zstd::encode_all(body.as_bytes(), 3).unwrap()).unwrap();
     for (input, out_name) in [(&plain, "out.jsonl"), (&gz, "out.jsonl.gz"), (&zst, "out.jsonl.zst")] {
         let out = tmp.path().join(out_name);
-        dechrome().arg("clean").arg(input).arg("-o").arg(&out).arg("-q").assert().success();
+        clean_into(input, &out).arg("-q").assert().success();
         assert_cleaned_records(&lines, &read_all(&out));
     }
     // Raw bytes of untouched fields survive (1.50 stays 1.50, the big integer stays exact).
@@ -108,7 +115,7 @@ fn every_member_of_a_multi_member_gzip_is_read() {
     let input = tmp.path().join("two.jsonl.gz");
     fs::write(&input, bytes).unwrap();
     let out = tmp.path().join("out.jsonl.gz");
-    let assert = dechrome().arg("clean").arg(&input).arg("-o").arg(&out).assert().success();
+    let assert = clean_into(&input, &out).assert().success();
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("10 records read: 10 written"));
     assert_cleaned_records(&lines, &read_all(&out));
 }
@@ -122,7 +129,7 @@ fn wet_records_get_their_url_scoped_packs_only() {
     fs::copy(&wet, dir.join("CC-TEST-00000.warc.wet")).unwrap();
     let out = tmp.path().join("out");
     let stats = tmp.path().join("stats.json");
-    dechrome().arg("clean").arg(&dir).arg("-o").arg(&out).arg("-q").arg("--stats").arg(&stats).assert().success();
+    clean_into(&dir, &out).arg("-q").arg("--stats").arg(&stats).assert().success();
     let stats: Value = serde_json::from_str(&fs::read_to_string(&stats).unwrap()).unwrap();
     assert_eq!(stats["totals"]["records"]["read"], 4);
     assert_eq!(stats["domains"]["www.globalresearch.ca"]["hits"]["globalresearch-region-theme"], 2);
@@ -152,7 +159,7 @@ fn bad_records_cost_only_themselves_and_strict_writes_nothing() {
     let input = tmp.path().join("bad.jsonl.gz");
     fs::write(&input, &bytes).unwrap();
     let out = tmp.path().join("out.jsonl");
-    let assert = dechrome().arg("clean").arg(&input).arg("-o").arg(&out).assert().code(2);
+    let assert = clean_into(&input, &out).assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("bad.jsonl.gz:2: invalid JSON"), "{stderr}");
     assert!(stderr.contains("bad.jsonl.gz:4: no `text` field"), "{stderr}");
@@ -165,7 +172,7 @@ fn bad_records_cost_only_themselves_and_strict_writes_nothing() {
     let read: u64 = stderr.split(" records read").next().unwrap().rsplit(' ').next().unwrap().parse().unwrap();
     assert!(read >= 6, "{stderr}");
     let strict_out = tmp.path().join("strict.jsonl");
-    dechrome().arg("clean").arg(&input).arg("-o").arg(&strict_out).arg("--strict").assert().code(2);
+    clean_into(&input, &strict_out).arg("--strict").assert().code(2);
     assert!(!strict_out.exists(), "--strict left an output file");
     assert!(
         fs::read_dir(tmp.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".dechrome-"))
@@ -186,7 +193,7 @@ fn a_killed_run_leaves_no_partial_output_and_skip_existing_finishes_it() {
     let input = tmp.path().join("in");
     shard_tree(&input, 24, 60);
     let reference = tmp.path().join("reference");
-    dechrome().arg("clean").arg(&input).arg("-o").arg(&reference).args(["-q", "-j", "1"]).assert().success();
+    clean_into(&input, &reference).args(["-q", "-j", "1"]).assert().success();
 
     let out = tmp.path().join("out");
     let bin = assert_cmd::cargo::cargo_bin("dechrome");
@@ -220,8 +227,7 @@ fn a_killed_run_leaves_no_partial_output_and_skip_existing_finishes_it() {
         // Whatever has a final name is complete.
         assert_eq!(read_all(&out.join(name)), read_all(&reference.join(name)), "{name}");
     }
-    let assert =
-        dechrome().arg("clean").arg(&input).arg("-o").arg(&out).args(["--skip-existing", "-j", "2"]).assert().success();
+    let assert = clean_into(&input, &out).args(["--skip-existing", "-j", "2"]).assert().success();
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains(&format!("{complete} inputs skipped")));
     for s in 0..24 {
         let name = format!("shard-{s:03}.jsonl.zst");
@@ -272,16 +278,7 @@ fn attribute_files_line_up_with_output_records_and_reproduce_removals() {
     fs::write(&input, lines.join("\n") + "\n").unwrap();
     let attrs = tmp.path().join("attrs");
     let out = tmp.path().join("out.jsonl");
-    dechrome()
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .arg("--attributes")
-        .arg(&attrs)
-        .arg("-q")
-        .assert()
-        .success();
+    clean_into(&input, &out).arg("--attributes").arg(&attrs).arg("-q").assert().success();
     let outputs: Vec<Value> =
         fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let attributes: Vec<Value> = fs::read_to_string(attrs.join("out.jsonl"))
@@ -335,15 +332,7 @@ fn numeric_ids_stay_numbers_in_attributes_and_reports_and_explain_finds_them() {
     fs::write(&input, record("17") + &record("\"17\"")).unwrap();
     let attrs = tmp.path().join("attrs");
     let out = tmp.path().join("out.jsonl");
-    let assert = dechrome()
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .args(["--report", "-", "-q", "--attributes"])
-        .arg(&attrs)
-        .assert()
-        .success();
+    let assert = clean_into(&input, &out).args(["--report", "-", "-q", "--attributes"]).arg(&attrs).assert().success();
     let parse = |s: &str| s.lines().map(|l| serde_json::from_str(l).unwrap()).collect::<Vec<Value>>();
     let outputs = parse(&fs::read_to_string(&out).unwrap());
     let attributes = parse(&fs::read_to_string(attrs.join("out.jsonl")).unwrap());
@@ -371,27 +360,13 @@ fn max_removed_drops_or_flags_and_rejected_keeps_them() {
     fs::write(&input, lines.join("\n") + "\n").unwrap();
     let out = tmp.path().join("out.jsonl");
     let rejected = tmp.path().join("rejected.jsonl");
-    let assert = dechrome()
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .args(["--max-removed", "0.5", "--rejected"])
-        .arg(&rejected)
-        .assert()
-        .success();
+    let assert =
+        clean_into(&input, &out).args(["--max-removed", "0.5", "--rejected"]).arg(&rejected).assert().success();
     assert!(String::from_utf8_lossy(&assert.get_output().stderr).contains("2 records read: 1 written, 1 dropped"));
     assert!(fs::read_to_string(&out).unwrap().contains("\"article\""));
     let dropped: Value = serde_json::from_str(fs::read_to_string(&rejected).unwrap().trim()).unwrap();
     assert_eq!(dropped["text"], chrome, "the rejected file keeps the original text");
-    dechrome()
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .args(["--max-removed", "0.5", "--mark-only", "-q"])
-        .assert()
-        .success();
+    clean_into(&input, &out).args(["--max-removed", "0.5", "--mark-only", "-q"]).assert().success();
     let flagged: Vec<Value> =
         fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(flagged.len(), 2);
@@ -405,15 +380,7 @@ fn max_removed_drops_or_flags_and_rejected_keeps_them() {
     // A rejected text page is a JSONL record whose id names the file it came from.
     let rejected = tmp.path().join("rejected-text.jsonl");
     let out = tmp.path().join("page.clean.txt");
-    dechrome()
-        .arg("clean")
-        .arg(&text)
-        .arg("-o")
-        .arg(&out)
-        .args(["--max-removed", "0.5", "-q", "--rejected"])
-        .arg(&rejected)
-        .assert()
-        .success();
+    clean_into(&text, &out).args(["--max-removed", "0.5", "-q", "--rejected"]).arg(&rejected).assert().success();
     let dropped: Value = serde_json::from_str(fs::read_to_string(&rejected).unwrap().trim()).unwrap();
     assert_eq!(dropped["id"], format!("{}:1", text.display()));
     assert_eq!(dropped["text"], chrome);
@@ -433,11 +400,7 @@ fn max_removed_leaves_no_hole_in_a_text_document_cleaned_in_segments() {
     fs::write(&input, &text).unwrap();
     let clean = |extra: &[&str]| {
         let out = tmp.path().join("out.txt");
-        let run = dechrome()
-            .arg("clean")
-            .arg(&input)
-            .arg("-o")
-            .arg(&out)
+        let run = clean_into(&input, &out)
             .args(["--disable", "line-scorer", "--segment-mib", "1"])
             .args(extra)
             .assert()
@@ -500,14 +463,7 @@ fn a_bad_document_between_separators_costs_only_itself() {
     fs::write(&input, &bytes).unwrap();
     let out = tmp.path().join("out.txt");
     let clean = |extra: &[&str]| {
-        let cmd = dechrome()
-            .arg("clean")
-            .arg(&input)
-            .arg("-o")
-            .arg(&out)
-            .args(["--disable", "line-scorer"])
-            .args(extra)
-            .assert();
+        let cmd = clean_into(&input, &out).args(["--disable", "line-scorer"]).args(extra).assert();
         String::from_utf8_lossy(&cmd.code(2).get_output().stderr).to_string()
     };
     let stderr = clean(&["--doc-separator", "---"]);
@@ -539,11 +495,7 @@ fn a_file_left_unwritten_for_a_bad_later_segment_counts_none_of_its_documents_wr
     let input = tmp.path().join("pages.txt");
     fs::write(&input, &bytes).unwrap();
     let out = tmp.path().join("out.txt");
-    let run = dechrome()
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
+    let run = clean_into(&input, &out)
         .args(["--doc-separator", "---", "--segment-mib", "1", "--disable", "line-scorer"])
         .assert()
         .code(2);
