@@ -10,6 +10,7 @@ use dechrome::io::records::{Fields, Pick, TextSplit, find_record};
 use dechrome::io::sink::Sink;
 use dechrome::io::{Job, walk};
 use dechrome::pipeline::{self, RunOptions};
+use dechrome::report::plural;
 use dechrome::rules::{self, RuleErrors, lint};
 use dechrome::{Engine, Profile, RuleOptions, RuleSet, Scratch, explain, suggest};
 
@@ -308,8 +309,8 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     if !args.quiet {
         let c = &outcome.counts;
         eprintln!(
-            "dechrome: {} records read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}",
-            c.read,
+            "dechrome: {} read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}",
+            plural(c.read, "record"),
             c.written,
             c.dropped,
             c.rejected,
@@ -321,7 +322,7 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
                 String::new()
             },
             if c.inputs_skipped > 0 {
-                format!("; {} inputs skipped (output exists)", c.inputs_skipped)
+                format!("; {} skipped (output exists)", plural(c.inputs_skipped, "input"))
             } else {
                 String::new()
             },
@@ -629,15 +630,6 @@ fn rules_cmd(cmd: RulesCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Suggest(_) => unreachable!("dispatched in `run`"),
-    }
-}
-
-/// "1 page", "2 pages" ("copy" → "copies").
-fn plural(n: u64, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        (_, None) => format!("{n} {noun}s"),
     }
 }
 

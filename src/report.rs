@@ -141,8 +141,8 @@ impl Stats {
     /// Bytes and share removed, then the top rules.
     pub fn summary(&self, top: usize) -> String {
         let mut s = format!(
-            "dechrome: {} documents cleaned, {} bytes in, {} bytes out, {:.1}% removed",
-            self.documents,
+            "dechrome: {} cleaned, {} bytes in, {} bytes out, {:.1}% removed",
+            plural(self.documents as u64, "document"),
             self.bytes_in,
             self.bytes_out,
             100.0 * self.removed_share()
@@ -155,5 +155,14 @@ impl Stats {
             }
         }
         s
+    }
+}
+
+/// `1 record`, `2 records`, `3 copies`: a count with its noun.
+pub fn plural(n: u64, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
     }
 }

@@ -82,8 +82,8 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
     let first = stderr("1", &[]);
     assert!(first.contains(&format!("note: 1 document(s) above 1 MiB or 131,072 lines were {note}")), "{first}");
     // One file, one document, however many segments it was cleaned in.
-    assert!(first.contains("dechrome: 1 records read: 1 written,"), "{first}");
-    assert!(first.contains("dechrome: 1 documents cleaned,"), "{first}");
+    assert!(first.contains("dechrome: 1 record read: 1 written,"), "{first}");
+    assert!(first.contains("dechrome: 1 document cleaned,"), "{first}");
     assert!(first.contains("--doc-separator LINE"), "{first}");
     assert!(!stderr("1", &["--disable", "line-scorer"]).contains(note));
     assert!(!stderr("8", &[]).contains(note));
@@ -415,7 +415,7 @@ fn a_stray_byte_costs_itself_not_the_page() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
     assert_eq!(stderr.matches("warning: ").count(), 2, "{stderr}");
     assert!(
-        stderr.contains("1 records read: 1 written, 0 dropped (--max-removed), 0 rejected (bad); 1 with invalid"),
+        stderr.contains("1 record read: 1 written, 0 dropped (--max-removed), 0 rejected (bad); 1 with invalid"),
         "{stderr}"
     );
 }

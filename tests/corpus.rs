@@ -411,7 +411,7 @@ fn max_removed_leaves_no_hole_in_a_text_document_cleaned_in_segments() {
     assert!(!plain.contains("Share this") && plain.len() > 2 << 20, "the chrome goes, the article stays");
     let (guarded, stderr) = clean(&["--max-removed", "0.5"]);
     assert!(guarded == plain, "{} bytes with --max-removed, {} without", guarded.len(), plain.len());
-    assert!(stderr.contains("1 records read: 1 written, 0 dropped"), "{stderr}");
+    assert!(stderr.contains("1 record read: 1 written, 0 dropped"), "{stderr}");
 }
 
 /// A text file is one document; beyond --segment-mib it is cleaned in segments cut at

@@ -338,9 +338,10 @@ pub fn find_record(
     }
     Err(match pick {
         Pick::First => format!("{name}: no records"),
-        Pick::Id(id) => format!("{name}: no record has id `{id}` ({read} records read)"),
+        Pick::Id(id) => format!("{name}: no record has id `{id}` ({} read)", crate::report::plural(read, "record")),
         Pick::Line(line) => format!(
-            "{name}: no record starts on line {line} ({read} records read; `clean --report` gives each record's line)"
+            "{name}: no record starts on line {line} ({} read; `clean --report` gives each record's line)",
+            crate::report::plural(read, "record")
         ),
     })
 }
