@@ -54,7 +54,9 @@ def pages_by_report(joined_text, report, pages):
     removed = [False] * len(lines)
     for record in report.read_text(encoding="utf-8").splitlines():
         r = json.loads(record)
-        first = r["line"] - 1  # a text piece's removals count lines from the piece's first
+        # One document (the whole file), one report line per segment; lines count from
+        # the document's first.
+        first = r["line"] - 1
         for removal in r["removals"]:
             a, b = removal["lines"]
             for i in range(first + a - 1, first + b):

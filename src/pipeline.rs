@@ -21,7 +21,7 @@ use crate::io::records::{
     records,
 };
 use crate::io::sink::Sink;
-use crate::report::{DocumentReport, Stats};
+use crate::report::{DocumentReport, SegmentReport, Stats};
 use crate::{Cleaned, DocContext, Engine, Scratch};
 
 pub struct RunOptions<'a> {
@@ -375,7 +375,7 @@ fn write_batches(
                     let new_document = starts_document(&record);
                     replaced_counted &= !new_document;
                     document_rejected &= !new_document;
-                    if let Some(r) = record.replaced {
+                    if let Some(r) = &record.replaced {
                         let message = r.describe(&names[input]);
                         if options.strict {
                             outcome.errors.push(message);
@@ -552,9 +552,19 @@ fn write_record(
         }
     }
     if let Some(report) = extra.report.as_mut() {
-        let mut doc = DocumentReport::new(engine, name, &record.text, cleaned);
+        let map = record.input_map();
+        let mut doc = DocumentReport::new(engine, name, &record.text, &map, cleaned);
         doc.id = record.id.as_ref();
-        doc.line = Some(record.line);
+        doc.line = Some(map.document_line);
+        if let Body::Text(piece) = &record.body
+            && !piece.is_whole_document()
+        {
+            let lines = record.text.lines().count();
+            doc.segment = Some(SegmentReport {
+                lines: [map.line(0) + 1, map.line(lines)],
+                bytes: [map.byte(0), map.byte(record.text.len())],
+            });
+        }
         serde_json::to_writer(&mut **report, &doc)?;
         report.write_all(b"\n")?;
     }
@@ -636,9 +646,9 @@ fn write_json_record(
 }
 
 /// The id of a record that has none (a text document, a JSONL record without one): the
-/// input's name and the line the record starts on.
+/// input's name and the line the record (or the text document it is a segment of) starts on.
 fn id_from_place(name: &str, record: &Record) -> String {
-    format!("{name}:{}", record.line)
+    format!("{name}:{}", record.input_map().document_line)
 }
 
 /// A Dolma span: start and end byte offsets and a score.
@@ -662,11 +672,12 @@ fn write_attributes(
             None => spans.push((key, vec![(start, end, 1.0)])),
         }
     };
+    let map = record.input_map();
     for r in &cleaned.removals {
-        add(&engine.rules[r.rule as usize].id, r.bytes.start, r.bytes.end);
+        add(&engine.rules[r.rule as usize].id, map.byte(r.bytes.start), map.byte(r.bytes.end));
     }
     for rw in &cleaned.rewrites {
-        add(engine.rewrite_id(rw.by), rw.bytes.start, rw.bytes.end);
+        add(engine.rewrite_id(rw.by), map.byte(rw.bytes.start), map.byte(rw.bytes.end));
     }
     let attributes: serde_json::Map<String, serde_json::Value> =
         spans.into_iter().map(|(k, v)| (k, serde_json::json!(v))).collect();

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::io::records::RecordId;
+use crate::io::records::{InputMap, RecordId};
 use crate::{Cleaned, Engine, RewriteBy};
 
 #[derive(Serialize)]
@@ -12,16 +12,29 @@ pub struct DocumentReport<'a> {
     pub path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a RecordId>,
-    /// Input line where the record starts (JSONL, WET, text segments).
+    /// Input line where the record (JSONL, WET) or text document starts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// For a text document cleaned in segments (`--segment-mib`), one line per segment:
+    /// which part of the document this one reports. Offsets are the document's all the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment: Option<SegmentReport>,
     pub bytes_in: usize,
     pub bytes_out: usize,
     pub removals: Vec<RemovalRecord<'a>>,
     pub rewrites: Vec<RewriteRecord<'a>>,
 }
 
-/// Lines are 1-based and inclusive; bytes are 0-based, end-exclusive offsets into the input.
+/// The part of a text document one report line covers: its lines (1-based, inclusive)
+/// and bytes (0-based, end-exclusive) in the document.
+#[derive(Serialize)]
+pub struct SegmentReport {
+    pub lines: [usize; 2],
+    pub bytes: [usize; 2],
+}
+
+/// Lines are 1-based and inclusive; bytes are 0-based, end-exclusive offsets into the input
+/// (a text document's, a JSONL record's `text`, a WET record's content).
 #[derive(Serialize)]
 pub struct RemovalRecord<'a> {
     pub rule: &'a str,
@@ -55,7 +68,9 @@ pub fn origin(engine: &Engine, by: RewriteBy) -> (&str, u32) {
 }
 
 impl<'a> DocumentReport<'a> {
-    pub fn new(engine: &'a Engine, path: &'a str, input: &str, cleaned: &'a Cleaned) -> Self {
+    /// The report of `cleaned`, cleaned from `input`, whose offsets `map` turns into the
+    /// input document's.
+    pub fn new(engine: &'a Engine, path: &'a str, input: &str, map: &InputMap, cleaned: &'a Cleaned) -> Self {
         let removals = cleaned
             .removals
             .iter()
@@ -65,8 +80,8 @@ impl<'a> DocumentReport<'a> {
                     rule: &rule.id,
                     pack: &rule.location.file,
                     rule_line: rule.location.line,
-                    lines: [r.lines.start + 1, r.lines.end],
-                    bytes: [r.bytes.start, r.bytes.end],
+                    lines: [map.line(r.lines.start) + 1, map.line(r.lines.end)],
+                    bytes: [map.byte(r.bytes.start), map.byte(r.bytes.end)],
                     detail: r.detail.as_deref(),
                 }
             })
@@ -80,8 +95,8 @@ impl<'a> DocumentReport<'a> {
                     rule: engine.rewrite_id(w.by),
                     pack,
                     rule_line,
-                    line: w.line + 1,
-                    bytes: [w.bytes.start, w.bytes.end],
+                    line: map.line(w.line) + 1,
+                    bytes: [map.byte(w.bytes.start), map.byte(w.bytes.end)],
                     replacement: &w.replacement,
                 }
             })
@@ -90,7 +105,8 @@ impl<'a> DocumentReport<'a> {
             path,
             id: None,
             line: None,
-            bytes_in: input.len(),
+            segment: None,
+            bytes_in: map.byte(input.len()) - map.byte(0),
             bytes_out: cleaned.text.len(),
             removals,
             rewrites,

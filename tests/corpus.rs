@@ -482,6 +482,76 @@ fn a_bad_document_between_separators_costs_only_itself() {
     assert!(stderr.contains("--doc-separator applies to plain-text inputs"), "{stderr}");
 }
 
+/// Offsets in `--report` and `--attributes` name the input document's lines and bytes: a
+/// segment's count from its document's start, and a U+FFFD (3 bytes) counts as the stray
+/// byte it replaced.
+#[test]
+fn report_and_attribute_offsets_point_into_the_input_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut big = Vec::new();
+    for (_, t) in common::fixtures().iter().cycle() {
+        if big.len() > (5 << 20) / 2 {
+            break;
+        }
+        big.extend_from_slice(t.replace("Share", "Caf\u{e9} Share").as_bytes());
+        big.extend_from_slice(b"\n\nShare this article\n\nCaf\xe9 \xff au lait.\n\n");
+    }
+    let docs: [&[u8]; 3] = [b"Caf\xe9 \xfe\xfd menu.\nShare this article\nA sentence of the page.\n", &big, b"Last.\n"];
+    let input = tmp.path().join("in.txt");
+    fs::write(&input, docs.join(&b"<|endoftext|>\n"[..])).unwrap();
+    let (out, attrs) = (tmp.path().join("out.txt"), tmp.path().join("attrs"));
+    let run = clean_into(&input, &out)
+        .args(["--doc-separator", "<|endoftext|>", "--segment-mib", "1", "-q", "--report", "-", "--attributes"])
+        .arg(&attrs)
+        .assert()
+        .success();
+    // Each document's first input line, and its lines (with their line endings).
+    let mut starts = vec![1];
+    for d in &docs[..2] {
+        starts.push(starts.last().unwrap() + d.iter().filter(|&&b| b == b'\n').count() + 1);
+    }
+    let doc_of = |line: u64| starts.iter().position(|&s| s as u64 == line).expect("a document's first line");
+    let lines: Vec<Vec<&[u8]>> = docs.iter().map(|d| d.split_inclusive(|&b| b == b'\n').collect()).collect();
+    let (mut removals, mut segments) = (0, 0);
+    // (document, attribute, start, end) of every removal and rewrite the report gives.
+    let mut reported = Vec::new();
+    let at = |v: &Value, i| v[i].as_u64().unwrap() as usize;
+    for entry in String::from_utf8(run.get_output().stdout.clone()).unwrap().lines() {
+        let entry: Value = serde_json::from_str(entry).unwrap();
+        let d = doc_of(entry["line"].as_u64().unwrap());
+        segments += usize::from(entry.get("segment").is_some());
+        for r in entry["removals"].as_array().unwrap() {
+            let (range, bytes) = (&r["lines"], &r["bytes"]);
+            let removed = lines[d][at(range, 0) - 1..at(range, 1)].concat();
+            assert_eq!(docs[d][at(bytes, 0)..at(bytes, 1)], removed[..], "{entry}");
+            removals += 1;
+        }
+        for r in entry["removals"].as_array().unwrap().iter().chain(entry["rewrites"].as_array().unwrap()) {
+            reported.push((
+                d,
+                format!("dechrome__{}", r["rule"].as_str().unwrap()),
+                at(&r["bytes"], 0),
+                at(&r["bytes"], 1),
+            ));
+        }
+    }
+    assert_eq!(segments, 3, "the big document's three segments");
+    assert!(removals > 240, "{removals}");
+    // The attribute files give the same spans, under the document's id.
+    let mut attributed = Vec::new();
+    for entry in fs::read_to_string(attrs.join("out.txt")).unwrap().lines() {
+        let entry: Value = serde_json::from_str(entry).unwrap();
+        let line = entry["id"].as_str().unwrap().strip_prefix(&format!("{}:", input.display())).unwrap();
+        let d = doc_of(line.parse().unwrap());
+        for (name, spans) in entry["attributes"].as_object().unwrap() {
+            attributed.extend(spans.as_array().unwrap().iter().map(|span| (d, name.clone(), at(span, 0), at(span, 1))));
+        }
+    }
+    reported.sort();
+    attributed.sort();
+    assert!(reported == attributed, "{} spans reported, {} in the attribute file", reported.len(), attributed.len());
+}
+
 /// Bad data in a later segment of a big document comes after the document's start was
 /// written: the file is not written, and the summary does not count its good documents
 /// as written.

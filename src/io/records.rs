@@ -35,6 +35,47 @@ pub enum RecordId {
     Number(serde_json::Number),
 }
 
+impl Record {
+    /// How offsets into this record's text map onto its document in the input.
+    pub fn input_map(&self) -> InputMap<'_> {
+        let growth = self.replaced.as_ref().map_or(&[][..], |r| &r.growth[..]);
+        match &self.body {
+            Body::Text(piece) => InputMap {
+                document_line: piece.document_line,
+                lines_before: piece.lines_before as usize,
+                bytes_before: piece.bytes_before as usize,
+                growth,
+            },
+            _ => InputMap { document_line: self.line, lines_before: 0, bytes_before: 0, growth },
+        }
+    }
+}
+
+/// Lines and bytes of a record's text as the input's: a segment's count from its
+/// document's start, and a U+FFFD counts as the 1 to 3 invalid bytes it replaced. (A
+/// JSONL record's offsets are into its decoded `text` string, which needs neither.)
+pub struct InputMap<'r> {
+    /// Input line where the record's document starts.
+    pub document_line: u64,
+    lines_before: usize,
+    bytes_before: usize,
+    growth: &'r [(usize, usize)],
+}
+
+impl InputMap<'_> {
+    /// The document's line (0-based, as the engine counts) of the record's line `line`.
+    pub fn line(&self, line: usize) -> usize {
+        self.lines_before + line
+    }
+
+    /// The document's input byte of the record's text byte `at` (a char boundary).
+    pub fn byte(&self, at: usize) -> usize {
+        let replaced_before = self.growth.partition_point(|&(end, _)| end <= at);
+        let gained = replaced_before.checked_sub(1).map_or(0, |i| self.growth[i].1);
+        self.bytes_before + at - gained
+    }
+}
+
 impl std::fmt::Display for RecordId {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
@@ -46,12 +87,15 @@ impl std::fmt::Display for RecordId {
 
 /// Invalid UTF-8 in a text document or WET record: scrapes carry stray bytes of other
 /// encodings, and losing the page for one of them would cost more than the byte.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Utf8Replaced {
     /// 1-based input line of the first invalid byte.
     pub line: u64,
     /// Invalid sequences replaced, each by one U+FFFD (as `String::from_utf8_lossy` does).
     pub sequences: u64,
+    /// After each U+FFFD, its end in the decoded text and how many bytes the decoded text
+    /// has gained on the input so far (U+FFFD is 3 bytes; it stands for 1 to 3).
+    pub growth: Vec<(usize, usize)>,
 }
 
 impl Utf8Replaced {
@@ -85,6 +129,12 @@ pub struct TextPiece {
     /// The separator line (with its line ending) that ended the document, written back
     /// unchanged after the cleaned text.
     pub separator: Option<String>,
+    /// Input line where the document starts.
+    pub document_line: u64,
+    /// The document's lines and input bytes before this piece (0 and 0 for its first), so
+    /// that a segment's removals are reported against the whole document.
+    pub lines_before: u64,
+    pub bytes_before: u64,
 }
 
 impl TextPiece {
@@ -281,6 +331,7 @@ pub fn records(
             segment_bytes: split.segment_bytes,
             buf: Vec::new(),
             line: 1,
+            bytes_before: 0,
             done: false,
             yielded: false,
             spare,
@@ -292,6 +343,9 @@ pub fn records(
             buf: Vec::new(),
             buf_lines: 0,
             line: 1,
+            document_line: 1,
+            lines_before: 0,
+            bytes_before: 0,
             starts_document: true,
             done: false,
         }),
@@ -377,15 +431,17 @@ fn decode_text(bytes: Vec<u8>, first_line: u64) -> Result<(String, Option<Utf8Re
         return Err(RecordError { line, message, ..RecordError::default() });
     }
     let mut text = String::with_capacity(bytes.len() + 16);
-    let mut sequences = 0;
+    let (mut sequences, mut growth, mut gained) = (0, Vec::new(), 0);
     for chunk in bytes.utf8_chunks() {
         text.push_str(chunk.valid());
         if !chunk.invalid().is_empty() {
             text.push(char::REPLACEMENT_CHARACTER);
             sequences += 1;
+            gained += char::REPLACEMENT_CHARACTER.len_utf8() - chunk.invalid().len();
+            growth.push((text.len(), gained));
         }
     }
-    Ok((text, Some(Utf8Replaced { line, sequences })))
+    Ok((text, Some(Utf8Replaced { line, sequences, growth })))
 }
 
 struct TextSegments {
@@ -393,6 +449,8 @@ struct TextSegments {
     segment_bytes: usize,
     buf: Vec<u8>,
     line: u64,
+    /// Input bytes in the segments yielded so far.
+    bytes_before: u64,
     done: bool,
     yielded: bool,
     spare: Option<Arc<BufferPool>>,
@@ -489,7 +547,15 @@ impl Iterator for TextSegments {
         };
         let first_line = self.line;
         self.line += count_lines(&bytes);
-        let piece = TextPiece { starts_document: !self.yielded, ends_document: at_end, separator: None };
+        let piece = TextPiece {
+            starts_document: !self.yielded,
+            ends_document: at_end,
+            separator: None,
+            document_line: 1,
+            lines_before: first_line - 1,
+            bytes_before: self.bytes_before,
+        };
+        self.bytes_before += bytes.len() as u64;
         self.yielded = true;
         if at_end {
             self.done = true;
@@ -517,6 +583,10 @@ struct SeparatedTexts {
     buf_lines: usize,
     /// Input line where `buf` starts.
     line: u64,
+    /// Where the document `buf` belongs to starts, and its lines and bytes before `buf`.
+    document_line: u64,
+    lines_before: u64,
+    bytes_before: u64,
     starts_document: bool,
     done: bool,
 }
@@ -534,11 +604,24 @@ impl SeparatedTexts {
         self.buf_lines = count_lines(&rest) as usize;
         let bytes = std::mem::replace(&mut self.buf, rest);
         let line = self.line;
-        self.line += count_lines(&bytes) + u64::from(separator.is_some());
+        let lines = count_lines(&bytes);
+        self.line += lines + u64::from(separator.is_some());
         let starts_document = std::mem::replace(&mut self.starts_document, ends_document);
-        // The separator matched the (UTF-8) option's bytes, line ending aside.
-        let separator = separator.map(|s| String::from_utf8(s).expect("a separator line is UTF-8"));
-        text_record(bytes, line, TextPiece { starts_document, ends_document, separator })
+        if starts_document {
+            (self.document_line, self.lines_before, self.bytes_before) = (line, 0, 0);
+        }
+        let piece = TextPiece {
+            starts_document,
+            ends_document,
+            // The separator matched the (UTF-8) option's bytes, line ending aside.
+            separator: separator.map(|s| String::from_utf8(s).expect("a separator line is UTF-8")),
+            document_line: self.document_line,
+            lines_before: self.lines_before,
+            bytes_before: self.bytes_before,
+        };
+        self.lines_before += lines;
+        self.bytes_before += bytes.len() as u64;
+        text_record(bytes, line, piece)
     }
 }
 
@@ -914,7 +997,15 @@ mod tests {
         let records = read(Format::Text, text, 1 << 20);
         let record = records[0].as_ref().expect("text with stray bytes is read");
         assert_eq!(record.text, "line one\ncaf\u{FFFD} and \u{FFFD}\u{FFFD} twice\nend\n");
-        assert_eq!(record.replaced, Some(Utf8Replaced { line: 2, sequences: 3 }));
+        let growth = vec![(15, 2), (23, 4), (26, 6)]; // each U+FFFD is 3 bytes for 1
+        assert_eq!(record.replaced, Some(Utf8Replaced { line: 2, sequences: 3, growth }));
+        // Offsets into the decoded text map back onto the input's bytes.
+        let map = record.input_map();
+        let input_at = |needle: &[u8]| text.windows(needle.len()).position(|w| w == needle).unwrap();
+        for needle in ["line", "caf", " and", " twice", "end"] {
+            assert_eq!(map.byte(record.text.find(needle).unwrap()), input_at(needle.as_bytes()), "{needle}");
+        }
+        assert_eq!(map.byte(record.text.len()), text.len());
         let clean = read(Format::Text, b"all good\n", 1 << 20);
         assert_eq!(clean[0].as_ref().unwrap().replaced, None);
         // NUL bytes with invalid UTF-8: an image or a PDF, not text.
@@ -931,8 +1022,8 @@ mod tests {
         let records = read(Format::Wet, &wet, 0);
         let first = records[0].as_ref().expect("read");
         assert_eq!(
-            (first.text.as_str(), first.replaced),
-            ("ok\ncaf\u{FFFD}\n", Some(Utf8Replaced { line: 6, sequences: 1 }))
+            (first.text.as_str(), first.replaced.clone()),
+            ("ok\ncaf\u{FFFD}\n", Some(Utf8Replaced { line: 6, sequences: 1, growth: vec![(9, 2)] }))
         );
         assert_eq!(records[1].as_ref().expect("read").text, "ok\n");
     }
