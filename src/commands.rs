@@ -309,13 +309,18 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     if !args.quiet {
         let c = &outcome.counts;
         eprintln!(
-            "dechrome: {} read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}",
+            "dechrome: {} read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}{}",
             plural(c.read, "record"),
             c.written,
             c.dropped,
             c.rejected,
             if c.unwritten > 0 { format!(", {} not written with their file", c.unwritten) } else { String::new() },
             if c.flagged > 0 { format!(", {} flagged", c.flagged) } else { String::new() },
+            if c.null_texts > 0 {
+                format!("; {} with a null text, written unchanged", plural(c.null_texts, "record"))
+            } else {
+                String::new()
+            },
             if c.utf8_replaced > 0 {
                 format!("; {} with invalid UTF-8 replaced (see the warnings)", c.utf8_replaced)
             } else {

@@ -88,6 +88,8 @@ pub struct Counts {
     pub segmented_documents: u64,
     /// Text documents and WET records cleaned with invalid UTF-8 replaced by U+FFFD.
     pub utf8_replaced: u64,
+    /// JSONL records whose text is `null`, written back unchanged (counted as written).
+    pub null_texts: u64,
 }
 
 #[derive(Default, Debug, Clone, Serialize)]
@@ -535,6 +537,7 @@ fn write_record(
 ) -> io::Result<()> {
     let count = u64::from(new_document);
     outcome.counts.read += count;
+    outcome.counts.null_texts += u64::from(matches!(record.body, Body::JsonNullText(_)));
     let bytes_in = record.text.len();
     let removed_share = if bytes_in == 0 { 0.0 } else { 1.0 - cleaned.text.len() as f64 / bytes_in as f64 };
     // A segment of a text document is not a page: dropping one would leave a hole in it.
@@ -614,6 +617,7 @@ fn write_json_record(
 ) -> io::Result<()> {
     let mut obj = match &record.body {
         Body::Json(obj) => obj.replaced(&options.fields.text, &raw_string(text)),
+        Body::JsonNullText(obj) => obj.clone(),
         Body::Wet(headers) => {
             let mut warc = Object(Vec::new());
             for (k, v) in headers {

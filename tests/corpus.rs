@@ -179,6 +179,31 @@ fn bad_records_cost_only_themselves_and_strict_writes_nothing() {
     );
 }
 
+/// A record whose text is `null` has nothing to clean: it keeps its place in the output
+/// and in the attribute file, unchanged, where a bad record would leave a gap.
+#[test]
+fn a_null_text_is_written_back_unchanged_in_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = corpus_lines(1);
+    let null = r#"{"id":"empty","text":null,"meta":{"n":1.50}}"#;
+    let input = tmp.path().join("in.jsonl");
+    fs::write(&input, format!("{}\n{null}\n{}\n", good[0], good[1])).unwrap();
+    let (out, attrs) = (tmp.path().join("out.jsonl"), tmp.path().join("attrs"));
+    let run = clean_into(&input, &out).arg("--attributes").arg(&attrs).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(stderr.contains("3 records read: 3 written, 0 dropped (--max-removed), 0 rejected (bad)"), "{stderr}");
+    assert!(stderr.contains("1 record with a null text, written unchanged"), "{stderr}");
+    let output = fs::read_to_string(&out).unwrap();
+    assert_eq!(output.lines().nth(1), Some(null));
+    let ids: Vec<Value> = fs::read_to_string(attrs.join("out.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone())
+        .collect();
+    let id = |line: &str| serde_json::from_str::<Value>(line).unwrap()["id"].clone();
+    assert_eq!(ids, [id(&good[0]), Value::from("empty"), id(&good[1])]);
+}
+
 fn shard_tree(dir: &Path, shards: usize, rounds: usize) {
     fs::create_dir_all(dir).unwrap();
     let body = corpus_lines(rounds).join("\n") + "\n";

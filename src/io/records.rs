@@ -115,6 +115,9 @@ pub enum Body {
     Text(TextPiece),
     /// A JSON object with its fields as raw JSON; the text is at `text_path`.
     Json(Object),
+    /// A JSON object whose text is `null`: nothing to clean, so it is written back as it
+    /// came (an empty text to the engine), and the output keeps every record.
+    JsonNullText(Object),
     /// A WET conversion record with its WARC headers in order.
     Wet(Vec<(String, String)>),
 }
@@ -682,12 +685,16 @@ impl JsonLines {
         let obj: Object = serde_json::from_str(text.trim_end()).map_err(|e| bad(format!("invalid JSON: {e}")))?;
         let path = self.fields.text.join(".");
         let raw = obj.lookup(&self.fields.text).ok_or_else(|| bad(format!("no `{path}` field")))?;
-        let doc: String = serde_json::from_str(raw.get())
+        let doc: Option<String> = serde_json::from_str(raw.get())
             .map_err(|_| bad(format!("`{path}` is not a string: {}", short(raw.get()))))?;
         let url = string_at(&obj, &self.fields.url)
             .or_else(|| self.fields.url_fallback.as_ref().and_then(|p| string_at(&obj, p)));
         let id = id_at(&obj, &self.fields.id);
-        Ok(Record { text: doc, id, url, line, body: Body::Json(obj), replaced: None })
+        let (text, body) = match doc {
+            Some(text) => (text, Body::Json(obj)),
+            None => (String::new(), Body::JsonNullText(obj)),
+        };
+        Ok(Record { text, id, url, line, body, replaced: None })
     }
 }
 
@@ -1030,16 +1037,20 @@ mod tests {
 
     #[test]
     fn bad_json_lines_are_reported_with_their_line_and_the_rest_read() {
-        let input = b"{\"text\":\"a\"}\nnot json\n{\"id\":1}\n{\"text\":5}\n{\"text\":\"b\"}\n";
+        let input = b"{\"text\":\"a\"}\nnot json\n{\"id\":1}\n{\"text\":5}\n{\"text\":null}\n{\"text\":\"b\"}\n";
         let recs = read(Format::Jsonl, input, 1 << 20);
         let summary: Vec<String> = recs
             .iter()
             .map(|r| match r {
+                Ok(r) if matches!(r.body, Body::JsonNullText(_)) => format!("null {:?}", r.text),
                 Ok(r) => format!("ok {}", r.text),
                 Err(e) => format!("{}: {}", e.line, e.message.split(':').next().unwrap()),
             })
             .collect();
-        assert_eq!(summary, ["ok a", "2: invalid JSON", "3: no `text` field", "4: `text` is not a string", "ok b"]);
+        // A null text is no text to clean, not a bad record.
+        let expected =
+            ["ok a", "2: invalid JSON", "3: no `text` field", "4: `text` is not a string", "null \"\"", "ok b"];
+        assert_eq!(summary, expected);
     }
 
     #[test]
