@@ -29,9 +29,9 @@ struct RawPack {
     #[serde(default)]
     description: String,
     #[serde(default)]
-    scope: Option<RawScope>,
+    scope: Option<Table<RawScope>>,
     #[serde(default)]
-    options: Option<RawOptions>,
+    options: Option<Table<RawOptions>>,
 }
 
 #[derive(Deserialize)]
@@ -49,6 +49,49 @@ struct RawScope {
 #[serde(deny_unknown_fields)]
 struct RawOptions {
     repair_paragraphs: Option<bool>,
+}
+
+/// A sub-table of a pack file (`start = { prefix = […] }`). Serde's derived structs also
+/// accept a list, read as the fields in order: `examples = ["…"]` passed as a `remove`
+/// example and `end = ["…"]` failed with "expected struct RawMatcher with 8 elements".
+/// Only a table is accepted here, and the error shows one.
+struct Table<T>(T);
+
+/// How a [`Table`] is written, for the error when something else is.
+trait TableExample {
+    const EXAMPLE: &'static str;
+}
+
+impl TableExample for RawMatcher {
+    const EXAMPLE: &'static str = r#"{ prefix = ["…"] } (or exact, suffix, contains, regex)"#;
+}
+
+impl TableExample for RawScope {
+    const EXAMPLE: &'static str = r#"{ domains = ["example.com"] }"#;
+}
+
+impl TableExample for RawExamples {
+    const EXAMPLE: &'static str = r#"{ remove = ["…"], keep = ["…"] }"#;
+}
+
+impl TableExample for RawOptions {
+    const EXAMPLE: &'static str = "{ repair_paragraphs = false }";
+}
+
+impl<'de, T: Deserialize<'de> + TableExample> Deserialize<'de> for Table<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + TableExample> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "a table such as `{}`", T::EXAMPLE)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData)).map(Table)
+    }
 }
 
 /// A list of strings, where one string stands for a list of one (`regex = "…"` as well
@@ -135,8 +178,8 @@ struct RawRule {
     within_first: Option<usize>,
     within_last: Option<usize>,
     // block
-    start: Option<Spanned<RawMatcher>>,
-    end: Option<Spanned<RawMatcher>>,
+    start: Option<Spanned<Table<RawMatcher>>>,
+    end: Option<Spanned<Table<RawMatcher>>>,
     end_inclusive: Option<bool>,
     max_lines: Option<usize>,
     max_tail_lines: Option<usize>,
@@ -147,7 +190,7 @@ struct RawRule {
     // detector
     detector: Option<Spanned<String>>,
     params: Option<toml::Table>,
-    examples: Option<RawExamples>,
+    examples: Option<Table<RawExamples>>,
 }
 
 #[derive(Deserialize)]
@@ -232,7 +275,7 @@ pub fn parse_pack(source: &PackSource) -> Result<Pack, RuleErrors> {
         FileCtx { file: Arc::from(source.name.as_str()), text: &source.text, line_starts, errors: Vec::new() };
     let (mut pack, raw_rules) = read_tables(&mut ctx);
     // The rules are checked even when the pack table is bad, to report all at once.
-    let scope = pack.as_mut().and_then(|p| p.scope.take()).map(|s| convert_scope(&mut ctx, s)).unwrap_or_default();
+    let scope = pack.as_mut().and_then(|p| p.scope.take()).map(|s| convert_scope(&mut ctx, s.0)).unwrap_or_default();
     let mut rules = Vec::new();
     let mut ids_here: HashMap<String, usize> = HashMap::new();
     for spanned in raw_rules {
@@ -253,7 +296,7 @@ pub fn parse_pack(source: &PackSource) -> Result<Pack, RuleErrors> {
     }
     match pack {
         Some(pack) if ctx.errors.is_empty() => {
-            let options = PackOptions { repair_paragraphs: pack.options.and_then(|o| o.repair_paragraphs) };
+            let options = PackOptions { repair_paragraphs: pack.options.and_then(|o| o.0.repair_paragraphs) };
             Ok(Pack { name: pack.name, description: pack.description, file: ctx.file, scope, options, rules })
         }
         _ => {
@@ -288,7 +331,19 @@ fn read_tables(ctx: &mut FileCtx) -> (Option<RawPack>, Vec<Spanned<RawRule>>) {
                 pack_seen = true;
                 match RawPack::deserialize(value.into_deserializer()) {
                     Ok(raw) => pack = Some(raw),
-                    Err(e) => report(ctx, e, value_at),
+                    Err(e) => {
+                        // What a site pack most often gets wrong: its domains in `[pack]`.
+                        let misplaced = ["domains", "signatures", "paths"]
+                            .into_iter()
+                            .find(|k| e.message().starts_with(&format!("unknown field `{k}`")));
+                        match misplaced {
+                            Some(k) => ctx.error(
+                                e.span().map_or(value_at, |s| s.start),
+                                format!("`{k}` goes in the pack's scope: `scope = {{ {k} = [\"…\"] }}`"),
+                            ),
+                            None => report(ctx, e, value_at),
+                        }
+                    }
                 }
             }
             "rule" => {
@@ -518,11 +573,11 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
                 return None;
             };
             let start_at = start.span().start;
-            let start = matcher(ctx, start_at, start.into_inner(), &format!("`start` of rule `{id}`"));
+            let start = matcher(ctx, start_at, start.into_inner().0, &format!("`start` of rule `{id}`"));
             let end = match r.end.take() {
                 Some(end) => {
                     let end_at = end.span().start;
-                    Some(matcher(ctx, end_at, end.into_inner(), &format!("`end` of rule `{id}`"))?)
+                    Some(matcher(ctx, end_at, end.into_inner().0, &format!("`end` of rule `{id}`"))?)
                 }
                 None => None,
             };
@@ -569,7 +624,7 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     };
     let examples = r
         .examples
-        .map(|e| Examples { remove: e.remove.into_strings(), keep: e.keep.into_strings() })
+        .map(|Table(e)| Examples { remove: e.remove.into_strings(), keep: e.keep.into_strings() })
         .unwrap_or_default();
     Some(Rule { id, why: why.trim().to_string(), location: ctx.loc(id_at), kind, position, examples })
 }
@@ -651,6 +706,45 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("t.toml:8:9:") && err.contains("bad regex"), "{err}");
+    }
+
+    /// A sub-table given as a list or a string says how to write it. (A list used to be
+    /// read as the table's fields in order: `examples = ["x"]` loaded as a remove example.)
+    #[test]
+    fn sub_tables_must_be_tables_and_site_scopes_go_in_scope() {
+        let block = |end: &str| {
+            format!(
+                "{HEAD}[[rule]]\nid = \"a\"\nkind = \"block\"\nwhy = \"w\"\nstart = {{ prefix = [\"x\"] }}\n{end}\n"
+            )
+        };
+        let line = |extra: &str| {
+            format!("{HEAD}[[rule]]\nid = \"a\"\nkind = \"line\"\nwhy = \"w\"\nexact = [\"x\"]\n{extra}\n")
+        };
+        let cases = [
+            (
+                block("end = [\"y\"]"),
+                "t.toml:9:7: invalid type: sequence, expected a table such as `{ prefix = [\"…\"] }",
+            ),
+            (
+                line("examples = [\"x\"]"),
+                "t.toml:9:12: invalid type: sequence, expected a table such as `{ remove = [\"…\"]",
+            ),
+            (
+                "[pack]\nname = \"t\"\nscope = \"example.com\"\n".to_string(),
+                "t.toml:3:9: invalid type: string \"example.com\", expected a table such as `{ domains = [\"example.com\"] }`",
+            ),
+            (
+                "[pack]\nname = \"t\"\ndomains = [\"example.com\"]\n".to_string(),
+                "t.toml:3:1: `domains` goes in the pack's scope: `scope = { domains = [\"…\"] }`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(err.starts_with(expected), "{err}\nexpected: {expected}");
+        }
+        // Tables, inline or not, still load.
+        assert!(parse(&block("end = { exact = [\"y\"] }")).is_ok());
+        assert!(parse(&line("[rule.examples]\nremove = [\"x\"]")).is_ok());
     }
 
     #[test]
