@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
         `dechrome rules dump DIR`), and --rules adds your own. Every removal names its rule; \
         `dechrome explain FILE` shows them.\n\n\
         Exit codes: 0 success, 1 checks or tests failed, 2 usage, I/O or rule-file errors, \
-        130 interrupted (Ctrl-C, SIGTERM; the outputs being written are deleted).",
+        130 interrupted (Ctrl-C, SIGTERM, SIGHUP; the outputs being written are deleted; under \
+        `nohup` a hangup is ignored).",
     after_help = "Examples:\n  dechrome clean scrapes/ -o cleaned/\n  dechrome clean page.txt > page.clean.txt\n  cat page.txt | dechrome clean - --url https://www.example.com/a\n  dechrome explain page.txt\n  dechrome rules dump my-rules && dechrome clean --no-default-rules --rules my-rules page.txt\n  dechrome rules suggest site-pages/ --url https://www.example.org/ > example.org.toml"
 )]
 pub struct Cli {

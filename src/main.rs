@@ -21,12 +21,42 @@ fn bounded_heap() {
     }
 }
 
-/// Ctrl-C or SIGTERM: delete the outputs being written (only complete ones have their final
-/// names) and exit 130, as a shell reports a command killed by Ctrl-C. Without a handler the
-/// signal ends the process before any destructor runs, leaving the temporary files behind.
+/// Ctrl-C, SIGTERM or SIGHUP: delete the outputs being written (only complete ones have
+/// their final names) and exit 130, as a shell reports a command killed by Ctrl-C. Without
+/// a handler the signal ends the process before any destructor runs, leaving the temporary
+/// files behind. A signal ignored when the process started stays ignored: `nohup dechrome
+/// …` must outlive its terminal, and a background job of a script must not stop on Ctrl-C.
 fn clean_up_on_interrupt() {
+    let ignored = ignored_signals();
     // Failing to install it (another handler is set) only costs the clean-up.
     let _ = ctrlc::set_handler(|| dechrome::io::sink::remove_in_flight_and_exit(130));
+    #[cfg(unix)]
+    for signal in ignored {
+        // SAFETY: setting a signal's disposition back to "ignore" has no other effect.
+        unsafe {
+            libc::signal(signal, libc::SIG_IGN);
+        }
+    }
+}
+
+/// Of the signals the handler takes, those this process inherited as ignored.
+#[cfg(unix)]
+fn ignored_signals() -> Vec<libc::c_int> {
+    [libc::SIGINT, libc::SIGTERM, libc::SIGHUP]
+        .into_iter()
+        .filter(|&signal| {
+            // SAFETY: with a null new action, sigaction only reads the current one into `old`.
+            unsafe {
+                let mut old: libc::sigaction = std::mem::zeroed();
+                libc::sigaction(signal, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+            }
+        })
+        .collect()
+}
+
+#[cfg(not(unix))]
+fn ignored_signals() -> Vec<i32> {
+    Vec::new()
 }
 
 fn main() -> ExitCode {

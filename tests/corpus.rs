@@ -261,7 +261,8 @@ fn a_killed_run_leaves_no_partial_output_and_skip_existing_finishes_it() {
 }
 
 /// Ctrl-C (SIGINT) or SIGTERM mid-run: the output being written is deleted, not left as a
-/// hidden temporary file, and the exit code says the run was interrupted.
+/// hidden temporary file, and the exit code says the run was interrupted. A signal ignored
+/// when the run started does neither.
 #[test]
 fn an_interrupted_run_deletes_its_temporary_files() {
     let tmp = tempfile::tempdir().unwrap();
@@ -293,6 +294,28 @@ fn an_interrupted_run_deletes_its_temporary_files() {
         let left: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
     }
+    // Started with SIGHUP and SIGINT ignored (`nohup`, a script's background job), the run
+    // ignores them too and finishes its output.
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "trap '' HUP INT; exec \"$0\" \"$@\""])
+        .arg(&bin)
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(out.join("big.txt"))
+        .args(["-q", "-j", "1"])
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while fs::read_dir(&out).unwrap().count() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    for signal in ["HUP", "INT"] {
+        let kill = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
+        assert!(kill.unwrap().success());
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(0), "an ignored signal stopped the run");
+    assert_eq!(fs::metadata(out.join("big.txt")).unwrap().len(), fs::metadata(&input).unwrap().len());
 }
 
 #[test]
