@@ -387,6 +387,32 @@ fn usage_and_io_errors_exit_2_and_good_inputs_survive_bad_ones() {
 
 /// Scraped text carries stray bytes of other encodings: the page is cleaned with each
 /// invalid sequence replaced by U+FFFD, and the run says where (under --strict, it stops).
+/// A write that fails (a full disk; here a file size limit, which fails the same way)
+/// names the output, not its temporary file, and leaves no temporary file behind.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_names_the_output_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let input = fixtures_dir().join(&files_under(&fixtures_dir())[0].0);
+    let bin = assert_cmd::cargo::cargo_bin("dechrome");
+    // 1 KiB blocks: the first output over 2 KiB fails with EFBIG (SIGXFSZ ignored).
+    let run = std::process::Command::new("sh")
+        .args(["-c", "trap '' XFSZ; ulimit -f 2; exec \"$0\" \"$@\""])
+        .arg(&bin)
+        .arg("clean")
+        .arg(&input)
+        .arg("-o")
+        .arg(out.join("page.txt"))
+        .arg("-q")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.starts_with(&format!("dechrome: {}: File too large", out.join("page.txt").display())), "{stderr}");
+    assert!(fs::read_dir(&out).unwrap().next().is_none(), "left {:?}", fs::read_dir(&out).unwrap().collect::<Vec<_>>());
+}
+
 #[test]
 fn a_stray_byte_costs_itself_not_the_page() {
     let tmp = tempfile::tempdir().unwrap();

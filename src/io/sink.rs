@@ -10,13 +10,36 @@ use super::format::{Compression, Encoder};
 pub enum Sink {
     Stdout(BufWriter<io::Stdout>),
     File {
-        encoder: Encoder<BufWriter<tempfile::NamedTempFile>>,
+        encoder: Encoder<BufWriter<Pending>>,
         path: PathBuf,
         _in_flight: InFlight,
     },
     /// An existing device, FIFO or socket (`/dev/null`, `/dev/stdout`, `>(zstd …)`):
     /// written in place. Renaming a temporary file over it would replace the device.
     Special(Encoder<BufWriter<std::fs::File>>),
+}
+
+/// A temporary file whose errors name the output it becomes: a full disk said
+/// `No space left on device (os error 28) at path ".../.dechrome-iAvN38.tmp"`.
+pub struct Pending {
+    file: tempfile::NamedTempFile,
+    output: PathBuf,
+}
+
+impl Pending {
+    fn named(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("{}: {e}", self.output.display()))
+    }
+}
+
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_file_mut().write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_file_mut().flush().map_err(|e| self.named(e))
+    }
 }
 
 /// Prefix of temporary files; walks skip them.
@@ -96,7 +119,8 @@ impl Sink {
             other => other?,
         };
         let in_flight = InFlight::new(tmp.path());
-        let encoder = Encoder::new(BufWriter::with_capacity(1 << 16, tmp), Compression::of(path))?;
+        let pending = Pending { file: tmp, output: path.to_path_buf() };
+        let encoder = Encoder::new(BufWriter::with_capacity(1 << 16, pending), Compression::of(path))?;
         Ok(Sink::File { encoder, path: path.to_path_buf(), _in_flight: in_flight })
     }
 
@@ -114,8 +138,10 @@ impl Sink {
             Sink::Stdout(mut w) => w.flush(),
             Sink::Special(encoder) => encoder.finish()?.flush(),
             Sink::File { encoder, path, _in_flight } => {
-                let tmp = encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
-                tmp.persist(&path).map_err(|e| e.error)?;
+                let pending = encoder.finish()?.into_inner().map_err(|e| e.into_error())?;
+                pending.file.persist(&path).map_err(|e| {
+                    io::Error::new(e.error.kind(), format!("{}: cannot rename into place: {}", path.display(), e.error))
+                })?;
                 Ok(())
             }
         }
