@@ -72,8 +72,8 @@ pub struct Counts {
     /// Records read: written + dropped + rejected + unwritten.
     pub read: u64,
     pub written: u64,
-    /// Good documents of a text file left unwritten because a later segment of one of
-    /// them was bad after its start had been written (see `bad_text_input`).
+    /// Good documents of a text file left unwritten because its stream broke after them
+    /// (see `bad_text_input`).
     pub unwritten: u64,
     /// Over `--max-removed`.
     pub dropped: u64,
@@ -356,8 +356,8 @@ fn write_batches(
 ) -> io::Result<RunOutcome> {
     let mut outcome = RunOutcome::default();
     let mut open: Option<Open> = None;
-    // A text input with a bad segment is not written at all: a partial document would
-    // pass for a cleaned one (and --skip-existing would then skip it).
+    // A text input that is binary data, or whose stream breaks, is not written at all: a
+    // partial output would pass for a cleaned one (and --skip-existing would skip it).
     let mut bad_text_input: Option<usize> = None;
     // The input being written, and `counts.written` when its first record came: what to
     // take back if the input ends up unwritten.
@@ -377,6 +377,14 @@ fn write_batches(
                     let new_document = starts_document(&record);
                     replaced_counted &= !new_document;
                     document_rejected &= !new_document;
+                    if document_rejected {
+                        // A later segment of a document rejected at its first (binary data)
+                        // goes with it; only the separator that ends it stays.
+                        if let Body::Text(TextPiece { separator: Some(separator), .. }) = &record.body {
+                            outputs_of(&mut open, jobs, input)?.out.writer().write_all(separator.as_bytes())?;
+                        }
+                        continue;
+                    }
                     if let Some(r) = &record.replaced {
                         let message = r.describe(&names[input]);
                         if options.strict {
@@ -410,41 +418,27 @@ fn write_batches(
                     shared.spare_inputs.give(record.text.into_bytes());
                 }
                 Item::Bad { input, error } => {
-                    // A bad later segment makes its document a rejected one, not a second
-                    // record: its first segment, counted as written (a segment is never
-                    // dropped), moves to rejected; a document already rejected (binary data
-                    // in every segment) is reported once.
-                    let later_segment = error.text_piece.as_ref().is_some_and(|p| !p.starts_document);
-                    if !(later_segment && document_rejected) {
-                        if later_segment {
-                            outcome.counts.written -= 1;
-                            // Nor is it a cleaned document in the statistics (its
-                            // segments' bytes were cleaned, and stay counted).
-                            outcome.stats.documents -= 1;
-                            if let Some(d) = options.url.and_then(host_of).and_then(|h| outcome.domains.get_mut(&h)) {
-                                d.documents -= 1;
-                            }
-                        } else {
-                            outcome.counts.read += 1;
-                        }
-                        outcome.counts.rejected += 1;
-                        outcome.errors.push(format!("{}:{}: {}", names[input], error.line, error.message));
-                    }
+                    // A text piece is refused only at a document's start (binary data in a
+                    // later segment is kept, see `decode_text`): the document is rejected,
+                    // and its later segments go with it (above).
+                    outcome.counts.read += 1;
+                    outcome.counts.rejected += 1;
+                    outcome.errors.push(format!("{}:{}: {}", names[input], error.line, error.message));
                     document_rejected = true;
                     if options.strict {
                         outcome.aborted = true;
                         return Ok(outcome); // the open sink is dropped: its temporary file goes
                     }
                     // A bad document between separators is left out, its separator kept; a
-                    // bad piece of any other text leaves the whole file unwritten.
-                    let separated_document = options.text_split.separator.is_some()
-                        && error.text_piece.as_ref().is_some_and(TextPiece::is_whole_document);
-                    if separated_document {
-                        if let Some(separator) = error.text_piece.and_then(|p| p.separator) {
-                            outputs_of(&mut open, jobs, input)?.out.writer().write_all(separator.as_bytes())?;
+                    // binary file, or text whose stream breaks, is not written at all.
+                    match error.text_piece {
+                        Some(piece) if options.text_split.separator.is_some() => {
+                            if let Some(separator) = piece.separator {
+                                outputs_of(&mut open, jobs, input)?.out.writer().write_all(separator.as_bytes())?;
+                            }
                         }
-                    } else if jobs[input].format == Format::Text {
-                        bad_text_input = Some(input);
+                        _ if jobs[input].format == Format::Text => bad_text_input = Some(input),
+                        _ => {}
                     }
                 }
                 Item::End { input, failed } => {
@@ -464,9 +458,8 @@ fn write_batches(
                             outcome.counts.unwritten += good;
                             if good > 0 {
                                 outcome.errors.push(format!(
-                                    "{}: not written, for the bad data above: it came after the start of its \
-                                     document had been written (a document above --segment-mib is written a \
-                                     segment at a time); {good} good document(s) of the file went with it",
+                                    "{}: not written, for the bad data above: an output cut short there would \
+                                     pass for a complete one; {good} good document(s) of the file went with it",
                                     names[input]
                                 ));
                             }

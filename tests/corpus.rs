@@ -522,6 +522,15 @@ fn a_bad_document_between_separators_costs_only_itself() {
     fs::remove_file(&out).unwrap();
     clean(&[]);
     assert!(!out.exists());
+    // A bad document too big for one segment goes whole: its later segments with it.
+    let mut big = b"first page, kept\n---\nsecond page, bad: ".to_vec();
+    big.extend_from_slice(&[0x00, 0xff, 0xfe, b'\n']);
+    big.extend_from_slice("more of the bad page\n\n".repeat(100_000).as_bytes());
+    big.extend_from_slice(b"---\nthird page, kept\n");
+    fs::write(&input, &big).unwrap();
+    let stderr = clean(&["--doc-separator", "---", "--segment-mib", "1"]);
+    assert!(stderr.contains("3 records read: 2 written, 0 dropped (--max-removed), 1 rejected (bad)"), "{stderr}");
+    assert_eq!(fs::read_to_string(&out).unwrap(), "first page, kept\n---\n---\nthird page, kept\n");
     // On JSONL the option does nothing, and says so.
     let jsonl = tmp.path().join("pages.jsonl");
     fs::write(&jsonl, "{\"text\": \"a page\"}\n").unwrap();
@@ -600,35 +609,45 @@ fn report_and_attribute_offsets_point_into_the_input_document() {
     assert!(reported == attributed, "{} spans reported, {} in the attribute file", reported.len(), attributed.len());
 }
 
-/// Bad data in a later segment of a big document comes after the document's start was
-/// written: the file is not written, and the summary does not count its good documents
-/// as written.
+/// Binary data in a later segment of a big document comes after the document's start was
+/// written: it is kept as text (U+FFFD for the invalid bytes), with a warning, where it
+/// used to cost the whole file. A stream that breaks there still does: an output cut short
+/// would pass for a complete one, and the summary does not count its documents written.
 #[test]
-fn a_file_left_unwritten_for_a_bad_later_segment_counts_none_of_its_documents_written() {
+fn binary_data_late_in_a_document_is_kept_but_a_broken_stream_costs_the_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut bytes = b"first page, kept\n---\n".to_vec();
-    bytes.extend_from_slice("a line of a very long page\n\n".repeat(40_000).as_bytes());
+    let long_page = "a line of a very long page\n\n".repeat(40_000);
+    let mut bytes = format!("first page, kept\n---\n{long_page}").into_bytes();
     bytes.extend_from_slice(&[0x00, 0xff, 0xfe, b'\n']);
     bytes.extend_from_slice(b"---\nthird page, kept\n");
     let input = tmp.path().join("pages.txt");
     fs::write(&input, &bytes).unwrap();
     let out = tmp.path().join("out.txt");
-    let run = clean_into(&input, &out)
-        .args(["--doc-separator", "---", "--segment-mib", "1", "--disable", "line-scorer"])
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    let clean = |input: &Path, code: i32| {
+        let run = clean_into(input, &out)
+            .args(["--doc-separator", "---", "--segment-mib", "1", "--disable", "line-scorer"])
+            .assert()
+            .code(code);
+        String::from_utf8_lossy(&run.get_output().stderr).to_string()
+    };
+    let stderr = clean(&input, 0);
+    assert!(stderr.contains("pages.txt:80003: binary data (invalid UTF-8 and NUL bytes) inside"), "{stderr}");
+    assert!(stderr.contains("3 records read: 3 written, 0 dropped (--max-removed), 0 rejected (bad)"), "{stderr}");
+    let written = fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("first page, kept\n---\n"), "{}", &written[..40]);
+    assert!(written.ends_with("\0\u{FFFD}\u{FFFD}\n---\nthird page, kept\n"), "{}", &written[written.len() - 40..]);
+
+    // The same file gzipped and cut off inside the long page.
+    fs::remove_file(&out).unwrap();
+    let gz = gzip(&bytes);
+    let truncated = tmp.path().join("pages.txt.gz");
+    fs::write(&truncated, &gz[..gz.len() / 2]).unwrap();
+    let stderr = clean(&truncated, 2);
     assert!(!out.exists());
-    assert!(stderr.contains("pages.txt:80003: binary data"), "{stderr}");
-    assert!(stderr.contains("2 good document(s) of the file went with it"), "{stderr}");
-    assert!(
-        stderr.contains(
-            "3 records read: 0 written, 0 dropped (--max-removed), 1 rejected (bad), 2 not written with their file"
-        ),
-        "{stderr}"
-    );
-    // The rejected document was not cleaned either, though its first segment was.
-    assert!(stderr.contains("dechrome: 2 documents cleaned"), "{stderr}");
+    assert!(stderr.contains("truncated or corrupt input"), "{stderr}");
+    assert!(stderr.contains("pages.txt.gz: not written, for the bad data above"), "{stderr}");
+    let counts = "records read: 0 written, 0 dropped (--max-removed), 1 rejected (bad), ";
+    assert!(stderr.contains(counts) && stderr.contains(" not written with their file"), "{stderr}");
 }
 
 #[test]

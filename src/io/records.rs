@@ -96,11 +96,21 @@ pub struct Utf8Replaced {
     /// After each U+FFFD, its end in the decoded text and how many bytes the decoded text
     /// has gained on the input so far (U+FFFD is 3 bytes; it stands for 1 to 3).
     pub growth: Vec<(usize, usize)>,
+    /// NUL bytes came with it: binary data, kept as text only in a later segment of a
+    /// document (see [`decode_text`]).
+    pub binary: bool,
 }
 
 impl Utf8Replaced {
     /// `name:line: …`, for a warning (or an error under `--strict`).
     pub fn describe(&self, name: &str) -> String {
+        if self.binary {
+            return format!(
+                "{name}:{}: binary data (invalid UTF-8 and NUL bytes) inside a text document whose start was \
+                 already written: kept, with {} byte sequence(s) replaced by U+FFFD",
+                self.line, self.sequences
+            );
+        }
         format!(
             "{name}:{}: invalid UTF-8, {} byte sequence(s) replaced with U+FFFD (a file in another encoding needs \
              converting first, e.g. `iconv -f windows-1252 -t utf-8`)",
@@ -421,15 +431,22 @@ fn line_of(bytes: &[u8], at: usize, first_line: u64) -> u64 {
 
 /// Text to clean (a text document or a WET record's content): invalid UTF-8 is replaced
 /// with U+FFFD and said so, unless NUL bytes come with it, which is binary data (an image
-/// or PDF in a scrape tree), not text with a stray byte.
-fn decode_text(bytes: Vec<u8>, first_line: u64) -> Result<(String, Option<Utf8Replaced>), RecordError> {
+/// or PDF in a scrape tree), not text with a stray byte. In a later segment of a text
+/// document (`binary_is_bad` false) binary data is replaced all the same: the document's
+/// start is written by then, and refusing the rest would cost the whole file.
+fn decode_text(
+    bytes: Vec<u8>,
+    first_line: u64,
+    binary_is_bad: bool,
+) -> Result<(String, Option<Utf8Replaced>), RecordError> {
     let e = match String::from_utf8(bytes) {
         Ok(text) => return Ok((text, None)),
         Err(e) => e,
     };
     let bytes = e.as_bytes();
     let line = line_of(bytes, e.utf8_error().valid_up_to(), first_line);
-    if memchr::memchr(0, bytes).is_some() {
+    let binary = memchr::memchr(0, bytes).is_some();
+    if binary && binary_is_bad {
         let message = "binary data (invalid UTF-8 and NUL bytes), not text".into();
         return Err(RecordError { line, message, ..RecordError::default() });
     }
@@ -444,7 +461,7 @@ fn decode_text(bytes: Vec<u8>, first_line: u64) -> Result<(String, Option<Utf8Re
             growth.push((text.len(), gained));
         }
     }
-    Ok((text, Some(Utf8Replaced { line, sequences, growth })))
+    Ok((text, Some(Utf8Replaced { line, sequences, growth, binary })))
 }
 
 struct TextSegments {
@@ -568,7 +585,7 @@ impl Iterator for TextSegments {
 }
 
 fn text_record(bytes: Vec<u8>, line: u64, piece: TextPiece) -> RecordResult {
-    match decode_text(bytes, line) {
+    match decode_text(bytes, line, piece.starts_document) {
         Ok((text, replaced)) => Ok(Record { text, id: None, url: None, line, body: Body::Text(piece), replaced }),
         Err(e) => Err(RecordError { text_piece: Some(piece), ..e }),
     }
@@ -834,7 +851,7 @@ impl Iterator for WetRecords {
             if !header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion")) {
                 continue; // warcinfo and friends are not documents
             }
-            let (text, replaced) = match decode_text(content, content_line) {
+            let (text, replaced) = match decode_text(content, content_line, true) {
                 Ok(decoded) => decoded,
                 Err(e) => return Some(Err(e)),
             };
@@ -1005,7 +1022,7 @@ mod tests {
         let record = records[0].as_ref().expect("text with stray bytes is read");
         assert_eq!(record.text, "line one\ncaf\u{FFFD} and \u{FFFD}\u{FFFD} twice\nend\n");
         let growth = vec![(15, 2), (23, 4), (26, 6)]; // each U+FFFD is 3 bytes for 1
-        assert_eq!(record.replaced, Some(Utf8Replaced { line: 2, sequences: 3, growth }));
+        assert_eq!(record.replaced, Some(Utf8Replaced { line: 2, sequences: 3, growth, binary: false }));
         // Offsets into the decoded text map back onto the input's bytes.
         let map = record.input_map();
         let input_at = |needle: &[u8]| text.windows(needle.len()).position(|w| w == needle).unwrap();
@@ -1030,7 +1047,7 @@ mod tests {
         let first = records[0].as_ref().expect("read");
         assert_eq!(
             (first.text.as_str(), first.replaced.clone()),
-            ("ok\ncaf\u{FFFD}\n", Some(Utf8Replaced { line: 6, sequences: 1, growth: vec![(9, 2)] }))
+            ("ok\ncaf\u{FFFD}\n", Some(Utf8Replaced { line: 6, sequences: 1, growth: vec![(9, 2)], binary: false }))
         );
         assert_eq!(records[1].as_ref().expect("read").text, "ok\n");
     }
