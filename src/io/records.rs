@@ -502,8 +502,10 @@ pub fn first_segment_len(b: &[u8], segment_bytes: usize) -> usize {
 }
 
 /// Where to cut a segment off the front of `b`: after the last blank line in the second
-/// half of the first `segment_bytes`, else after the last line break in them, else after
-/// the next one.
+/// half of the first `segment_bytes`, else after the last line break in them. A line
+/// longer than that (a blob, a text without line breaks) is cut after a space in the
+/// second half, else between two characters: a text file's segment must not end inside a
+/// UTF-8 character (both halves would become U+FFFD), nor grow with the line.
 fn segment_cut(b: &[u8], segment_bytes: usize) -> usize {
     let end = segment_bytes.min(b.len());
     let from = end / 2;
@@ -516,7 +518,29 @@ fn segment_cut(b: &[u8], segment_bytes: usize) -> usize {
     if let Some(i) = memchr::memrchr(b'\n', &b[..end]) {
         return i + 1;
     }
-    memchr::memchr(b'\n', b).map_or(b.len(), |i| i + 1)
+    if let Some(i) = memchr::memrchr(b' ', &b[from..end]) {
+        return from + i + 1;
+    }
+    match char_boundary_at_or_before(b, end) {
+        0 => end, // no character starts in the window: not UTF-8, cut anywhere
+        cut => cut,
+    }
+}
+
+/// `end`, or the start of the UTF-8 character of `b` that `end` falls inside.
+fn char_boundary_at_or_before(b: &[u8], end: usize) -> usize {
+    // A character is at most 4 bytes: its lead byte is among the last 4 before `end`.
+    for i in (end.saturating_sub(4)..end).rev() {
+        let len = match b[i] {
+            0x80..=0xBF => continue, // a continuation byte
+            0x00..=0x7F => 1,
+            0xC0..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            _ => 4,
+        };
+        return if i + len <= end { end } else { i };
+    }
+    end
 }
 
 fn count_lines(bytes: &[u8]) -> u64 {
@@ -552,6 +576,9 @@ impl Iterator for TextSegments {
             return None;
         }
         let cut = if at_end { self.buf.len() } else { segment_cut(&self.buf, window) };
+        // A cut that takes all that was read ends the document if the input ends there:
+        // the segment is then its last (and the page's tail is judged in it).
+        let at_end = at_end || (cut == self.buf.len() && matches!(self.reader.fill_buf(), Ok(rest) if rest.is_empty()));
         let bytes = if cut >= self.buf.capacity() / 4 {
             // The segment leaves in `buf`; what follows the cut (usually a few lines)
             // starts the next buffer, a reused one when the pipeline has given one back.
@@ -1068,6 +1095,32 @@ mod tests {
         let expected =
             ["ok a", "2: invalid JSON", "3: no `text` field", "4: `text` is not a string", "null \"\"", "ok b"];
         assert_eq!(summary, expected);
+    }
+
+    /// A line longer than a segment is cut at a space, else between two characters (it was
+    /// cut at the buffer's end, inside a character: both halves became U+FFFD); and the
+    /// last segment ends its document even when the input ends at a cut.
+    #[test]
+    fn a_line_longer_than_a_segment_is_cut_between_characters() {
+        let ends = |r: &RecordResult| matches!(&r.as_ref().unwrap().body, Body::Text(p) if p.ends_document);
+        for text in ["a".to_string() + &"é".repeat(500), "a".to_string() + &"日本語 ".repeat(100)] {
+            // Read 5 bytes at a time, as a file is read a buffer at a time: what was read
+            // when a segment is full ends anywhere.
+            let reader = std::io::BufReader::with_capacity(5, std::io::Cursor::new(text.clone().into_bytes()));
+            let split = TextSplit { segment_bytes: 64, separator: None };
+            let records: Vec<RecordResult> =
+                records(Box::new(reader), Format::Text, Fields::default(), &split, None).collect();
+            assert!(records.len() > 10, "{}", records.len());
+            assert!(records.iter().all(|r| r.as_ref().unwrap().replaced.is_none()), "a character was cut");
+            let joined: String = records.iter().map(|r| r.as_ref().unwrap().text.as_str()).collect();
+            assert_eq!(joined, text);
+            assert!(records.iter().rev().skip(1).all(|r| !ends(r)) && ends(records.last().unwrap()));
+        }
+        // 128 bytes, cut at 64 and at the end of the input.
+        let text = format!("{}\n", "x".repeat(63)).repeat(2);
+        let records = read(Format::Text, text.as_bytes(), 64);
+        assert_eq!(records.len(), 2);
+        assert!(!ends(&records[0]) && ends(&records[1]), "the last segment ends the document");
     }
 
     #[test]
