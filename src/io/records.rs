@@ -365,7 +365,7 @@ pub fn records(
         (Format::Jsonl, _) => {
             Box::new(JsonLines { reader, fields, line: 0, buf: Vec::new(), done: false, first_record: true })
         }
-        (Format::Wet, _) => Box::new(WetRecords { reader, line: 0, done: false }),
+        (Format::Wet, _) => Box::new(WetRecords { reader, line: 0, done: false, resyncing: false }),
     }
 }
 
@@ -798,6 +798,9 @@ struct WetRecords {
     reader: Box<dyn BufRead + Send>,
     line: u64,
     done: bool,
+    /// A bad record was reported: what follows, up to the next `WARC/` line, is skipped
+    /// without another error.
+    resyncing: bool,
 }
 
 impl WetRecords {
@@ -814,6 +817,14 @@ impl WetRecords {
         self.done = true;
         Some(Err(RecordError { line, message, stream_broken: true, text_piece: None }))
     }
+
+    /// A bad record whose end cannot be trusted: reported, and reading goes on at the next
+    /// line that starts a record (`WARC/…`), so one bad length costs one record, not the
+    /// rest of the file.
+    fn resync(&mut self, line: u64, message: String) -> Option<RecordResult> {
+        self.resyncing = true;
+        Some(Err(RecordError { line, message, ..RecordError::default() }))
+    }
 }
 
 impl Iterator for WetRecords {
@@ -829,18 +840,18 @@ impl Iterator for WetRecords {
                         self.done = true;
                         return None;
                     }
-                    Ok(_) if buf.iter().all(u8::is_ascii_whitespace) => continue,
-                    Ok(_) => break,
+                    Ok(_) if buf.starts_with(b"WARC/") => break,
+                    Ok(_) if self.resyncing || buf.iter().all(u8::is_ascii_whitespace) => continue,
+                    Ok(_) => {
+                        let found = short(&String::from_utf8_lossy(&buf));
+                        let message = format!("expected a WARC version line, found {found:?}; skipped to the next one");
+                        return self.resync(self.line, message);
+                    }
                     Err(e) => return self.broken(e.line, e.message),
                 }
             }
+            self.resyncing = false;
             let start = self.line;
-            if !buf.starts_with(b"WARC/") {
-                return self.broken(
-                    start,
-                    format!("expected a WARC version line, found {:?}", short(&String::from_utf8_lossy(&buf))),
-                );
-            }
             // Headers as a map: new fields appear over the years, so none is read by position.
             let mut headers: Vec<(String, String)> = Vec::new();
             loop {
@@ -852,8 +863,8 @@ impl Iterator for WetRecords {
                         match text.split_once(':') {
                             Some((k, v)) => headers.push((k.trim().to_string(), v.trim().to_string())),
                             None => {
-                                return self
-                                    .broken(self.line, format!("bad WARC header line {:?}", short(text.trim_end())));
+                                let message = format!("bad WARC header line {:?}", short(text.trim_end()));
+                                return self.resync(self.line, message);
                             }
                         }
                     }
@@ -863,11 +874,11 @@ impl Iterator for WetRecords {
             let header =
                 |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
             let Some(length) = header("Content-Length").and_then(|v| v.parse::<usize>().ok()) else {
-                return self.broken(start, "WARC record without a valid Content-Length".into());
+                return self.resync(start, "WARC record without a valid Content-Length".into());
             };
             if length > MAX_WARC_RECORD {
                 // A corrupt length must not turn into a huge allocation.
-                return self.broken(start, format!("WARC Content-Length {length} exceeds {MAX_WARC_RECORD} bytes"));
+                return self.resync(start, format!("WARC Content-Length {length} exceeds {MAX_WARC_RECORD} bytes"));
             }
             let mut content = vec![0u8; length];
             if let Err(e) = self.reader.read_exact(&mut content) {
@@ -875,6 +886,19 @@ impl Iterator for WetRecords {
             }
             let content_line = self.line + 1;
             self.line += content.iter().filter(|&&b| b == b'\n').count() as u64;
+            // The content is followed by a blank line (CRLF CRLF); anything else means the
+            // length was wrong, and the text read is cut or runs into the next record.
+            match self.read_line(&mut buf) {
+                Ok(n) if n == 0 || buf.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(_) => {
+                    let message = format!(
+                        "WARC Content-Length {length} does not end the record (no blank line after it); skipped to \
+                         the next record"
+                    );
+                    return self.resync(start, message);
+                }
+                Err(e) => return self.broken(e.line, e.message),
+            }
             if !header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion")) {
                 continue; // warcinfo and friends are not documents
             }
@@ -1169,11 +1193,46 @@ mod tests {
         assert_eq!(recs.len(), 1);
         let corrupt = "WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 99999999999\r\n\r\nabc";
         let err = read(Format::Wet, corrupt.as_bytes(), 0).pop().unwrap().unwrap_err();
-        assert!(err.message.contains("exceeds") && err.stream_broken, "{err:?}");
+        assert!(err.message.contains("exceeds") && !err.stream_broken, "{err:?}");
         let r = recs[0].as_ref().unwrap();
         assert_eq!(
             (r.text.as_str(), r.url.as_deref(), r.id.as_ref().map(ToString::to_string).as_deref()),
             (body, Some("https://a.example/x"), Some("<urn:uuid:1>"))
         );
+    }
+
+    /// A record whose Content-Length is wrong, or junk between records, costs that record:
+    /// reading goes on at the next `WARC/` line (it used to stop the file there, and a
+    /// short length passed the record's cut text on as a document).
+    #[test]
+    fn a_wet_record_with_a_wrong_length_costs_only_itself() {
+        let record = |text: &str, length: usize| {
+            format!("WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: {length}\r\n\r\n{text}\r\n\r\n")
+        };
+        let wet = [
+            record("first page\n", 11),
+            record("second page, its length too short\n", 20),
+            "stray bytes\r\nmore of them\r\n".to_string(),
+            record("third page\n", 11),
+            record("fourth page\n", 12),
+        ]
+        .concat();
+        let summary: Vec<String> = read(Format::Wet, wet.as_bytes(), 0)
+            .into_iter()
+            .map(|r| match r {
+                Ok(r) => r.text,
+                Err(e) => format!("{}: {}", e.line, e.message.split(" (").next().unwrap()),
+            })
+            .collect();
+        let expected =
+            ["first page\n", "8: WARC Content-Length 20 does not end the record", "third page\n", "fourth page\n"];
+        assert_eq!(summary, expected);
+        let junk = [record("first page\n", 11), "stray bytes\r\n".to_string(), record("second page\n", 12)].concat();
+        let summary: Vec<String> = read(Format::Wet, junk.as_bytes(), 0)
+            .into_iter()
+            .map(|r| r.map_or_else(|e| format!("{}: {}", e.line, e.message), |r| r.text))
+            .collect();
+        let skipped = "8: expected a WARC version line, found \"stray bytes\\r\\n\"; skipped to the next one";
+        assert_eq!(summary, ["first page\n", skipped, "second page\n"]);
     }
 }
