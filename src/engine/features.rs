@@ -503,7 +503,7 @@ pub struct DocumentFeatures {
 }
 
 impl DocumentFeatures {
-    /// Whether line `i` reads like a paragraph of prose (see [`is_prose`]).
+    /// Whether line `i` reads like a paragraph of prose (see the free function `is_prose`).
     pub fn is_prose(&self, i: usize, min_words: usize) -> bool {
         is_prose(&self.stats[i], min_words)
     }

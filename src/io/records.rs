@@ -97,7 +97,7 @@ pub struct Utf8Replaced {
     /// has gained on the input so far (U+FFFD is 3 bytes; it stands for 1 to 3).
     pub growth: Vec<(usize, usize)>,
     /// NUL bytes came with it: binary data, kept as text only in a later segment of a
-    /// document (see [`decode_text`]).
+    /// document (see `decode_text`).
     pub binary: bool,
 }
 
