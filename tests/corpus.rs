@@ -260,6 +260,23 @@ fn a_killed_run_leaves_no_partial_output_and_skip_existing_finishes_it() {
     }
 }
 
+/// `dechrome clean INPUT -o OUT -q -j 1` started by `command` (the binary, or a shell that
+/// execs it), returned once its temporary output file exists.
+fn start_cleaning(mut command: std::process::Command, input: &Path, out: &Path) -> std::process::Child {
+    let child = command.arg("clean").arg(input).arg("-o").arg(out).args(["-q", "-j", "1"]).spawn().unwrap();
+    let dir = out.parent().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while fs::read_dir(dir).unwrap().count() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child
+}
+
+fn send(signal: &str, child: &std::process::Child) {
+    let kill = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
+    assert!(kill.unwrap().success());
+}
+
 /// Ctrl-C (SIGINT) or SIGTERM mid-run: the output being written is deleted, not left as a
 /// hidden temporary file, and the exit code says the run was interrupted. A signal ignored
 /// when the run started does neither.
@@ -273,22 +290,10 @@ fn an_interrupted_run_deletes_its_temporary_files() {
     fs::create_dir(&out).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("dechrome");
     for signal in ["INT", "TERM"] {
-        let mut child = std::process::Command::new(&bin)
-            .arg("clean")
-            .arg(&input)
-            .arg("-o")
-            .arg(out.join("big.txt"))
-            .args(["-q", "-j", "1"])
-            .spawn()
-            .unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while fs::read_dir(&out).unwrap().count() == 0 && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
+        let mut child = start_cleaning(std::process::Command::new(&bin), &input, &out.join("big.txt"));
         let temp: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert!(temp.len() == 1 && temp[0].to_string_lossy().starts_with(".dechrome-"), "{temp:?}");
-        let kill = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
-        assert!(kill.unwrap().success());
+        send(signal, &child);
         let status = child.wait().unwrap();
         assert_eq!(status.code(), Some(130), "SIG{signal}");
         let left: Vec<_> = fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -296,24 +301,11 @@ fn an_interrupted_run_deletes_its_temporary_files() {
     }
     // Started with SIGHUP and SIGINT ignored (`nohup`, a script's background job), the run
     // ignores them too and finishes its output.
-    let mut child = std::process::Command::new("sh")
-        .args(["-c", "trap '' HUP INT; exec \"$0\" \"$@\""])
-        .arg(&bin)
-        .arg("clean")
-        .arg(&input)
-        .arg("-o")
-        .arg(out.join("big.txt"))
-        .args(["-q", "-j", "1"])
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while fs::read_dir(&out).unwrap().count() == 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    for signal in ["HUP", "INT"] {
-        let kill = std::process::Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status();
-        assert!(kill.unwrap().success());
-    }
+    let mut shell = std::process::Command::new("sh");
+    shell.args(["-c", "trap '' HUP INT; exec \"$0\" \"$@\""]).arg(&bin);
+    let mut child = start_cleaning(shell, &input, &out.join("big.txt"));
+    send("HUP", &child);
+    send("INT", &child);
     assert_eq!(child.wait().unwrap().code(), Some(0), "an ignored signal stopped the run");
     assert_eq!(fs::metadata(out.join("big.txt")).unwrap().len(), fs::metadata(&input).unwrap().len());
 }
