@@ -95,12 +95,13 @@ const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 /// `scripts/sweep_thresholds.sh`; the trainer's own estimate uses fixed thresholds.
 const PAGE_FACTOR: [f64; 3] = [0.35, 1.1, 1.2];
 const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
-/// The block guard's share, the page windows' `(min_lines, min_gap)` and the continuation
-/// guard's `(words, floor)` a fresh pack gets: the shipped settings, which the trainer does
-/// not model.
+/// The block guard's share, the page windows' `(min_lines, min_gap)`, the continuation
+/// guard's `(words, floor)` and the section guard's `(words, max_lines, floor)` a fresh
+/// pack gets: the shipped settings, which the trainer does not model.
 const BLOCK_KEEP_SHARE: f64 = 0.5;
 const PAGE_WINDOWS: (usize, usize) = (2000, 40);
 const CONTINUATION: (usize, f64) = (10, 0.2);
+const SECTION: (usize, usize, f64) = (10, 12, 0.1);
 /// The L2 penalty: strong enough to keep correlated features (words, chars) from trading
 /// huge weights.
 const LAMBDA: f64 = 200.0;
@@ -431,6 +432,13 @@ fn new_pack(
         "\n# The continuation guard: a dropped line of prose ({words}+ words) next to kept prose or code is\n\
          # kept unless P(content) is below the floor: a short article's first and last paragraphs.\n\
          [rule.params.continuation]\nwords = {words}\nfloor = {floor}\n"
+    );
+    let (words, max_lines, floor) = SECTION;
+    let _ = write!(
+        toml,
+        "\n# The section guard: up to {max_lines} dropped short plain lines between a kept heading and kept\n\
+         # prose ({words}+ words) are kept unless P(content) is below the floor: an address, a job's details.\n\
+         [rule.params.section]\nwords = {words}\nmax_lines = {max_lines}\nfloor = {floor}\n"
     );
     let (min_lines, min_gap) = PAGE_WINDOWS;
     let _ = write!(

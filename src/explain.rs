@@ -108,7 +108,7 @@ pub fn render(
         let threshold = scores.and_then(|s| s.threshold).map_or(String::new(), |t| format!(" of {t:.2} on this page"));
         let _ = writeln!(
             out,
-            "  {}P 0.61{}: the line scorer's P(content) of a line it kept (below its threshold{threshold} only where the title, prose, block or continuation guard kept it)",
+            "  {}P 0.61{}: the line scorer's P(content) of a line it kept (below its threshold{threshold} only where the title, prose, block, continuation or section guard kept it)",
             p.dim, p.reset
         );
     }

@@ -1,5 +1,6 @@
 //! Hand-made pages unlike the dev split's news articles (a recipe, a poem, short-paragraph
-//! news, a code tutorial, an FAQ, a restaurant's address and hours): `conservative` must keep
+//! news, a code tutorial, an FAQ, a restaurant's address and hours, an event, a job
+//! advert): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -14,6 +15,8 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("tutorial.txt", &[1, 2, 3, 28, 29], &[26, 31, 32]),
     ("faq.txt", &[1, 23], &[21]),
     ("address.txt", &[1, 2, 3, 22], &[20]),
+    ("event.txt", &[1, 2, 3, 4, 15, 17, 19], &[]),
+    ("job.txt", &[1, 2, 3, 14, 16], &[]),
 ];
 
 /// A probe page's text.
@@ -83,6 +86,18 @@ fn every_profile_keeps_the_paragraphs_next_to_the_menu_and_footer() {
     // snippet and the one after its last.
     for (name, must_keep) in [("news.txt", [20, 22]), ("tutorial.txt", [7, 24])] {
         for (profile, lost) in lost_in_each_profile(name, &must_keep) {
+            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
+        }
+    }
+}
+
+/// The details between a section's heading and its paragraph (a restaurant's address and
+/// hours, a job's employer, place and salary) are short lines the scorer doubts one by one;
+/// `balanced` and `aggressive` dropped all of them before the section guard.
+#[test]
+fn every_profile_keeps_a_sections_details_between_its_heading_and_paragraph() {
+    for (name, must_keep) in [("address.txt", &[7, 8, 9, 10, 12, 14, 15, 16][..]), ("job.txt", &[7, 8, 9, 10])] {
+        for (profile, lost) in lost_in_each_profile(name, must_keep) {
             assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
         }
     }

@@ -483,6 +483,8 @@ pub struct LineScorer {
     block_min_lines: usize,
     /// See [`Continuation`].
     continuation: Option<Continuation>,
+    /// See [`Section`].
+    section: Option<Section>,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
     context: Option<(f32, [f32; features::CONTEXT_N])>,
     /// The scored tail (see [`tail`]), if trained and on in this profile.
@@ -534,6 +536,8 @@ struct LineScorerParams {
     block_min_lines: usize,
     /// Without it, no continuation guard.
     continuation: Option<Continuation>,
+    /// Without it, no section guard.
+    section: Option<Section>,
     tail: Option<TailParams>,
     /// Without it, every text is scored as one page.
     page_windows: Option<PageWindows>,
@@ -549,6 +553,21 @@ struct LineScorerParams {
 #[serde(deny_unknown_fields)]
 struct Continuation {
     words: usize,
+    floor: f32,
+}
+
+/// The section guard: the short lines between a kept heading (or the title) and the kept
+/// paragraph of prose (`words` words or more) that follows it are the section's details,
+/// kept when there are at most `max_lines` of them and each has two words or more, no link,
+/// markup, image, boilerplate phrase or furniture word, and a P(content) of at least
+/// `floor`. A restaurant page's address and opening hours, a job's employer, place and
+/// salary: the scorer doubts such lines one by one, and dropped all of them (see
+/// [`guard_sections`]).
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct Section {
+    words: usize,
+    max_lines: usize,
     floor: f32,
 }
 
@@ -625,6 +644,15 @@ impl LineScorer {
                 c.words, c.floor
             ));
         }
+        if let Some(g) = p.section
+            && (g.words == 0 || g.max_lines == 0 || !(0.0..=1.0).contains(&g.floor))
+        {
+            return Err(format!(
+                "bad params: section.words {} and section.max_lines {} must be at least 1, section.floor {} \
+                 between 0 and 1",
+                g.words, g.max_lines, g.floor
+            ));
+        }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
@@ -660,6 +688,7 @@ impl LineScorer {
             block_keep_share,
             block_min_lines: p.block_min_lines,
             continuation: p.continuation,
+            section: p.section,
             context,
             tail,
             windows: p.page_windows.unwrap_or(PageWindows { min_lines: 0, min_gap: 0 }),
@@ -877,6 +906,20 @@ impl LineScorer {
                     c.floor,
                 );
             }
+            if let Some(g) = self.section {
+                let end = cut.as_ref().map_or(b, |cut| a + cut.from);
+                let detail = |j: usize| {
+                    let k = a + j;
+                    feats.plain(k) && !feats.heading(k) && feats.words(k) >= 2 && probs[k] >= g.floor
+                };
+                guard_sections(
+                    &mut dropped[a..end],
+                    |j| Some(considered[a + j]) == title || feats.heading(a + j),
+                    |j| feats.is_prose(a + j, g.words),
+                    detail,
+                    g.max_lines,
+                );
+            }
             if let Some(cut) = &cut {
                 // Long lines go too: past the article's end they are teasers and comments
                 // (the prose guard would keep most of them). The title stays; protected
@@ -1057,6 +1100,31 @@ fn guard_continuations(
     }
 }
 
+/// The section guard (see [`Section`]) over one page's considered lines: each run of at most
+/// `max_lines` dropped lines, all `detail`, between a kept `heading` and kept `prose`, is
+/// kept.
+fn guard_sections(
+    dropped: &mut [bool],
+    heading: impl Fn(usize) -> bool,
+    prose: impl Fn(usize) -> bool,
+    detail: impl Fn(usize) -> bool,
+    max_lines: usize,
+) {
+    let mut k = 0;
+    while k < dropped.len() {
+        if dropped[k] || !heading(k) {
+            k += 1;
+            continue;
+        }
+        let run = k + 1..(k + 1..dropped.len()).find(|&j| !dropped[j]).unwrap_or(dropped.len());
+        let closed = run.end < dropped.len() && prose(run.end);
+        if closed && !run.is_empty() && run.len() <= max_lines && run.clone().all(&detail) {
+            dropped[run.clone()].fill(false);
+        }
+        k = run.end;
+    }
+}
+
 /// Half the page's best expected token F1, the threshold that keeps what maximises it: each
 /// line's probability is taken for the share of its words that are content, and lines are
 /// kept from the most likely down while 2·E[content kept] / (words kept + E[content]) rises.
@@ -1162,6 +1230,42 @@ mod tests {
         guard_continuations(&mut dropped, &probs, |j| lines[j].2, |j| lines[j].3, 0.2);
         let rescued: Vec<usize> = (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect();
         assert_eq!(rescued, [1, 3, 5]);
+    }
+
+    #[test]
+    fn the_section_guard_keeps_the_details_between_a_heading_and_its_paragraph() {
+        // Per line: dropped, heading, prose, detail. 1-2 sit between kept heading 0 and kept
+        // prose 3: kept. 5 follows kept heading 4 but 6 is not prose; 8-9 follow heading 7
+        // but 9 is not a detail (a link, say); 12-14 are one line too many for max_lines 2;
+        // 17 follows a dropped heading (16), and 19 kept prose, not a heading.
+        let (h, p, d) = ((false, true, false, false), (false, false, true, false), (true, false, false, true));
+        let lines = [
+            h,
+            d,
+            d,
+            p, // rescued
+            h,
+            d,
+            (false, false, false, false),
+            h,
+            d,
+            (true, false, false, false),
+            p,
+            h,
+            d,
+            d,
+            d,
+            p,
+            (true, true, false, false),
+            d,
+            p,
+            d,
+            p,
+        ];
+        let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
+        guard_sections(&mut dropped, |j| lines[j].1, |j| lines[j].2, |j| lines[j].3, 2);
+        let rescued: Vec<usize> = (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect();
+        assert_eq!(rescued, [1, 2]);
     }
 
     #[test]

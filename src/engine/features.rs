@@ -508,6 +508,18 @@ impl DocumentFeatures {
         is_prose(&self.stats[i], min_words)
     }
 
+    /// Line `i` is a heading (`# …`).
+    pub fn heading(&self, i: usize) -> bool {
+        self.stats[i].heading
+    }
+
+    /// Line `i` holds no link, markup, image, boilerplate phrase (`phrases`) or furniture
+    /// word.
+    pub fn plain(&self, i: usize) -> bool {
+        let s = &self.stats[i];
+        s.links == 0 && !s.html && !s.image && !s.phrase && s.furniture == 0 && !s.starts_with_link
+    }
+
     /// Words on line `i`.
     pub fn words(&self, i: usize) -> u32 {
         self.stats[i].words
