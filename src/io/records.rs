@@ -1147,6 +1147,76 @@ mod tests {
         assert!(!ends(&records[0]) && ends(&records[1]), "the last segment ends the document");
     }
 
+    /// Texts made of random pieces (short and long lines, blank lines, multi-byte
+    /// characters, CRLF), read in random-sized buffers into random-sized segments: the
+    /// segments rejoin to the text, none ends inside a character, each has its place in the
+    /// document, and only the last ends it.
+    #[test]
+    fn random_texts_are_segmented_without_loss_at_character_boundaries() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = ["word ", "日本語", "é", "\n", "\n\n", "\r\n", " ", "x", "ünïcödé ", "🙂"];
+        for _ in 0..300 {
+            let text: String = (0..next(400)).map(|_| pieces[next(pieces.len())].repeat(1 + next(12))).collect();
+            let capacity = 1 + next(40);
+            let reader = std::io::BufReader::with_capacity(capacity, std::io::Cursor::new(text.clone().into_bytes()));
+            let split = TextSplit { segment_bytes: 8 + next(120), separator: None };
+            let records: Vec<Record> = records(Box::new(reader), Format::Text, Fields::default(), &split, None)
+                .map(|r| r.expect("valid UTF-8 is read"))
+                .collect();
+            let (mut joined, mut lines) = (String::new(), 0);
+            for (k, r) in records.iter().enumerate() {
+                assert!(r.replaced.is_none(), "a character was cut (buffer {capacity}, {split:?})");
+                let Body::Text(piece) = &r.body else { panic!("a text record") };
+                assert_eq!((piece.bytes_before as usize, piece.lines_before), (joined.len(), lines));
+                assert_eq!((piece.starts_document, piece.ends_document), (k == 0, k == records.len() - 1));
+                joined.push_str(&r.text);
+                lines += r.text.matches('\n').count() as u64;
+            }
+            assert_eq!(joined, text);
+        }
+        // The same with documents between separator lines: each piece knows its document's
+        // first line and its place in it, and text and separators rejoin to the input.
+        for _ in 0..300 {
+            let text: String = (0..next(400))
+                .map(|_| match next(20) {
+                    0 => "\n<|endoftext|>\n".to_string(),
+                    _ => pieces[next(pieces.len())].repeat(1 + next(12)),
+                })
+                .collect();
+            let reader =
+                std::io::BufReader::with_capacity(1 + next(40), std::io::Cursor::new(text.clone().into_bytes()));
+            let split = TextSplit { segment_bytes: 8 + next(120), separator: Some("<|endoftext|>".into()) };
+            let (mut joined, mut line, mut document) = (String::new(), 1u64, (1u64, 0usize, 0u64));
+            for r in records(Box::new(reader), Format::Text, Fields::default(), &split, None) {
+                let r = r.expect("valid UTF-8 is read");
+                let Body::Text(piece) = &r.body else { panic!("a text record") };
+                assert!(r.replaced.is_none(), "a character was cut ({split:?})");
+                if piece.starts_document {
+                    document = (line, joined.len(), 0);
+                }
+                let (first_line, start, lines_before) = document;
+                assert_eq!(r.line, line);
+                assert_eq!(piece.document_line, first_line);
+                assert_eq!((piece.bytes_before as usize, piece.lines_before), (joined.len() - start, lines_before));
+                let lines = r.text.matches('\n').count() as u64;
+                document.2 += lines;
+                line += lines;
+                joined.push_str(&r.text);
+                if let Some(separator) = &piece.separator {
+                    joined.push_str(separator);
+                    line += 1;
+                }
+            }
+            assert_eq!(joined, text);
+        }
+    }
+
     #[test]
     fn big_text_is_cut_at_blank_lines_and_nothing_is_lost() {
         let text = "para one line\nstill para one\n\npara two\n\npara three\n".repeat(50);
