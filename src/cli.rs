@@ -162,8 +162,9 @@ pub struct CleanArgs {
     /// No progress bar.
     #[arg(long)]
     pub no_progress: bool,
-    /// Write one JSON line per document with its removals and rewrites; `-` for standard
-    /// output (with -o).
+    /// Write one JSON line per document with its removals and rewrites (rule, pack file and
+    /// line, the document's lines and bytes), one per segment of a text document cleaned in
+    /// segments; `-` for standard output (with -o).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// How many rules the summary lists.
