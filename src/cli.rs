@@ -151,6 +151,12 @@ pub struct CleanArgs {
     /// is an error too.
     #[arg(long, help_heading = "Corpus")]
     pub strict: bool,
+    /// Exit 0 when the only problems were bad input data (bad records, binary files,
+    /// truncated streams), still reported as `file:line: cause` and counted: for Spark's
+    /// `pipe`, Hadoop Streaming and the like, where a non-zero exit fails the job. An input
+    /// that cannot be read or an output that cannot be written still exits 2.
+    #[arg(long, conflicts_with = "strict", help_heading = "Corpus")]
+    pub allow_bad_records: bool,
     /// Skip inputs whose output already exists (outputs only appear when complete, so a
     /// killed run can be restarted).
     #[arg(long, help_heading = "Corpus")]

@@ -352,7 +352,12 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
             );
         }
     }
-    Ok(if outcome.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    let only_bad_data = outcome.counts.inputs_unreadable == 0;
+    Ok(if outcome.errors.is_empty() || (args.allow_bad_records && only_bad_data) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn progress_bar(total: u64) -> indicatif::ProgressBar {

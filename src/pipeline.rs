@@ -83,6 +83,8 @@ pub struct Counts {
     pub flagged: u64,
     pub inputs_skipped: u64,
     pub inputs_failed: u64,
+    /// Of `inputs_failed`, those that could not be opened or read (I/O, not bad data).
+    pub inputs_unreadable: u64,
     /// Documents (text files, documents between separators, JSONL and WET records)
     /// cleaned in more than one segment (larger than the segment size or line limit).
     pub segmented_documents: u64,
@@ -444,6 +446,7 @@ fn write_batches(
                 Item::End { input, failed } => {
                     if let Some(message) = failed {
                         outcome.counts.inputs_failed += 1;
+                        outcome.counts.inputs_unreadable += 1;
                         outcome.errors.push(message);
                         continue;
                     }

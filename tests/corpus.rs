@@ -171,6 +171,21 @@ fn bad_records_cost_only_themselves_and_strict_writes_nothing() {
     // The counts add up: read = written + dropped + rejected.
     let read: u64 = stderr.split(" records read").next().unwrap().rsplit(' ').next().unwrap().parse().unwrap();
     assert!(read >= 6, "{stderr}");
+    // --allow-bad-records: the same output and report, exit 0 (a pipeline step whose
+    // non-zero exit would fail its job); an input that cannot be read still exits 2.
+    let tolerant_out = tmp.path().join("tolerant.jsonl");
+    let tolerant = clean_into(&input, &tolerant_out).arg("--allow-bad-records").assert().success();
+    let tolerant_stderr = String::from_utf8_lossy(&tolerant.get_output().stderr).to_string();
+    assert!(tolerant_stderr.contains("bad.jsonl.gz:2: invalid JSON") && tolerant_stderr.contains("3 written"));
+    assert_eq!(fs::read(&tolerant_out).unwrap(), fs::read(&out).unwrap());
+    // (/proc/self/mem opens, and its first read fails: EIO.)
+    #[cfg(target_os = "linux")]
+    {
+        let unreadable =
+            clean_into(&input, &tmp.path().join("both")).arg("/proc/self/mem").arg("--allow-bad-records").assert();
+        let stderr = String::from_utf8_lossy(&unreadable.code(2).get_output().stderr).to_string();
+        assert!(stderr.contains("/proc/self/mem: cannot read"), "{stderr}");
+    }
     let strict_out = tmp.path().join("strict.jsonl");
     clean_into(&input, &strict_out).arg("--strict").assert().code(2);
     assert!(!strict_out.exists(), "--strict left an output file");
