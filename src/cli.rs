@@ -201,7 +201,7 @@ pub struct ExplainArgs {
     #[arg(long)]
     pub diff: bool,
     /// Also show the line scorer's P(content) on the lines it kept: how near each came
-    /// to going.
+    /// to going, and for a line under the page's threshold, the guard that kept it.
     #[arg(long, conflicts_with = "diff")]
     pub scores: bool,
     /// URL of the document, so that domain-scoped packs apply (instead of a record's own).

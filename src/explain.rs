@@ -53,9 +53,12 @@ pub fn render(
         }
     }
     let mut kept_scores: Vec<Option<String>> = vec![None; lines.len()];
-    for &ScoredLine { line, p: score, .. } in scores.map_or(&[][..], |s| &s.lines) {
+    for &ScoredLine { line, p: score, kept_by, .. } in scores.map_or(&[][..], |s| &s.lines) {
         if marks[line].is_none() {
-            kept_scores[line] = Some(format!("P {score:.2}"));
+            kept_scores[line] = Some(match kept_by {
+                Some(guard) => format!("P {score:.2} {guard}"),
+                None => format!("P {score:.2}"),
+            });
         }
     }
     let id_width = marks
@@ -108,7 +111,7 @@ pub fn render(
         let threshold = scores.and_then(|s| s.threshold).map_or(String::new(), |t| format!(" of {t:.2} on this page"));
         let _ = writeln!(
             out,
-            "  {}P 0.61{}: the line scorer's P(content) of a line it kept (below its threshold{threshold} only where the title, prose, block, continuation or section guard kept it)",
+            "  {}P 0.61{}: the line scorer's P(content) of a line it kept; below its threshold{threshold}, the guard that kept it follows (title, prose, block, continuation, section)",
             p.dim, p.reset
         );
     }

@@ -475,10 +475,19 @@ fn explain_scores_show_how_near_kept_lines_came() {
     assert_eq!(kept_with_p(&plain), 0);
     assert!(scored.contains("the line scorer's P(content) of a line it kept"));
     // With its threshold for this page, which depends on the page.
-    assert!(scored.contains("below its threshold of 0.") && scored.contains(" on this page only where"), "{scored}");
+    assert!(scored.contains("below its threshold of 0.") && scored.contains(" on this page, the guard"), "{scored}");
     // Removed lines and the cleaned result are the same either way.
     let removed = |s: &str| s.lines().filter(|l| l.starts_with('-')).map(String::from).collect::<Vec<_>>();
     assert_eq!(removed(&scored), removed(&plain));
+    // A line kept under the threshold names the guard that kept it.
+    let probe = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes/address.txt");
+    let out = dechrome().arg("explain").arg(&probe).arg("--scores").env("NO_COLOR", "1").output().unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    let row =
+        |text: &str| out.lines().find(|l| l.ends_with(text)).unwrap_or_else(|| panic!("{text}: {out}")).to_string();
+    assert!(row("│ # Visit us").contains(" title "), "{out}");
+    assert!(row("│ 123 Main Street").contains(" section "), "{out}");
+    assert!(!row("│ We take reservations for groups of six or more. Call us or book online, and tell us about any allergies when you book.").contains(" section "), "{out}");
 }
 
 /// `explain` on a corpus shows one record: the first, or the one `--id` or `--line` (as

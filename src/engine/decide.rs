@@ -61,6 +61,9 @@ pub struct ScoredLine {
     pub p: f32,
     /// Kept by the page's threshold and the guards, before the scored tail was cut.
     pub kept_before_tail: bool,
+    /// The guard that kept it under the threshold (`title`, `prose`, `block`,
+    /// `continuation`, `section`), if one did.
+    pub kept_by: Option<&'static str>,
 }
 
 /// Per-worker buffers: nothing here is allocated per line once warmed up.

@@ -877,10 +877,20 @@ impl LineScorer {
                     && Some(considered[k]) != title
                     && !(p >= self.prose_floor && self.is_prose(feats, k));
             }
+            // For `explain --scores`: which guard kept each line under the threshold.
+            let mut guards = scores.is_some().then(|| {
+                let kept_by = (a..b).map(|k| {
+                    let guarded = !dropped[k] && probs[k] < threshold;
+                    guarded.then_some(if Some(considered[k]) == title { "title" } else { "prose" })
+                });
+                GuardLog { kept_by: kept_by.collect(), before: Vec::new() }
+            });
             if self.block_keep_share > 0.0 {
                 let from_line = if a == 0 { 0 } else { considered[a] };
-                let (lines, drops) = (&considered[a..b], &mut dropped[a..b]);
-                guard_blocks(doc, from_line, lines, drops, self.block_keep_share, self.block_min_lines);
+                let lines = &considered[a..b];
+                GuardLog::run(&mut guards, "block", &mut dropped[a..b], |drops| {
+                    guard_blocks(doc, from_line, lines, drops, self.block_keep_share, self.block_min_lines)
+                });
             }
             tail_lines.clear();
             tail_lines.extend((a..b).map(|k| tail::ScorerLine {
@@ -898,27 +908,31 @@ impl LineScorer {
             // keeping a line there moved some cuts later, keeping comment threads.
             if let Some(c) = self.continuation {
                 let end = cut.as_ref().map_or(b, |cut| a + cut.from);
-                guard_continuations(
-                    &mut dropped[a..end],
-                    &probs[a..end],
-                    |j| feats.is_prose(a + j, c.words),
-                    |j| doc.protected[considered[a + j]],
-                    c.floor,
-                );
+                GuardLog::run(&mut guards, "continuation", &mut dropped[a..end], |drops| {
+                    guard_continuations(
+                        drops,
+                        &probs[a..end],
+                        |j| feats.is_prose(a + j, c.words),
+                        |j| doc.protected[considered[a + j]],
+                        c.floor,
+                    )
+                });
             }
-            if let Some(g) = self.section {
+            if let Some(section) = self.section {
                 let end = cut.as_ref().map_or(b, |cut| a + cut.from);
                 let detail = |j: usize| {
                     let k = a + j;
-                    feats.plain(k) && !feats.heading(k) && feats.words(k) >= 2 && probs[k] >= g.floor
+                    feats.plain(k) && !feats.heading(k) && feats.words(k) >= 2 && probs[k] >= section.floor
                 };
-                guard_sections(
-                    &mut dropped[a..end],
-                    |j| Some(considered[a + j]) == title || feats.heading(a + j),
-                    |j| feats.is_prose(a + j, g.words),
-                    detail,
-                    g.max_lines,
-                );
+                GuardLog::run(&mut guards, "section", &mut dropped[a..end], |drops| {
+                    guard_sections(
+                        drops,
+                        |j| Some(considered[a + j]) == title || feats.heading(a + j),
+                        |j| feats.is_prose(a + j, section.words),
+                        detail,
+                        section.max_lines,
+                    )
+                });
             }
             if let Some(cut) = &cut {
                 // Long lines go too: past the article's end they are teasers and comments
@@ -941,7 +955,8 @@ impl LineScorer {
                 let (line, p) = (considered[k], probs[k]);
                 let kept_before_tail = tail_lines[k - a].kept;
                 if let Some(scores) = scores.as_mut() {
-                    scores.lines.push(ScoredLine { line, p, kept_before_tail });
+                    let kept_by = guards.as_ref().and_then(|g| g.kept_by[k - a]).filter(|_| !dropped[k]);
+                    scores.lines.push(ScoredLine { line, p, kept_before_tail, kept_by });
                 }
                 if dropped[k] {
                     let detail = if doc.details {
@@ -1097,6 +1112,32 @@ fn guard_continuations(
         .collect();
     for j in rescued {
         dropped[j] = false;
+    }
+}
+
+/// Which guard kept each line of a page under the threshold, for `explain --scores`: each
+/// guard's rescues are the lines dropped before it and kept after it.
+struct GuardLog {
+    kept_by: Vec<Option<&'static str>>,
+    before: Vec<bool>,
+}
+
+impl GuardLog {
+    /// Run `guard` over `dropped` (a page's lines from its first), and note in `log`, when
+    /// there is one, the lines it kept.
+    fn run(log: &mut Option<GuardLog>, name: &'static str, dropped: &mut [bool], guard: impl FnOnce(&mut [bool])) {
+        if let Some(log) = log.as_mut() {
+            log.before.clear();
+            log.before.extend_from_slice(dropped);
+        }
+        guard(dropped);
+        if let Some(log) = log.as_mut() {
+            for (j, (&was, &is)) in log.before.iter().zip(dropped.iter()).enumerate() {
+                if was && !is {
+                    log.kept_by[j] = Some(name);
+                }
+            }
+        }
     }
 }
 
