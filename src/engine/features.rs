@@ -65,7 +65,15 @@ const STOPWORDS: &[&str] = &[
     "el", "los", "las", "y", "es", "del", "por", "con", "para", "una", "se", "lo", "como", "pero", // es
     "il", "di", "che", "non", "per", "sono", "della", "da", "je", "na", "se", "že", "v", "o", "do", // it, cs
     "и", "в", "не", "на", "что", "с", "по", "как", "это", "но", // ru
+    "的", "了", "是", "在", "和", "有", "不", "这", "也", "就", "都", "与", "而", "我", "他", "们", // zh
+    "の", "に", "は", "を", "が", "で", "と", "た", "し", "て", "も", "な", // ja
 ];
+
+/// Chinese and Japanese write words without spaces between them: each of these characters
+/// counts as a word of its own (a Chinese word is one to three of them).
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
 
 /// The matcher for the `phrase` feature; trainer and detector must build it the same way.
 /// Patterns are lower-cased and matched ignoring ASCII case. A DFA without a prefilter:
@@ -421,12 +429,25 @@ fn word_stats(line: &str, s: &mut LineStats) {
             (1, ASCII_CLASS[b as usize], b as char)
         } else {
             let c = line[i..].chars().next().expect("char boundary");
+            if is_cjk(c) {
+                // A word of its own (a paragraph of them was one "word", and not prose).
+                word.finish(s);
+                word.letter(false);
+                word.push_lower(c.encode_utf8(&mut [0; 4]).as_bytes());
+                word.finish(s);
+                letters_total += 1;
+                last_content = Some(c);
+                i += c.len_utf8();
+                continue;
+            }
             let class = if c.is_whitespace() {
                 WS
             } else if c.is_alphanumeric() {
                 ALNUM | if c.is_uppercase() { UPPER } else { 0 }
             } else if is_markup(c) {
                 MARKUP
+            } else if matches!(c, '\u{FF0C}' | '\u{3001}') {
+                COMMA // `，` `、`
             } else {
                 0
             };
@@ -471,8 +492,14 @@ fn word_stats(line: &str, s: &mut LineStats) {
     }
     word.finish(s);
     s.comment |= line.len() <= 12 && line.trim().eq_ignore_ascii_case("reply");
-    s.terminal = last_content.is_some_and(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '\u{2026}'));
-    s.colon = last_content == Some(':');
+    // With the full-width `。！？：；` of Chinese and Japanese.
+    s.terminal = last_content.is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | ':' | ';' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{FF1A}' | '\u{FF1B}'
+        )
+    });
+    s.colon = matches!(last_content, Some(':' | '\u{FF1A}'));
     let end = line.trim_end().trim_end_matches(|c: char| is_markup(c) || c == ')');
     s.ellipsis = end.ends_with('\u{2026}') || end.ends_with("...");
 }
@@ -984,6 +1011,13 @@ mod tests {
         assert_eq!([k[3][idx("ellipsis")], k[0][idx("ellipsis")]], [1.0, 0.0]);
         assert_eq!(k[4][idx("furniture_words")], 4.0 / 7.0); // posted, ago, comments, share of 7 words
         assert_eq!(k[0][idx("furniture_words")], 0.0);
+        // Chinese and Japanese: a word per character (no spaces between words), their
+        // function words, and a sentence ends with `。`.
+        let cjk = ["我们的城市是绿色的。", "東京の天気は晴れです！", "首页 新闻"];
+        let stats: Vec<LineStats> = cjk.iter().map(|l| line_stats(l, None)).collect();
+        assert_eq!([stats[0].words, stats[1].words, stats[2].words], [9, 10, 4]);
+        assert_eq!([stats[0].stop, stats[1].stop], [5, 3]); // 我们的是的; の, は and で
+        assert!(stats[0].terminal && stats[1].terminal && !stats[2].terminal);
     }
 
     #[test]
