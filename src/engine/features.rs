@@ -52,6 +52,7 @@ pub const NAMES: &[&str] = &[
 pub const N: usize = 39;
 
 /// Function words of a few languages: prose has many, menus and headlines few.
+#[rustfmt::skip]
 const STOPWORDS: &[&str] = &[
     "a", "about", "after", "all", "also", "an", "and", "are", "as", "at", "be", "because", "been", "but", "by", "can",
     "could", "did", "do", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if", "in", "into",
@@ -67,7 +68,16 @@ const STOPWORDS: &[&str] = &[
     "и", "в", "не", "на", "что", "с", "по", "как", "это", "но", // ru
     "的", "了", "是", "在", "和", "有", "不", "这", "也", "就", "都", "与", "而", "我", "他", "们", // zh
     "の", "に", "は", "を", "が", "で", "と", "た", "し", "て", "も", "な", // ja
+    "है", "के", "में", "की", "और", "का", "को", "से", "ने", "पर", "यह", "भी", // hi
 ];
+
+/// The vowel signs and other marks of Indic scripts (Devanagari to Sinhala) and the
+/// combining accents of decomposed Latin are part of their words: they are not
+/// alphanumeric, and were taken for punctuation inside a word.
+fn is_letter_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+        || (matches!(c, '\u{0900}'..='\u{0DFF}') && !matches!(c, '\u{0964}' | '\u{0965}'))
+}
 
 /// Chinese and Japanese write words without spaces between them: each of these characters
 /// counts as a word of its own (a Chinese word is one to three of them).
@@ -375,6 +385,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
     let mut link_open: Option<usize> = None; // letters_total at the last `[`
     let mut last_content: Option<char> = None;
     let mut tokens = 0usize;
+    let mut cjk_run = 0usize; // characters in the current run of Chinese or Japanese
     let mut token_start = 0usize;
     // Only short tokens can be `says:` and friends (with a little markup around them).
     let comment_word = |t: &str| {
@@ -420,6 +431,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
                 i += 1;
             }
             word.ascii_run(&bytes[start..i]);
+            cjk_run = 0;
             letters_total += i - start;
             s.digits += digits;
             last_content = Some(bytes[i - 1] as char);
@@ -430,19 +442,25 @@ fn word_stats(line: &str, s: &mut LineStats) {
         } else {
             let c = line[i..].chars().next().expect("char boundary");
             if is_cjk(c) {
-                // A word of its own (a paragraph of them was one "word", and not prose).
+                // Words of one to three characters, without spaces between them: a word
+                // per two characters (a paragraph was one "word", never prose), and the
+                // one-character function words (的, の) looked up one by one.
                 word.finish(s);
-                word.letter(false);
-                word.push_lower(c.encode_utf8(&mut [0; 4]).as_bytes());
-                word.finish(s);
+                s.words += cjk_run.is_multiple_of(2) as u32;
+                s.chars += 1;
+                let mut one = [0u8; 32];
+                let len = c.encode_utf8(&mut one).len();
+                s.stop += (word_class(&one, len) & STOP) as u32;
+                cjk_run += 1;
                 letters_total += 1;
                 last_content = Some(c);
-                i += c.len_utf8();
+                i += len;
                 continue;
             }
+            cjk_run = 0;
             let class = if c.is_whitespace() {
                 WS
-            } else if c.is_alphanumeric() {
+            } else if c.is_alphanumeric() || is_letter_mark(c) {
                 ALNUM | if c.is_uppercase() { UPPER } else { 0 }
             } else if is_markup(c) {
                 MARKUP
@@ -491,12 +509,28 @@ fn word_stats(line: &str, s: &mut LineStats) {
         s.comment |= comment_word(&line[token_start..]);
     }
     word.finish(s);
+    // Function characters of Chinese and Japanese count one by one, words by two.
+    s.stop = s.stop.min(s.words);
     s.comment |= line.len() <= 12 && line.trim().eq_ignore_ascii_case("reply");
-    // With the full-width `。！？：；` of Chinese and Japanese.
+    // With the full-width `。！？：；` of Chinese and Japanese, the danda `।` of Hindi and
+    // Bengali, and the Arabic question mark and Urdu full stop `؟۔`.
     s.terminal = last_content.is_some_and(|c| {
         matches!(
             c,
-            '.' | '!' | '?' | ':' | ';' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{FF1A}' | '\u{FF1B}'
+            '.' | '!'
+                | '?'
+                | ':'
+                | ';'
+                | '\u{2026}'
+                | '\u{3002}'
+                | '\u{FF01}'
+                | '\u{FF1F}'
+                | '\u{FF1A}'
+                | '\u{FF1B}'
+                | '\u{0964}'
+                | '\u{0965}'
+                | '\u{061F}'
+                | '\u{06D4}'
         )
     });
     s.colon = matches!(last_content, Some(':' | '\u{FF1A}'));
@@ -1011,13 +1045,19 @@ mod tests {
         assert_eq!([k[3][idx("ellipsis")], k[0][idx("ellipsis")]], [1.0, 0.0]);
         assert_eq!(k[4][idx("furniture_words")], 4.0 / 7.0); // posted, ago, comments, share of 7 words
         assert_eq!(k[0][idx("furniture_words")], 0.0);
-        // Chinese and Japanese: a word per character (no spaces between words), their
-        // function words, and a sentence ends with `。`.
-        let cjk = ["我们的城市是绿色的。", "東京の天気は晴れです！", "首页 新闻"];
+        // Chinese and Japanese: a word per two characters (no spaces between words), their
+        // one-character function words, and a sentence ends with `。`.
+        let cjk = ["我们的城市是绿色的。", "東京の天気は晴れです！", "首页 新闻", "的的的"];
         let stats: Vec<LineStats> = cjk.iter().map(|l| line_stats(l, None)).collect();
-        assert_eq!([stats[0].words, stats[1].words, stats[2].words], [9, 10, 4]);
+        assert_eq!([stats[0].words, stats[1].words, stats[2].words], [5, 5, 2]);
         assert_eq!([stats[0].stop, stats[1].stop], [5, 3]); // 我们的是的; の, は and で
+        assert_eq!((stats[3].words, stats[3].stop), (2, 2), "never more function words than words");
         assert!(stats[0].terminal && stats[1].terminal && !stats[2].terminal);
+        // Hindi: vowel signs are part of their words, and `।` ends a sentence.
+        let hindi = line_stats("यह योजना अगले साल शुरू होगी।", None);
+        assert_eq!((hindi.words, hindi.stop, hindi.terminal), (6, 1, true));
+        // "में" (in) is a function word: its vowel sign no longer makes it punctuated.
+        assert_eq!(line_stats("घर में", None).stop, 1);
     }
 
     #[test]
