@@ -107,11 +107,12 @@ fn every_profile_keeps_a_sections_details_between_its_heading_and_paragraph() {
 /// prose, and `balanced` dropped two of the three paragraphs of a short Chinese story and
 /// all three of a Japanese one. Hindi ends a sentence with `।` and writes its vowels with
 /// marks that are not alphanumeric: `balanced` dropped two of three paragraphs, and
-/// `conservative` one. (Not in `PROBES`: `conservative` keeps the Chinese page's share
-/// bar, "[分享到微信](#) [分享到微博](#)", which no generic rule names.)
+/// `conservative` one. Thai has neither spaces between words nor sentence punctuation:
+/// two of three. (Not in `PROBES`: `conservative` keeps the Chinese page's share bar,
+/// "[分享到微信](#) [分享到微博](#)", which no generic rule names.)
 #[test]
-fn every_profile_keeps_the_paragraphs_of_chinese_japanese_and_hindi_stories() {
-    for name in ["zh-news.txt", "ja-news.txt", "hi-news.txt"] {
+fn every_profile_keeps_the_paragraphs_of_chinese_japanese_hindi_and_thai_stories() {
+    for name in ["zh-news.txt", "ja-news.txt", "hi-news.txt", "th-news.txt"] {
         for (profile, lost) in lost_in_each_profile(name, &[8, 10, 12]) {
             assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
         }

@@ -79,10 +79,22 @@ fn is_letter_mark(c: char) -> bool {
         || (matches!(c, '\u{0900}'..='\u{0DFF}') && !matches!(c, '\u{0964}' | '\u{0965}'))
 }
 
-/// Chinese and Japanese write words without spaces between them: each of these characters
-/// counts as a word of its own (a Chinese word is one to three of them).
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+/// Scripts written without spaces between words, and how many of their characters count
+/// as a word: Chinese and Japanese (a Chinese word is one to three characters), Thai and
+/// Lao (a word is a few letters and vowel signs).
+fn unspaced_word_chars(c: char) -> Option<usize> {
+    match c {
+        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
+            Some(2)
+        }
+        '\u{0E00}'..='\u{0EFF}' => Some(4),
+        _ => None,
+    }
+}
+
+/// Thai and Lao mark no sentence's end: a long line in them counts as ending like one.
+fn unpunctuated_script(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{0EFF}')
 }
 
 /// The matcher for the `phrase` feature; trainer and detector must build it the same way.
@@ -385,7 +397,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
     let mut link_open: Option<usize> = None; // letters_total at the last `[`
     let mut last_content: Option<char> = None;
     let mut tokens = 0usize;
-    let mut cjk_run = 0usize; // characters in the current run of Chinese or Japanese
+    let mut unspaced_run = 0usize; // characters in the current run of a script without spaces
     let mut token_start = 0usize;
     // Only short tokens can be `says:` and friends (with a little markup around them).
     let comment_word = |t: &str| {
@@ -431,7 +443,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
                 i += 1;
             }
             word.ascii_run(&bytes[start..i]);
-            cjk_run = 0;
+            unspaced_run = 0;
             letters_total += i - start;
             s.digits += digits;
             last_content = Some(bytes[i - 1] as char);
@@ -441,23 +453,23 @@ fn word_stats(line: &str, s: &mut LineStats) {
             (1, ASCII_CLASS[b as usize], b as char)
         } else {
             let c = line[i..].chars().next().expect("char boundary");
-            if is_cjk(c) {
-                // Words of one to three characters, without spaces between them: a word
-                // per two characters (a paragraph was one "word", never prose), and the
-                // one-character function words (的, の) looked up one by one.
+            if let Some(per_word) = unspaced_word_chars(c) {
+                // Words without spaces between them: a word per few characters (a
+                // paragraph was one "word", never prose), and the one-character function
+                // words (的, の) looked up one by one.
                 word.finish(s);
-                s.words += cjk_run.is_multiple_of(2) as u32;
+                s.words += unspaced_run.is_multiple_of(per_word) as u32;
                 s.chars += 1;
                 let mut one = [0u8; 32];
                 let len = c.encode_utf8(&mut one).len();
                 s.stop += (word_class(&one, len) & STOP) as u32;
-                cjk_run += 1;
+                unspaced_run += 1;
                 letters_total += 1;
                 last_content = Some(c);
                 i += len;
                 continue;
             }
-            cjk_run = 0;
+            unspaced_run = 0;
             let class = if c.is_whitespace() {
                 WS
             } else if c.is_alphanumeric() || is_letter_mark(c) {
@@ -533,6 +545,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
                 | '\u{06D4}'
         )
     });
+    s.terminal |= s.words >= 8 && last_content.is_some_and(unpunctuated_script);
     s.colon = matches!(last_content, Some(':' | '\u{FF1A}'));
     let end = line.trim_end().trim_end_matches(|c: char| is_markup(c) || c == ')');
     s.ellipsis = end.ends_with('\u{2026}') || end.ends_with("...");
@@ -1058,6 +1071,10 @@ mod tests {
         assert_eq!((hindi.words, hindi.stop, hindi.terminal), (6, 1, true));
         // "में" (in) is a function word: its vowel sign no longer makes it punctuated.
         assert_eq!(line_stats("घर में", None).stop, 1);
+        // Thai: a word per four characters, and a long line ends like a sentence.
+        let thai = line_stats("กรุงเทพมหานครเปิดใช้เลนจักรยานสายใหม่ในใจกลางเมือง", None);
+        assert!(thai.words >= 8 && thai.terminal, "{} words", thai.words);
+        assert!(!line_stats("หน้าแรก", None).terminal);
     }
 
     #[test]
