@@ -92,6 +92,15 @@ fn unspaced_word_chars(c: char) -> Option<usize> {
     }
 }
 
+/// What ends a sentence (or introduces what follows): with the full-width `。！？：；` of
+/// Chinese and Japanese, the dandas `।॥` of Hindi and Bengali, the Arabic question mark and
+/// Urdu full stop `؟۔`, and the full stops of Armenian `։`, Ethiopic `።`, Khmer `។` and
+/// Burmese `။`.
+const SENTENCE_ENDS: &[char] = &[
+    '.', '!', '?', ':', ';', '\u{2026}', '\u{3002}', '\u{FF01}', '\u{FF1F}', '\u{FF1A}', '\u{FF1B}', '\u{0964}',
+    '\u{0965}', '\u{061F}', '\u{06D4}', '\u{0589}', '\u{1362}', '\u{17D4}', '\u{104B}',
+];
+
 /// Thai and Lao mark no sentence's end: a long line in them counts as ending like one.
 fn unpunctuated_script(c: char) -> bool {
     matches!(c, '\u{0E00}'..='\u{0EFF}')
@@ -524,27 +533,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
     // Function characters of Chinese and Japanese count one by one, words by two.
     s.stop = s.stop.min(s.words);
     s.comment |= line.len() <= 12 && line.trim().eq_ignore_ascii_case("reply");
-    // With the full-width `。！？：；` of Chinese and Japanese, the danda `।` of Hindi and
-    // Bengali, and the Arabic question mark and Urdu full stop `؟۔`.
-    s.terminal = last_content.is_some_and(|c| {
-        matches!(
-            c,
-            '.' | '!'
-                | '?'
-                | ':'
-                | ';'
-                | '\u{2026}'
-                | '\u{3002}'
-                | '\u{FF01}'
-                | '\u{FF1F}'
-                | '\u{FF1A}'
-                | '\u{FF1B}'
-                | '\u{0964}'
-                | '\u{0965}'
-                | '\u{061F}'
-                | '\u{06D4}'
-        )
-    });
+    s.terminal = last_content.is_some_and(|c| SENTENCE_ENDS.contains(&c));
     s.terminal |= s.words >= 8 && last_content.is_some_and(unpunctuated_script);
     s.colon = matches!(last_content, Some(':' | '\u{FF1A}'));
     let end = line.trim_end().trim_end_matches(|c: char| is_markup(c) || c == ')');
@@ -1075,6 +1064,11 @@ mod tests {
         let thai = line_stats("กรุงเทพมหานครเปิดใช้เลนจักรยานสายใหม่ในใจกลางเมือง", None);
         assert!(thai.words >= 8 && thai.terminal, "{} words", thai.words);
         assert!(!line_stats("หน้าแรก", None).terminal);
+        // Armenian, Amharic, Khmer and Burmese full stops.
+        for line in ["Բարեւ աշխարհ։", "ሰላም ዓለም።", "សួស្តីពិភពលោក។", "မင်္ဂလာပါ။"]
+        {
+            assert!(line_stats(line, None).terminal, "{line}");
+        }
     }
 
     #[test]
