@@ -30,13 +30,7 @@ fn clean_up_on_interrupt() {
     let ignored = ignored_signals();
     // Failing to install it (another handler is set) only costs the clean-up.
     let _ = ctrlc::set_handler(|| dechrome::io::sink::remove_in_flight_and_exit(130));
-    #[cfg(unix)]
-    for signal in ignored {
-        // SAFETY: setting a signal's disposition back to "ignore" has no other effect.
-        unsafe {
-            libc::signal(signal, libc::SIG_IGN);
-        }
-    }
+    ignore_again(&ignored);
 }
 
 /// Of the signals the handler takes, those this process inherited as ignored.
@@ -54,10 +48,24 @@ fn ignored_signals() -> Vec<libc::c_int> {
         .collect()
 }
 
+/// Set `signals` back to "ignore" after the handler took them.
+#[cfg(unix)]
+fn ignore_again(signals: &[libc::c_int]) {
+    for &signal in signals {
+        // SAFETY: setting a signal's disposition back to "ignore" has no other effect.
+        unsafe {
+            libc::signal(signal, libc::SIG_IGN);
+        }
+    }
+}
+
 #[cfg(not(unix))]
 fn ignored_signals() -> Vec<i32> {
     Vec::new()
 }
+
+#[cfg(not(unix))]
+fn ignore_again(_signals: &[i32]) {}
 
 fn main() -> ExitCode {
     bounded_heap();

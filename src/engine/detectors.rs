@@ -905,9 +905,10 @@ impl LineScorer {
                 model.cut(&tail_candidates.found, b - a)
             });
             // After the tail model, so that what it sees and where it cuts stay as they were:
-            // keeping a line there moved some cuts later, keeping comment threads.
+            // keeping a line there moved some cuts later, keeping comment threads. Neither
+            // guard reaches past the cut.
+            let end = cut.as_ref().map_or(b, |cut| a + cut.from);
             if let Some(c) = self.continuation {
-                let end = cut.as_ref().map_or(b, |cut| a + cut.from);
                 GuardLog::run(&mut guards, "continuation", &mut dropped[a..end], |drops| {
                     guard_continuations(
                         drops,
@@ -919,7 +920,6 @@ impl LineScorer {
                 });
             }
             if let Some(section) = self.section {
-                let end = cut.as_ref().map_or(b, |cut| a + cut.from);
                 let detail = |j: usize| {
                     let k = a + j;
                     feats.plain(k) && !feats.heading(k) && feats.words(k) >= 2 && probs[k] >= section.floor
@@ -1280,28 +1280,14 @@ mod tests {
         // but 9 is not a detail (a link, say); 12-14 are one line too many for max_lines 2;
         // 17 follows a dropped heading (16), and 19 kept prose, not a heading.
         let (h, p, d) = ((false, true, false, false), (false, false, true, false), (true, false, false, true));
+        #[rustfmt::skip]
         let lines = [
-            h,
-            d,
-            d,
-            p, // rescued
-            h,
-            d,
-            (false, false, false, false),
-            h,
-            d,
-            (true, false, false, false),
-            p,
-            h,
-            d,
-            d,
-            d,
-            p,
-            (true, true, false, false),
-            d,
-            p,
-            d,
-            p,
+            h, d, d, p, // 1-2 rescued
+            h, d, (false, false, false, false),
+            h, d, (true, false, false, false), p,
+            h, d, d, d, p,
+            (true, true, false, false), d, p,
+            d, p,
         ];
         let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
         guard_sections(&mut dropped, |j| lines[j].1, |j| lines[j].2, |j| lines[j].3, 2);
