@@ -111,7 +111,8 @@ fn params_into<T: for<'de> Deserialize<'de>>(params: toml::Table) -> Result<T, S
 /// short lines (at most `max_words` words) that follows the last long line; drop it
 /// from its first headline-like line (short, not ending like a sentence) when it holds
 /// at least `min_lines` headline-like lines making up at least `min_share` of the run.
-/// Nothing is dropped unless a long (article) line comes before the run.
+/// Nothing is dropped unless a long (article) line comes before the run, and one that
+/// ends in a colon announces a list of the article's own.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct TrailingHeadlines {
@@ -195,7 +196,9 @@ impl Detector for TrailingHeadlines {
                 continue;
             }
             if word_count(&norm) > self.max_words {
-                article_line_before = true;
+                // A paragraph that ends in a colon announces the list after it ("Here
+                // are the offers:"): the list is the article's.
+                article_line_before = !norm.trim_end().ends_with(':');
                 break;
             }
             run.push((i, !ends_like_sentence(&norm)));
@@ -1350,6 +1353,11 @@ mod tests {
         let found = run(d.as_ref(), &text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].lines.start, 2);
+        // The same list announced by the paragraph before it ("… these offers:") is the
+        // article's own.
+        let lead_in = format!("{}:", ARTICLE.trim_end().trim_end_matches('.'));
+        let announced = text.replacen(ARTICLE, &lead_in, 1);
+        assert!(run(d.as_ref(), &announced).is_empty(), "{announced}");
     }
 
     #[test]
