@@ -322,7 +322,15 @@ impl Prefixes {
             .iter()
             .map(|p| p.char_indices().skip(1).filter_map(|(at, _)| index.get(&p[..at]).copied()).collect())
             .collect();
-        let ac = automaton(&patterns, MatchKind::LeftmostLongest, StartKind::Anchored).expect("non-empty");
+        // Past a hundred patterns (the shipped packs' prefixes in nine languages), a DFA
+        // costs more to build (a third of the start-up) than it saves on the heads of
+        // candidate lines; a small set (the gate's, asked on every line) keeps the DFA.
+        let mut b = AhoCorasick::builder();
+        b.match_kind(MatchKind::LeftmostLongest).start_kind(StartKind::Anchored);
+        if patterns.len() > DFA_THRESHOLD {
+            b.kind(Some(AhoCorasickKind::ContiguousNFA));
+        }
+        let ac = b.build(&patterns).expect("literal patterns always build");
         Some(Prefixes::Many { ac, shorter })
     }
 
