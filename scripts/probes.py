@@ -9,7 +9,7 @@ import json, pathlib, re, subprocess, sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
 binary = root / "target/release/dechrome"
-marks = re.findall(r'\("(\w+\.txt)", &\[([\d, ]*)\], &\[([\d, ]*)\]\)', (root / "tests/probes.rs").read_text())
+marks = re.findall(r'\("([\w-]+\.txt)", &\[([\d, ]*)\], &\[([\d, ]*)\]\)', (root / "tests/probes.rs").read_text())
 numbers = lambda s: {int(x) for x in s.split(",") if x.strip()}
 
 for profile in sys.argv[1:] or ["conservative", "balanced", "aggressive"]:

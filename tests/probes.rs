@@ -1,6 +1,7 @@
 //! Hand-made pages unlike the dev split's news articles (a recipe, a poem, short-paragraph
 //! news, a code tutorial, an FAQ, a restaurant's address and hours, an event, a job
-//! advert): `conservative` must keep
+//! advert; a German recipe blog, French news and a Spanish travel blog with their
+//! languages' chrome): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -17,6 +18,9 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("address.txt", &[1, 2, 3, 22], &[20]),
     ("event.txt", &[1, 2, 3, 4, 15, 17, 19], &[]),
     ("job.txt", &[1, 2, 3, 14, 16], &[]),
+    ("de-blog.txt", &[1, 2, 3, 4, 8, 14, 18, 22, 24, 26, 28, 30, 32, 34, 36, 38], &[]),
+    ("fr-news.txt", &[1, 2, 3, 4, 8, 14, 18, 22, 26, 28, 30, 32], &[]),
+    ("es-blog.txt", &[1, 2, 3, 4, 8, 14, 18, 22, 24, 26, 28, 30, 32, 34, 36], &[]),
 ];
 
 /// A probe page's text.
