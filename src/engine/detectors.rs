@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::decide::{LineScores, LineSpan, ScoredLine};
 use super::features;
-use super::normalize::{normalize_into, word_count};
+use super::normalize::{normalize_into, strip_block_markers, word_count};
 use super::tail;
 
 /// What a detector sees: the document's lines, and which of them pattern rules already
@@ -236,6 +236,14 @@ impl Detector for TrailingHeadlines {
 /// lines follow it: a page's comments and teasers are a few hundred lines, so a longer
 /// tail means a text that holds several pages (a concatenated file), where cutting to
 /// the end would take the next pages with it. `enabled` says per profile whether it runs.
+/// With `removed_marker_max_prose_after`, a marker line that another rule already removed
+/// still counts when at most that many prose lines follow it: a line rule takes "Leave a
+/// Reply" itself, and the thread after it (prose, any amount) must go too, while a "You
+/// may also like" box a rule took in the middle of an article has the article after it.
+/// Without it such a line is passed over. With `link_markers = false`, a line that starts
+/// with a link is never the marker: "[Leave a comment](#)" is a call to action, which
+/// newsletters put in the middle of an article, while the heading of a thread is text (a
+/// related-posts tab, "[Most popular](#)", is a link and a fair marker).
 pub struct TailAfterMarker {
     markers: regex::RegexSet,
     /// Bytes the markers can start with, when every marker is anchored: a line whose
@@ -245,6 +253,8 @@ pub struct TailAfterMarker {
     max_tail_lines: usize,
     min_prose_before: usize,
     prose_words: usize,
+    removed_marker_max_prose_after: Option<usize>,
+    link_markers: bool,
     enabled: bool,
 }
 
@@ -260,6 +270,10 @@ struct TailAfterMarkerParams {
     prose_words: usize,
     #[serde(default = "defaults::tail_max_tail_lines")]
     max_tail_lines: usize,
+    #[serde(default)]
+    removed_marker_max_prose_after: Option<usize>,
+    #[serde(default = "yes")]
+    link_markers: bool,
     enabled: PerProfile<bool>,
 }
 
@@ -281,13 +295,24 @@ impl TailAfterMarker {
             max_tail_lines: p.max_tail_lines,
             min_prose_before: p.min_prose_before,
             prose_words: p.prose_words,
+            removed_marker_max_prose_after: p.removed_marker_max_prose_after,
+            link_markers: p.link_markers,
             enabled: p.enabled.get(profile),
         })
+    }
+
+    /// A line of at least `prose_words` words that ends like a sentence.
+    fn is_prose(&self, line: &str) -> bool {
+        ends_like_sentence(line.trim_end_matches(['*', '_', ' ', '\t']))
+            && count_words_up_to(line, self.prose_words) >= self.prose_words
     }
 
     /// Whether the normalised line could start like a marker, judged by its first ASCII
     /// letter (normalising keeps it: it drops only markup and list numbers before it).
     fn may_start_marker(&self, line: &str) -> bool {
+        if !self.link_markers && strip_block_markers(line).starts_with('[') {
+            return false;
+        }
         let Some(table) = &self.first_letters else { return true };
         match line.bytes().find(|b| b.is_ascii_alphanumeric() || !b.is_ascii()) {
             Some(b) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
@@ -305,16 +330,15 @@ impl Detector for TailAfterMarker {
         let mut norm = String::new();
         let mut prose = 0;
         for i in 0..doc.lines.len() {
-            if doc.removed[i] || doc.is_blank(i) {
+            if doc.is_blank(i) || (doc.removed[i] && self.removed_marker_max_prose_after.is_none()) {
                 continue;
             }
             // Judged on the raw line: normalising every line of every page cost more than
             // the rest of the pattern rules. Markup tokens (bullets, `#`) only add words.
             // Cheap tests first: words are counted only for lines that could need them.
+            // A removed line is no prose, but it may be the marker.
             let line = doc.line(i);
-            if ends_like_sentence(line.trim_end_matches(['*', '_', ' ', '\t']))
-                && count_words_up_to(line, self.prose_words) >= self.prose_words
-            {
+            if !doc.removed[i] && self.is_prose(line) {
                 prose += 1;
                 continue;
             }
@@ -328,6 +352,14 @@ impl Detector for TailAfterMarker {
             // The normal form has single spaces between words.
             let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
             if words <= self.max_words && self.markers.is_match(&norm) {
+                if doc.removed[i]
+                    && self.removed_marker_max_prose_after.is_some_and(|max| {
+                        let kept = |l: &usize| !doc.removed[*l] && !doc.is_blank(*l);
+                        (i + 1..doc.lines.len()).filter(kept).filter(|&l| self.is_prose(doc.line(l))).nth(max).is_some()
+                    })
+                {
+                    continue;
+                }
                 let tail = (i..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l)).count();
                 if tail > self.max_tail_lines {
                     return;
@@ -1205,9 +1237,14 @@ mod tests {
     use super::*;
 
     fn run(detector: &dyn Detector, text: &str) -> Vec<Detection> {
+        run_after_rules(detector, text, &[])
+    }
+
+    /// `run`, with the lines in `removed_lines` removed by rules first.
+    fn run_after_rules(detector: &dyn Detector, text: &str, removed_lines: &[usize]) -> Vec<Detection> {
         let mut lines = Vec::new();
         split_lines(text, &mut lines);
-        let removed = vec![false; lines.len()];
+        let removed: Vec<bool> = (0..lines.len()).map(|i| removed_lines.contains(&i)).collect();
         let mut out = Vec::new();
         detector.detect(
             &DocView {
@@ -1418,6 +1455,36 @@ mod tests {
         // Off in the profiles that say so.
         let off = build("tail-after-marker", &params(600), Profile::Conservative).unwrap();
         assert!(run(off.as_ref(), &page).is_empty());
+    }
+
+    #[test]
+    fn tail_after_marker_may_start_at_a_line_a_rule_removed_but_not_at_a_link() {
+        let build_with = |extra: &str| {
+            let params: toml::Table = toml::from_str(&format!(
+                "markers = ['^leave a reply$', '^leave a comment$']\n\
+                 enabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
+            ))
+            .unwrap();
+            build("tail-after-marker", &params, Profile::Balanced).unwrap()
+        };
+        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
+                     warned the city last year that the steel frame under its deck had corroded badly.";
+        // Two lines of article, the heading (line 4), three comments.
+        let page = format!("{prose}\n\n{prose}\n\n## Leave a Reply\n\n{prose}\n\n{prose}\n\n{prose}\n");
+        // By default a heading a rule removed is passed over.
+        assert!(run_after_rules(build_with("").as_ref(), &page, &[4]).is_empty());
+        // With the setting it opens the tail, when few enough prose lines follow it.
+        let any = build_with("removed_marker_max_prose_after = 600");
+        let found = run_after_rules(any.as_ref(), &page, &[4]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines, 4..11);
+        let two = build_with("removed_marker_max_prose_after = 2");
+        assert!(run_after_rules(two.as_ref(), &page, &[4]).is_empty(), "three prose lines follow");
+        assert_eq!(run(two.as_ref(), &page).len(), 1, "a heading no rule removed counts whatever follows");
+        // A link is a marker unless `link_markers = false`.
+        let link = page.replace("## Leave a Reply", "[Leave a comment](#)");
+        assert_eq!(run(any.as_ref(), &link).len(), 1);
+        assert!(run(build_with("link_markers = false").as_ref(), &link).is_empty());
     }
 
     #[test]
