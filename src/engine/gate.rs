@@ -18,7 +18,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use memchr::memmem::Finder;
 
 use super::decide::LineSpan;
-use super::normalize::{normalize_head_into, strip_block_markers};
+use super::normalize::{normalize_first_token_into, strip_block_markers};
 use super::tiers::{FxBuild, Prefixes};
 
 /// How much of a line the normalised views need.
@@ -357,12 +357,9 @@ fn normalized_head_may_match<'g>(
     head: &mut String,
     token_limit: usize,
 ) -> bool {
-    let whole = normalize_head_into(line, true, head, token_limit);
-    let first = match head.find(' ') {
-        Some(i) => &head[..i],
-        None if whole => head.as_str(),
-        None => "", // longer than every first token
-    };
+    // A one-token prefix has no space either: the first token is all any gate looks at.
+    let whole = normalize_first_token_into(line, head, token_limit);
+    let first = if whole { head.as_str() } else { "" }; // else longer than every first token
     gates.any(|g| g.head_matches(first, head))
 }
 

@@ -18,6 +18,19 @@ pub fn normalize_into(line: &str, fold_case: bool, out: &mut String) {
 /// Like `normalize_into`, but stops once more than `limit` bytes are written: enough for
 /// exact and prefix patterns of at most `limit` bytes. Returns whether the line is whole.
 pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit: usize) -> bool {
+    normalize_up_to::<false>(line, fold_case, out, limit)
+}
+
+/// The lower-cased normalised form of `line` up to its first space: all that a line's
+/// first token needs, however long the head patterns are. Returns whether the token is
+/// whole (else it is longer than `limit` bytes).
+pub fn normalize_first_token_into(line: &str, out: &mut String, limit: usize) -> bool {
+    normalize_up_to::<true>(line, true, out, limit)
+}
+
+/// `normalize_head_into`, stopping at the first space if `FIRST_TOKEN`.
+#[inline(always)]
+fn normalize_up_to<const FIRST_TOKEN: bool>(line: &str, fold_case: bool, out: &mut String, limit: usize) -> bool {
     out.clear();
     let body = strip_block_markers(line);
     let bytes = body.as_bytes();
@@ -27,6 +40,9 @@ pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit:
     while i < body.len() {
         if out.len() > limit {
             return false;
+        }
+        if FIRST_TOKEN && pending_space {
+            return true;
         }
         let b = bytes[i];
         // Fastest path: a run of ASCII words and single spaces without markup, which
@@ -48,6 +64,10 @@ pub fn normalize_head_into(line: &str, fold_case: bool, out: &mut String, limit:
             out.push_str(&body[i..j]);
             if fold_case {
                 out[start..].make_ascii_lowercase();
+            }
+            if FIRST_TOKEN && let Some(space) = out[start..].find(' ') {
+                out.truncate(start + space);
+                return true;
             }
             i = j;
             continue;
@@ -326,6 +346,36 @@ mod tests {
             super::lowercase_into(s, &mut out);
             let expected: String = s.chars().flat_map(char::to_lowercase).collect();
             assert_eq!(out, format!("kept {expected}"), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_first_token_is_the_normal_forms_first_word() {
+        let lines = [
+            "# The Kremlin Said Trump-Putin Phone Call Never Happened. Why?",
+            "[分享到微信](#) [分享到微博](#)",
+            "**Related article:** [x](#)",
+            "  * [ Leave a comment](#)",
+            "“Quoted” words",
+            "Straße ÜBER alles",
+            "one",
+            "   ",
+            "a_b c",
+            "[](#) [](#) word",
+        ];
+        let mut out = String::new();
+        for line in lines {
+            let normal = super::normalize(line, true);
+            let first = normal.split(' ').next().unwrap_or("");
+            for limit in [3, 8, 64] {
+                // Not whole: longer than `limit` (a token may also come whole at a byte
+                // more, as from `normalize_head_into`).
+                let whole = super::normalize_first_token_into(line, &mut out, limit);
+                assert!(whole || first.len() > limit, "{line:?} at {limit}");
+                if whole {
+                    assert_eq!(out, first, "{line:?} at {limit}");
+                }
+            }
         }
     }
 }
