@@ -352,15 +352,15 @@ impl Detector for TailAfterMarker {
             // The normal form has single spaces between words.
             let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
             if words <= self.max_words && self.markers.is_match(&norm) {
+                let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));
                 if doc.removed[i]
-                    && self.removed_marker_max_prose_after.is_some_and(|max| {
-                        let kept = |l: &usize| !doc.removed[*l] && !doc.is_blank(*l);
-                        (i + 1..doc.lines.len()).filter(kept).filter(|&l| self.is_prose(doc.line(l))).nth(max).is_some()
-                    })
+                    && self
+                        .removed_marker_max_prose_after
+                        .is_some_and(|max| kept_after(i + 1).filter(|&l| self.is_prose(doc.line(l))).nth(max).is_some())
                 {
                     continue;
                 }
-                let tail = (i..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l)).count();
+                let tail = kept_after(i).count();
                 if tail > self.max_tail_lines {
                     return;
                 }
