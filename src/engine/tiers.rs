@@ -14,7 +14,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor};
 /// Index of a matcher in the engine's matcher table.
 pub type MatcherId = u32;
 
-/// Beyond this many patterns an automaton has no SIMD prefilter; a DFA is faster.
+/// Beyond this many patterns an automaton has no SIMD prefilter: the kind is chosen by use.
 const DFA_THRESHOLD: usize = 100;
 /// A regex literal shorter than this is too common to gate anything.
 const MIN_LITERAL_LEN: usize = 3;
@@ -200,7 +200,7 @@ impl TiersBuilder {
         let (prefix_patterns, prefix_targets) = group(self.prefixes.into_iter());
         let prefixes = Prefixes::new(prefix_patterns);
         let (phrase_patterns, phrase_targets) = group(self.phrases.into_iter().map(|(p, k, m)| (p, (k, m))));
-        let phrase_ac = automaton(&phrase_patterns, MatchKind::Standard, StartKind::Unanchored);
+        let phrase_ac = automaton(&phrase_patterns, MatchKind::Standard, StartKind::Unanchored, AhoCorasickKind::DFA);
         let mut exact_lengths = LengthSet::default();
         for p in self.exact.keys() {
             exact_lengths.insert(p.len());
@@ -322,15 +322,11 @@ impl Prefixes {
             .iter()
             .map(|p| p.char_indices().skip(1).filter_map(|(at, _)| index.get(&p[..at]).copied()).collect())
             .collect();
-        // Past a hundred patterns (the shipped packs' prefixes in nine languages), a DFA
+        // Past a hundred patterns (the shipped packs' prefixes in a dozen languages), a DFA
         // costs more to build (a third of the start-up) than it saves on the heads of
         // candidate lines; a small set (the gate's, asked on every line) keeps the DFA.
-        let mut b = AhoCorasick::builder();
-        b.match_kind(MatchKind::LeftmostLongest).start_kind(StartKind::Anchored);
-        if patterns.len() > DFA_THRESHOLD {
-            b.kind(Some(AhoCorasickKind::ContiguousNFA));
-        }
-        let ac = b.build(&patterns).expect("literal patterns always build");
+        let ac = automaton(&patterns, MatchKind::LeftmostLongest, StartKind::Anchored, AhoCorasickKind::ContiguousNFA)
+            .expect("non-empty");
         Some(Prefixes::Many { ac, shorter })
     }
 
@@ -379,14 +375,16 @@ fn group<T>(items: impl Iterator<Item = (String, T)>) -> (Vec<String>, Vec<Vec<T
     (patterns, targets)
 }
 
-fn automaton(patterns: &[String], kind: MatchKind, start: StartKind) -> Option<AhoCorasick> {
+/// An automaton over `patterns`, of kind `large` past `DFA_THRESHOLD` of them (else the
+/// crate's choice).
+fn automaton(patterns: &[String], kind: MatchKind, start: StartKind, large: AhoCorasickKind) -> Option<AhoCorasick> {
     if patterns.is_empty() {
         return None;
     }
     let mut b = AhoCorasick::builder();
     b.match_kind(kind).start_kind(start);
     if patterns.len() > DFA_THRESHOLD {
-        b.kind(Some(AhoCorasickKind::DFA));
+        b.kind(Some(large));
     }
     Some(b.build(patterns).expect("literal patterns always build"))
 }
