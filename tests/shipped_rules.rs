@@ -29,3 +29,24 @@ fn the_example_runner_catches_a_wrong_example() {
     assert_eq!(run, 2);
     assert_eq!(failures.len(), 2, "{failures:#?}");
 }
+
+#[test]
+fn lint_notes_unicode_classes_in_tail_markers() {
+    let pack = |markers: &str| {
+        format!(
+            "[pack]\nname = \"t\"\n[[rule]]\nid = \"tail\"\nkind = \"detector\"\nwhy = \"w\"\n\
+             detector = \"tail-after-marker\"\nexamples.keep = [\"x\"]\n[rule.params]\n\
+             enabled = {{ conservative = true, balanced = true, aggressive = true }}\nmarkers = [{markers}]\n"
+        )
+    };
+    let notes = |markers: &str| {
+        let source = dechrome::rules::PackSource { name: "t.toml".into(), text: pack(markers) };
+        let set = RuleSet::from_sources(&[source]).unwrap();
+        lint(&set.packs).into_iter().map(|f| f.message).collect::<Vec<_>>()
+    };
+    let found = notes(r"'^related posts\W*$', '^more \pL+$'");
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].contains("Unicode class") && found[0].contains(r"^related posts\W*$"), "{}", found[0]);
+    // ASCII classes, `\b`, and an escaped backslash before a `W` are fine.
+    assert!(notes(r"'^related posts[[:punct:] ]*$', '^leave a reply\b', '^a\\W$'").is_empty());
+}
