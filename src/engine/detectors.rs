@@ -301,10 +301,18 @@ impl TailAfterMarker {
         })
     }
 
-    /// A line of at least `prose_words` words that ends like a sentence.
+    /// A line of at least `prose_words` words that ends like a sentence, in Chinese and
+    /// Japanese too (full-width punctuation; a word per two characters, as the line
+    /// features count them).
     fn is_prose(&self, line: &str) -> bool {
-        ends_like_sentence(line.trim_end_matches(['*', '_', ' ', '\t']))
-            && count_words_up_to(line, self.prose_words) >= self.prose_words
+        let end = line.trim_end_matches(['*', '_', ' ', '\t']);
+        let cjk_end =
+            || end.trim_end_matches(['"', '\'', ')', ']', '」', '』', '）']).ends_with(['。', '！', '：', '；', '，']);
+        let words = || {
+            let spaced = count_words_up_to(line, self.prose_words);
+            if spaced < self.prose_words { spaced + unspaced_words(line) } else { spaced }
+        };
+        (ends_like_sentence(end) || (!end.is_ascii() && cjk_end())) && words() >= self.prose_words
     }
 
     /// Whether the normalised line could start like a marker, judged by its first ASCII
@@ -475,6 +483,17 @@ impl Detector for LinkCards {
 /// Space- or tab-separated tokens of `line`, counted up to `cap`. This runs on lines of
 /// every page: a token is counted where it starts, a chunk of bytes at a time (a loop the
 /// compiler vectorises), and long lines stop early.
+/// Words of the scripts written without spaces (`features::unspaced_word_chars`): none
+/// in an ASCII line, which is checked first.
+fn unspaced_words(line: &str) -> usize {
+    if line.is_ascii() {
+        return 0;
+    }
+    // In twelfths of a word: a character of a script of 2 or 4 characters a word is 6 or 3.
+    let twelfths: usize = line.chars().filter_map(features::unspaced_word_chars).map(|per_word| 12 / per_word).sum();
+    twelfths / 12
+}
+
 fn count_words_up_to(line: &str, cap: usize) -> usize {
     // At most 64 starts per chunk: a byte counter, which the compiler vectorises.
     const CHUNK: usize = 64;
@@ -1485,6 +1504,28 @@ mod tests {
         let link = page.replace("## Leave a Reply", "[Leave a comment](#)");
         assert_eq!(run(any.as_ref(), &link).len(), 1);
         assert!(run(build_with("link_markers = false").as_ref(), &link).is_empty());
+    }
+
+    #[test]
+    fn tail_after_marker_counts_chinese_prose() {
+        let params: toml::Table = toml::from_str(
+            "markers = ['^发表回复']\nenabled = { conservative = true, balanced = true, aggressive = true }",
+        )
+        .unwrap();
+        let d = build("tail-after-marker", &params, Profile::Balanced).unwrap();
+        // 64 characters, 32 words as the line features count them, ending in a full stop.
+        let prose = "北京市交通委员会周二表示，今年将在城区新建十条自行车专用道，总长度超过一百公里，\
+                     预计年底前全部完工。新建的专用道将全部采用彩色路面，并设置隔离护栏和指示牌。";
+        let page = format!("{prose}\n\n{prose}\n\n### 发表回复\n\n张先生说：好消息。\n");
+        let found = run(d.as_ref(), &page);
+        assert_eq!(found.len(), 1, "{page}");
+        assert_eq!(found[0].lines, 4..7);
+        // Without its full stop a paragraph is not prose; half as long, it is too short.
+        let unended = page.replace("指示牌。", "指示牌");
+        assert!(run(d.as_ref(), &unended).is_empty());
+        let half: String = prose.chars().take(prose.chars().count() / 2).collect();
+        let short = page.replace(prose, &half);
+        assert!(run(d.as_ref(), &short).is_empty());
     }
 
     #[test]

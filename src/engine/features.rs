@@ -82,7 +82,7 @@ fn is_letter_mark(c: char) -> bool {
 /// Scripts written without spaces between words, and how many of their characters count
 /// as a word: Chinese and Japanese (a Chinese word is one to three characters), Thai and
 /// Lao (a word is a few letters and vowel signs).
-fn unspaced_word_chars(c: char) -> Option<usize> {
+pub(crate) fn unspaced_word_chars(c: char) -> Option<usize> {
     match c {
         '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
             Some(2)
