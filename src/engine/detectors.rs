@@ -318,15 +318,15 @@ impl TailAfterMarker {
     /// Whether the normalised line could start like a marker, judged by its first ASCII
     /// letter (normalising keeps it: it drops only markup and list numbers before it).
     fn may_start_marker(&self, line: &str) -> bool {
-        if !self.link_markers && strip_block_markers(line).starts_with('[') {
-            return false;
-        }
-        let Some(table) = &self.first_letters else { return true };
-        match line.bytes().find(|b| b.is_ascii_alphanumeric() || !b.is_ascii()) {
-            Some(b) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
-            Some(_) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
-            None => false,
-        }
+        let letter_fits = match (&self.first_letters, line.bytes().find(|b| b.is_ascii_alphanumeric() || !b.is_ascii()))
+        {
+            (None, _) => true,
+            (Some(table), Some(b)) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
+            (Some(_), Some(_)) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
+            (Some(_), None) => false,
+        };
+        // The cheap first-letter test first: most lines stop there.
+        letter_fits && (self.link_markers || !strip_block_markers(line).starts_with('['))
     }
 }
 
