@@ -523,7 +523,7 @@ pub struct LineScorer {
     /// [`f1_optimal_threshold`]), within `threshold_floor..=threshold` (0: `threshold`).
     page_factor: f32,
     threshold_floor: f32,
-    phrases: Option<aho_corasick::AhoCorasick>,
+    phrases: Option<features::PhraseMatcher>,
     keep_title: bool,
     /// Lines of prose with at least this many words are dropped only below `prose_floor`
     /// (0 words: no guard).

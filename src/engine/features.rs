@@ -107,20 +107,165 @@ fn unpunctuated_script(c: char) -> bool {
 }
 
 /// The matcher for the `phrase` feature; trainer and detector must build it the same way.
-/// Patterns are lower-cased and matched ignoring ASCII case. A DFA without a prefilter:
-/// with dozens of phrases no prefilter skips much of a line, and lines are short.
-/// (Measured: one run over the whole document with the packed prefilter cost 1.8 times
-/// as much, the prefilter stopping almost everywhere.)
-pub fn phrase_matcher<I, P>(phrases: I) -> Result<AhoCorasick, aho_corasick::BuildError>
+pub fn phrase_matcher<I, P>(phrases: I) -> Result<PhraseMatcher, aho_corasick::BuildError>
 where
     I: IntoIterator<Item = P>,
     P: AsRef<str>,
 {
-    AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .prefilter(false)
-        .ascii_case_insensitive(true)
-        .build(phrases.into_iter().map(|p| p.as_ref().to_ascii_lowercase()))
+    PhraseMatcher::new(phrases)
+}
+
+/// Whether a line holds one of the scorer's boilerplate phrases, ASCII case ignored.
+///
+/// A phrase that starts with three ASCII letters or digits counts only where a word
+/// starts ("design in" holds no "sign in"; "unsubscribe" no "subscribe"), a word glued to
+/// a number included (`2comments`), and outside link targets: the statistics pass looks
+/// it up at each word it reads, by the word's first three bytes. (Until session 22 an
+/// automaton of the phrases ran over every line a second time, a tenth of all the
+/// cleaning's instructions.) A phrase of one non-ASCII character (`©`) counts wherever the
+/// pass reads that character. Other phrases (a leading symbol, a short word) are looked for
+/// anywhere in the line by an automaton, built only when there are any.
+pub struct PhraseMatcher {
+    /// Bit per triple of leading bytes ([`triple`]) that some word-start phrase starts with.
+    triples: Box<[u64]>,
+    /// Per pair of leading bytes (`triple / 36`), the range of `heads` that start so.
+    pairs: Box<[(u32, u32)]>,
+    /// The word-start phrases, sorted.
+    heads: Vec<Head>,
+    chars: Vec<char>,
+    others: Option<AhoCorasick>,
+}
+
+/// A word-start phrase: its first 8 bytes as a number, to turn most words away with one
+/// comparison, and the whole of it, lower-cased.
+struct Head {
+    first8: u64,
+    mask: u64,
+    phrase: Box<[u8]>,
+}
+
+/// Up to 8 bytes of `bytes` as a little-endian number (0 past its end), with ASCII
+/// capitals made small by setting their 0x20 bit (which a few other bytes share: a hint,
+/// confirmed byte by byte).
+#[inline]
+fn lower_first8(bytes: &[u8]) -> u64 {
+    let word = match bytes.first_chunk::<8>() {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => {
+            let mut buf = [0u8; 8];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(buf)
+        }
+    };
+    word | 0x2020_2020_2020_2020
+}
+
+/// ASCII digits and letters (either case) to 0..36; every other byte to `NOT_ALNUM`.
+const NOT_ALNUM: u8 = u8::MAX;
+static BASE36: [u8; 256] = {
+    let mut t = [NOT_ALNUM; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'z' => c - b'a' + 10,
+            b'A'..=b'Z' => c - b'A' + 10,
+            _ => NOT_ALNUM,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The number of a phrase's or word's first three bytes, if all are ASCII letters or
+/// digits (case aside): 0..36³.
+#[inline]
+fn triple(bytes: &[u8]) -> Option<usize> {
+    let [a, b, c, ..] = bytes else { return None };
+    let (a, b, c) = (BASE36[*a as usize], BASE36[*b as usize], BASE36[*c as usize]);
+    (a != NOT_ALNUM && b != NOT_ALNUM && c != NOT_ALNUM).then(|| (a as usize * 36 + b as usize) * 36 + c as usize)
+}
+
+impl PhraseMatcher {
+    pub fn new<I, P>(phrases: I) -> Result<PhraseMatcher, aho_corasick::BuildError>
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<str>,
+    {
+        let mut heads: Vec<Box<[u8]>> = Vec::new();
+        let mut chars = Vec::new();
+        let mut others = Vec::new();
+        for phrase in phrases {
+            let lower = phrase.as_ref().to_ascii_lowercase();
+            let mut cs = lower.chars();
+            match (triple(lower.as_bytes()), cs.next(), cs.next()) {
+                (Some(_), ..) => heads.push(lower.into_bytes().into_boxed_slice()),
+                (None, Some(c), None) if !c.is_ascii() => chars.push(c),
+                _ => others.push(lower),
+            }
+        }
+        heads.sort();
+        heads.dedup();
+        let mut triples = vec![0u64; (36 * 36 * 36usize).div_ceil(64)].into_boxed_slice();
+        let mut pairs = vec![(0u32, 0u32); 36 * 36].into_boxed_slice();
+        for (i, head) in heads.iter().enumerate() {
+            let t = triple(head).expect("a head starts with three letters or digits");
+            triples[t / 64] |= 1 << (t % 64);
+            let range = &mut pairs[t / 36];
+            if range.0 == range.1 {
+                range.0 = i as u32;
+            }
+            range.1 = i as u32 + 1;
+        }
+        let heads = heads
+            .into_iter()
+            .map(|phrase| {
+                let n = phrase.len().min(8);
+                Head { first8: lower_first8(&phrase), mask: u64::MAX >> (8 * (8 - n)), phrase }
+            })
+            .collect();
+        let others = if others.is_empty() {
+            None
+        } else {
+            Some(AhoCorasick::builder().ascii_case_insensitive(true).build(others)?)
+        };
+        Ok(PhraseMatcher { triples, pairs, heads, chars, others })
+    }
+
+    /// Whether a word-start phrase starts at the start of `rest`, the line from a word on.
+    #[inline(always)]
+    fn starts_word(&self, rest: &[u8]) -> bool {
+        let Some(t) = triple(rest) else { return false };
+        self.triples[t / 64] & (1 << (t % 64)) != 0 && self.confirm(rest, t / 36)
+    }
+
+    /// Whether a phrase whose first two bytes have number `pair` starts `rest`.
+    fn confirm(&self, rest: &[u8], pair: usize) -> bool {
+        let (from, to) = self.pairs[pair];
+        let first8 = lower_first8(rest);
+        self.heads[from as usize..to as usize].iter().any(|h| {
+            (first8 & h.mask) == h.first8 & h.mask
+                && rest.get(..h.phrase.len()).is_some_and(|head| head.eq_ignore_ascii_case(&h.phrase))
+        })
+    }
+
+    /// Whether a word-start phrase starts inside the first `run` bytes of `rest` (a run of
+    /// ASCII letters and digits) where a word is glued to a number: `2comments`.
+    fn starts_after_digit(&self, rest: &[u8], run: usize) -> bool {
+        (1..run).any(|k| rest[k - 1].is_ascii_digit() && rest[k].is_ascii_alphabetic() && self.starts_word(&rest[k..]))
+    }
+
+    /// Whether `c` is a one-character phrase.
+    #[inline]
+    fn is_char(&self, c: char) -> bool {
+        self.chars.contains(&c)
+    }
+
+    /// Whether one of the other phrases is anywhere in `line`.
+    fn anywhere(&self, line: &str) -> bool {
+        self.others.as_ref().is_some_and(|ac| ac.is_match(line))
+    }
 }
 
 /// Whether a line reads like a paragraph of prose: at least `min_words` words, ending
@@ -262,7 +407,7 @@ impl LineStats {
     }
 }
 
-fn line_stats(raw: &str, phrases: Option<&AhoCorasick>) -> LineStats {
+fn line_stats(raw: &str, phrases: Option<&PhraseMatcher>) -> LineStats {
     let trimmed = raw.trim_start();
     let mut s = LineStats {
         indent: raw.len() - trimmed.len() >= 2,
@@ -278,10 +423,8 @@ fn line_stats(raw: &str, phrases: Option<&AhoCorasick>) -> LineStats {
         starts_with_link: trimmed.trim_start_matches(['*', '-', '+', ' ', '#']).starts_with('['),
         ..Default::default()
     };
-    word_stats(trimmed, &mut s);
-    if let Some(ac) = phrases {
-        s.phrase = ac.is_match(trimmed);
-    }
+    word_stats(trimmed, phrases, &mut s);
+    s.phrase |= phrases.is_some_and(|p| p.anywhere(trimmed));
     s
 }
 
@@ -399,7 +542,7 @@ impl Word {
 /// text, comment furniture and sentence-final punctuation, in one pass over the original
 /// line: link targets (`](…)`) are skipped and markup is never counted as a letter, so
 /// the counts match those of the normalised line without building it.
-fn word_stats(line: &str, s: &mut LineStats) {
+fn word_stats(line: &str, phrases: Option<&PhraseMatcher>, s: &mut LineStats) {
     let bytes = line.as_bytes();
     let mut word = Word::default();
     let mut letters_total = 0usize;
@@ -451,6 +594,13 @@ fn word_stats(line: &str, s: &mut LineStats) {
                 digits += (class & DIGIT != 0) as u32;
                 i += 1;
             }
+            if !s.phrase
+                && i - start >= 3
+                && let Some(p) = phrases
+            {
+                let rest = &bytes[start..];
+                s.phrase = p.starts_word(rest) || (digits > 0 && p.starts_after_digit(rest, i - start));
+            }
             word.ascii_run(&bytes[start..i]);
             unspaced_run = 0;
             letters_total += i - start;
@@ -462,6 +612,7 @@ fn word_stats(line: &str, s: &mut LineStats) {
             (1, ASCII_CLASS[b as usize], b as char)
         } else {
             let c = line[i..].chars().next().expect("char boundary");
+            s.phrase |= phrases.is_some_and(|p| p.is_char(c));
             if let Some(per_word) = unspaced_word_chars(c) {
                 // Words without spaces between them: a word per few characters (a
                 // paragraph was one "word", never prose), and the one-character function
@@ -597,7 +748,7 @@ impl DocumentFeatures {
         n: usize,
         line: impl Fn(usize) -> &'a str,
         protected: impl Fn(usize) -> bool,
-        phrases: Option<&AhoCorasick>,
+        phrases: Option<&PhraseMatcher>,
     ) {
         let DocumentFeatures {
             stats, short_run, after_colon, sums, duplicate, first_same, first_with_hash, body, ..
@@ -836,7 +987,7 @@ fn mark_duplicates_by<'a>(
 
 /// Features for the lines `considered` (non-blank, not removed by other rules), in order.
 /// `lines` are the documents' line contents; returns one vector per considered line.
-pub fn document_features(lines: &[&str], phrases: Option<&AhoCorasick>) -> DocumentFeatures {
+pub fn document_features(lines: &[&str], phrases: Option<&PhraseMatcher>) -> DocumentFeatures {
     let mut features = DocumentFeatures::default();
     features.compute(lines.len(), |i| lines[i], |_| false, phrases);
     features
@@ -949,6 +1100,38 @@ mod tests {
     fn names_match_the_vector() {
         assert_eq!(NAMES.len(), N);
         assert_eq!(CONTEXT_NAMES.len(), CONTEXT_N);
+    }
+
+    /// The `phrase` feature: phrases count from a word's start (or a number's end), in any
+    /// ASCII case, not in link targets; one-character and symbol-led phrases anywhere.
+    #[test]
+    fn phrases_count_from_the_start_of_a_word() {
+        let p = phrase_matcher(["sign in", "comments", "subscribe", "tags:", "©", "(ad)"]).unwrap();
+        let phrase = |line: &str| line_stats(line, Some(&p)).phrase;
+        for hit in [
+            "Sign in",
+            "Please SIGN IN to continue",
+            "**[Sign in](#)**",
+            "12 comments",
+            "2comments",
+            "Subscribers only",
+            "Tags: news",
+            "© 2026 Example",
+            "Text (ad) text",
+        ] {
+            assert!(phrase(hit), "{hit:?} holds a phrase");
+        }
+        for miss in [
+            "Good design interfaces look simple.",
+            "Unsubscribe at any time.",
+            "nocomments here",
+            "[Home](https://example.com/comments)",
+            "tags only",
+            "Hello world",
+        ] {
+            assert!(!phrase(miss), "{miss:?} holds no phrase");
+        }
+        assert!(!line_stats("Sign in", None).phrase, "no matcher, no phrase");
     }
 
     /// Pages meet in the middle of long runs between paragraphs, and only in long texts;
