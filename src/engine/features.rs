@@ -424,7 +424,7 @@ fn line_stats(raw: &str, phrases: Option<&PhraseMatcher>) -> LineStats {
         ..Default::default()
     };
     word_stats(trimmed, phrases, &mut s);
-    s.phrase |= phrases.is_some_and(|p| p.anywhere(trimmed));
+    s.phrase = s.phrase || phrases.is_some_and(|p| p.anywhere(trimmed));
     s
 }
 
