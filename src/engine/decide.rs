@@ -420,6 +420,9 @@ impl Engine {
                         }
                     }
                 }
+                if rewrites.len() == before {
+                    continue; // most lines: nothing to apply, no copy of the line to test
+                }
                 // Overlapping spans: the earliest wins; the others are dropped.
                 let on_line = &mut rewrites[before..];
                 on_line.sort_by_key(|w| (w.bytes.start, std::cmp::Reverse(w.bytes.end)));
