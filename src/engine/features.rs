@@ -313,6 +313,7 @@ fn packed(word: &[u8]) -> u128 {
     u128::from_le_bytes(b)
 }
 
+/// A packed word's first slot to look in (Fibonacci hashing of its two halves folded).
 #[inline]
 fn word_slot(word: u128) -> usize {
     let folded = (word as u64) ^ ((word >> 64) as u64).rotate_left(29);
@@ -340,6 +341,8 @@ impl WordClasses {
                 t.lengths[w[0] as usize] |= 1 << w.len();
             }
         }
+        // Lookups stop at an empty slot: a table at most half full keeps probes short.
+        assert!(STOPWORDS.len() + FURNITURE.len() <= slots / 2, "the word table needs more slots");
         t
     }
 }
