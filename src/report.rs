@@ -131,15 +131,22 @@ impl Stats {
         self.bytes_in += input_len as u64;
         self.bytes_out += cleaned.text.len() as u64;
         for r in &cleaned.removals {
-            let e = self.by_rule.entry(engine.rules[r.rule as usize].id.clone()).or_default();
-            e.0 += 1;
-            e.1 += r.bytes.len() as u64;
+            self.count(&engine.rules[r.rule as usize].id, r.bytes.len());
         }
         for w in &cleaned.rewrites {
-            let e = self.by_rule.entry(engine.rewrite_id(w.by).to_string()).or_default();
-            e.0 += 1;
-            e.1 += w.bytes.len() as u64;
+            self.count(engine.rewrite_id(w.by), w.bytes.len());
         }
+    }
+
+    /// One hit of rule `id` on `bytes` bytes. The id is copied only on its first hit: a
+    /// copy per removal was 1% of the shipped packs' cleaning time.
+    fn count(&mut self, id: &str, bytes: usize) {
+        let e = match self.by_rule.get_mut(id) {
+            Some(e) => e,
+            None => self.by_rule.entry(id.to_string()).or_default(),
+        };
+        e.0 += 1;
+        e.1 += bytes as u64;
     }
 
     /// Rules by hits, most first (ties by id, so the order is stable).
