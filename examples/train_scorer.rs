@@ -22,9 +22,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use dechrome::engine::features::{
-    CONTEXT_NAMES, N, NAMES, PhraseMatcher, context_features, document_features, phrase_matcher,
-};
+use dechrome::engine::features::{CONTEXT_NAMES, N, NAMES, PhraseMatcher, context_features, document_features};
 
 #[path = "common/logistic.rs"]
 mod logistic;
@@ -266,7 +264,7 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("../shared/eval/dev"));
     let out = args.next().map(PathBuf::from).unwrap_or_else(|| root.join("rules/generic/scorer.toml"));
-    let phrases = phrase_matcher(PHRASES).unwrap();
+    let phrases = PhraseMatcher::new(PHRASES).unwrap();
     let pages = load(&dir, &phrases);
     if let Ok(path) = std::env::var("DUMP_FEATURES") {
         // page, label, tokens, features: for trying other models outside this trainer.

@@ -725,7 +725,7 @@ impl LineScorer {
             None => None,
         };
         let phrases = (!p.phrases.is_empty())
-            .then(|| features::phrase_matcher(&p.phrases))
+            .then(|| features::PhraseMatcher::new(&p.phrases))
             .transpose()
             .map_err(|e| format!("bad params: phrases: {e}"))?;
         Ok(LineScorer {

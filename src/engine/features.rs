@@ -106,15 +106,6 @@ fn unpunctuated_script(c: char) -> bool {
     matches!(c, '\u{0E00}'..='\u{0EFF}')
 }
 
-/// The matcher for the `phrase` feature; trainer and detector must build it the same way.
-pub fn phrase_matcher<I, P>(phrases: I) -> Result<PhraseMatcher, aho_corasick::BuildError>
-where
-    I: IntoIterator<Item = P>,
-    P: AsRef<str>,
-{
-    PhraseMatcher::new(phrases)
-}
-
 /// Whether a line holds one of the scorer's boilerplate phrases, ASCII case ignored.
 ///
 /// A phrase that starts with three ASCII letters or digits counts only where a word
@@ -188,6 +179,7 @@ fn triple(bytes: &[u8]) -> Option<usize> {
 }
 
 impl PhraseMatcher {
+    /// The matcher for the `phrase` feature; trainer and detector both build it here.
     pub fn new<I, P>(phrases: I) -> Result<PhraseMatcher, aho_corasick::BuildError>
     where
         I: IntoIterator<Item = P>,
@@ -1168,7 +1160,7 @@ mod tests {
     /// ASCII case, not in link targets; one-character and symbol-led phrases anywhere.
     #[test]
     fn phrases_count_from_the_start_of_a_word() {
-        let p = phrase_matcher(["sign in", "comments", "subscribe", "tags:", "©", "(ad)"]).unwrap();
+        let p = PhraseMatcher::new(["sign in", "comments", "subscribe", "tags:", "©", "(ad)"]).unwrap();
         let phrase = |line: &str| line_stats(line, Some(&p)).phrase;
         for hit in [
             "Sign in",
