@@ -139,7 +139,7 @@ impl Stats {
     }
 
     /// One hit of rule `id` on `bytes` bytes. The id is copied only on its first hit: a
-    /// copy per removal was 1% of the shipped packs' cleaning time.
+    /// copy per removal cost 0.6% of a run's instructions with the shipped packs.
     fn count(&mut self, id: &str, bytes: usize) {
         let e = match self.by_rule.get_mut(id) {
             Some(e) => e,
