@@ -463,6 +463,18 @@ impl LineStats {
     fn paragraph_like(&self) -> bool {
         self.words >= 12 && self.terminal && self.link_density() < 0.5
     }
+
+    /// Count one word of `letters` letters and digits: capitalised if `upper`, of the
+    /// listed words' `class` (0 if not listed).
+    #[inline]
+    fn count_word(&mut self, letters: usize, upper: bool, class: u8) {
+        self.words += 1;
+        self.chars += letters as u32;
+        self.caps += upper as u32;
+        self.long_words += (letters >= 8) as u32;
+        self.stop += (class & STOP) as u32;
+        self.furniture += (class & FURNISHING != 0) as u32;
+    }
 }
 
 fn line_stats(raw: &str, phrases: Option<&PhraseMatcher>) -> LineStats {
@@ -620,15 +632,9 @@ impl Word {
     /// Count the finished word into `s` and start a new one.
     fn finish(&mut self, s: &mut LineStats) {
         if self.letters > 0 {
-            s.words += 1;
-            s.chars += self.letters as u32;
-            s.caps += self.upper as u32;
-            s.long_words += (self.letters >= 8) as u32;
-            if self.only_letters && self.len <= self.lower.len() {
-                let class = word_class(&self.lower, self.len);
-                s.stop += (class & STOP) as u32;
-                s.furniture += (class & FURNISHING != 0) as u32;
-            }
+            let listed = self.only_letters && self.len <= self.lower.len();
+            let class = if listed { word_class(&self.lower, self.len) } else { 0 };
+            s.count_word(self.letters, self.upper, class);
         }
         // The letters buffer needs no clearing: `len` says how much of it is the word.
         self.len = 0;
@@ -714,13 +720,7 @@ fn word_stats(line: &str, phrases: Option<&PhraseMatcher>, s: &mut LineStats) {
                     last_content = Some(next as char);
                     i += 1;
                 }
-                s.words += 1;
-                s.chars += len as u32;
-                s.caps += bytes[start].is_ascii_uppercase() as u32;
-                s.long_words += (len >= 8) as u32;
-                let class = ascii_word_class(&bytes[start..], len);
-                s.stop += (class & STOP) as u32;
-                s.furniture += (class & FURNISHING != 0) as u32;
+                s.count_word(len, bytes[start].is_ascii_uppercase(), ascii_word_class(&bytes[start..], len));
                 if tokens < 6 {
                     s.comment |= comment_word(&line[start..i]);
                 }
