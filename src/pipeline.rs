@@ -140,6 +140,18 @@ struct Open {
     attributes: Option<Sink>,
 }
 
+impl Open {
+    /// Writes back the separator line that ended a text piece's document, if it had one
+    /// (`--doc-separator`): it stays even when the document is dropped or rejected, so
+    /// the output's documents stay aligned with the input's.
+    fn write_separator(&mut self, piece: &TextPiece) -> io::Result<()> {
+        match &piece.separator {
+            Some(separator) => self.out.writer().write_all(separator.as_bytes()),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Where bad and dropped records go besides the counts.
 pub struct Extra<'a> {
     pub report: Option<&'a mut (dyn Write + Send)>,
@@ -382,8 +394,8 @@ fn write_batches(
                     if document_rejected {
                         // A later segment of a document rejected at its first (binary data)
                         // goes with it; only the separator that ends it stays.
-                        if let Body::Text(TextPiece { separator: Some(separator), .. }) = &record.body {
-                            outputs_of(&mut open, jobs, input)?.out.writer().write_all(separator.as_bytes())?;
+                        if let Body::Text(piece) = &record.body {
+                            outputs_of(&mut open, jobs, input)?.write_separator(piece)?;
                         }
                         continue;
                     }
@@ -435,9 +447,7 @@ fn write_batches(
                     // binary file, or text whose stream breaks, is not written at all.
                     match error.text_piece {
                         Some(piece) if options.text_split.separator.is_some() => {
-                            if let Some(separator) = piece.separator {
-                                outputs_of(&mut open, jobs, input)?.out.writer().write_all(separator.as_bytes())?;
-                            }
+                            outputs_of(&mut open, jobs, input)?.write_separator(&piece)?;
                         }
                         _ if jobs[input].format == Format::Text => bad_text_input = Some(input),
                         _ => {}
@@ -586,10 +596,9 @@ fn write_record(
         }
         outcome.counts.written += count;
     }
-    // A separated document's separator line is written back even when the document is
-    // dropped, so the output's documents stay aligned with the input's.
-    if let Body::Text(TextPiece { separator: Some(separator), .. }) = &record.body {
-        o.out.writer().write_all(separator.as_bytes())?;
+    // Even when the document was dropped.
+    if let Body::Text(piece) = &record.body {
+        o.write_separator(piece)?;
     }
     Ok(())
 }
