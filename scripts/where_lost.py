@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a profile's F1 on the dev pages is lost, to pick the next thing to work on.
 
-    python3 scripts/where_lost.py [PROFILE] [--lines N]      (after cargo build --release)
+    python3 scripts/where_lost.py [PROFILE] [--lines N] [--eval-dir DIR]   (after cargo build --release)
 
 Cleans ../shared/eval/dev/raw with the release binary (with --report), then prints:
 
@@ -19,15 +19,22 @@ Cleans ../shared/eval/dev/raw with the release binary (with --report), then prin
 Output lines are matched to raw lines in order by their stripped text, as score.py's line
 report does. An oracle's gain is an upper bound for work on its zone, not a forecast.
 """
-import argparse, collections, json, pathlib, subprocess, sys, tempfile
+import argparse, collections, json, os, pathlib, subprocess, sys, tempfile
 
 root = pathlib.Path(__file__).resolve().parent.parent
 ap = argparse.ArgumentParser()
 ap.add_argument("profile", nargs="?", default="balanced", choices=["conservative", "balanced", "aggressive"])
-ap.add_argument("--eval-dir", default=str(root.parent / "shared/eval/dev"))
+ap.add_argument("--eval-dir", default=os.environ.get("EVAL_DIR", str(root.parent / "shared/eval/dev")),
+                help="the eval split (default: $EVAL_DIR, else ../shared/eval/dev)")
 ap.add_argument("--lines", type=int, default=0, help="list this many of the heaviest lines per zone")
 args = ap.parse_args()
 eval_dir = pathlib.Path(args.eval_dir)
+binary = root / "target/release/dechrome"
+if not binary.exists():
+    sys.exit(f"{binary} not found: run `cargo build --release` first")
+if not (eval_dir / "raw").is_dir():
+    sys.exit(f"{eval_dir / 'raw'} not found: pass the eval split with --eval-dir or EVAL_DIR")
+
 sys.path.insert(0, str(eval_dir.parent))
 from score import tokenize  # noqa: E402  (score.py's own tokens)
 
@@ -58,7 +65,7 @@ def kept_lines(raw, out):
 
 with tempfile.TemporaryDirectory() as work:
     out_dir, report = pathlib.Path(work) / "out", pathlib.Path(work) / "report.jsonl"
-    subprocess.run([str(root / "target/release/dechrome"), "clean", str(eval_dir / "raw"), "-o", str(out_dir),
+    subprocess.run([str(binary), "clean", str(eval_dir / "raw"), "-o", str(out_dir),
                     "--profile", args.profile, "--report", str(report), "-q"], check=True)
     removals = {}
     for line in report.open():
