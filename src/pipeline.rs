@@ -395,7 +395,7 @@ fn write_batches(
                         // A later segment of a document rejected at its first (binary data)
                         // goes with it; only the separator that ends it stays.
                         if let Body::Text(piece) = &record.body {
-                            outputs_of(&mut open, jobs, input)?.write_separator(piece)?;
+                            write_separator_of(&mut open, jobs, input, piece)?;
                         }
                         continue;
                     }
@@ -447,7 +447,7 @@ fn write_batches(
                     // binary file, or text whose stream breaks, is not written at all.
                     match error.text_piece {
                         Some(piece) if options.text_split.separator.is_some() => {
-                            outputs_of(&mut open, jobs, input)?.write_separator(&piece)?;
+                            write_separator_of(&mut open, jobs, input, &piece)?;
                         }
                         _ if jobs[input].format == Format::Text => bad_text_input = Some(input),
                         _ => {}
@@ -505,6 +505,16 @@ fn write_batches(
 
 fn display(path: &std::path::Path) -> String {
     if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() }
+}
+
+/// Writes back the separator of a document that is not written itself, opening the
+/// input's outputs only if there is one: a rejected text without separators writes
+/// nothing, and must not fail on an output it never needed.
+fn write_separator_of(open: &mut Option<Open>, jobs: &[Job], input: usize, piece: &TextPiece) -> io::Result<()> {
+    if piece.separator.is_some() {
+        outputs_of(open, jobs, input)?.write_separator(piece)?;
+    }
+    Ok(())
 }
 
 /// The open outputs of `input`, opened now if another input's (finished) were open.
