@@ -480,9 +480,6 @@ impl Detector for LinkCards {
     }
 }
 
-/// Space- or tab-separated tokens of `line`, counted up to `cap`. This runs on lines of
-/// every page: a token is counted where it starts, a chunk of bytes at a time (a loop the
-/// compiler vectorises), and long lines stop early.
 /// Words of the scripts written without spaces (`features::unspaced_word_chars`): none
 /// in an ASCII line, which is checked first.
 fn unspaced_words(line: &str) -> usize {
@@ -494,6 +491,9 @@ fn unspaced_words(line: &str) -> usize {
     twelfths / 12
 }
 
+/// Space- or tab-separated tokens of `line`, counted up to `cap`. This runs on lines of
+/// every page: a token is counted where it starts, a chunk of bytes at a time (a loop the
+/// compiler vectorises), and long lines stop early.
 fn count_words_up_to(line: &str, cap: usize) -> usize {
     // At most 64 starts per chunk: a byte counter, which the compiler vectorises.
     const CHUNK: usize = 64;
