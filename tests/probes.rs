@@ -100,11 +100,17 @@ fn every_profile_keeps_the_paragraphs_next_to_the_menu_and_footer() {
 }
 
 /// The details between a section's heading and its paragraph (a restaurant's address and
-/// hours, a job's employer, place and salary) are short lines the scorer doubts one by one;
-/// `balanced` and `aggressive` dropped all of them before the section guard.
+/// hours, a job's employer, place and salary, an event's date, venue and prices) are short
+/// lines the scorer doubts one by one; `balanced` and `aggressive` dropped all of them
+/// before the section guard, and the event's until its title was found below the menu.
 #[test]
 fn every_profile_keeps_a_sections_details_between_its_heading_and_paragraph() {
-    for (name, must_keep) in [("address.txt", &[7, 8, 9, 10, 12, 14, 15, 16][..]), ("job.txt", &[7, 8, 9, 10])] {
+    let pages = [
+        ("address.txt", &[7, 8, 9, 10, 12, 14, 15, 16][..]),
+        ("job.txt", &[7, 8, 9, 10]),
+        ("event.txt", &[8, 9, 10, 11]),
+    ];
+    for (name, must_keep) in pages {
         for (profile, lost) in lost_in_each_profile(name, must_keep) {
             assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
         }
@@ -123,6 +129,19 @@ fn every_profile_keeps_the_paragraphs_of_chinese_japanese_hindi_and_thai_stories
     for name in ["zh-news.txt", "ja-news.txt", "hi-news.txt", "th-news.txt"] {
         for (profile, lost) in lost_in_each_profile(name, &[8, 10, 12]) {
             assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
+        }
+    }
+}
+
+/// Every profile keeps a page's title. On a short page a menu of four links fills the
+/// first third of the lines, where the title was looked for: `balanced` and `aggressive`
+/// dropped the `#` titles of the event and of the four stories below a menu.
+#[test]
+fn every_profile_keeps_the_title_of_a_short_page_below_its_menu() {
+    for name in ["event.txt", "zh-news.txt", "ja-news.txt", "hi-news.txt", "th-news.txt", "news.txt"] {
+        let title = probe(name).lines().position(|l| l.starts_with("# ")).unwrap() + 1;
+        for (profile, lost) in lost_in_each_profile(name, &[title]) {
+            assert!(lost.is_empty(), "{profile:?} removed the title (line {title}) of {name}");
         }
     }
 }
