@@ -187,6 +187,19 @@ fn ends_like_sentence(normalized: &str) -> bool {
     trimmed.ends_with(['.', '!', ':', ';', ','])
 }
 
+/// A list item (`* `, `- `, `+ `, `1. `) without a link: a list of the article's own
+/// (release notes, steps, ingredients). A list of headlines or a menu links its items.
+fn is_plain_list_item(line: &str) -> bool {
+    let item = line.trim_start();
+    let digits = item.bytes().take_while(u8::is_ascii_digit).count();
+    let body = match item.as_bytes() {
+        [b'*' | b'-' | b'+', b' ', ..] => &item[2..],
+        _ if (1..=3).contains(&digits) && item[digits..].starts_with(". ") => &item[digits + 2..],
+        _ => return false,
+    };
+    !body.contains("](")
+}
+
 impl Detector for TrailingHeadlines {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
         let mut norm = String::new();
@@ -207,7 +220,7 @@ impl Detector for TrailingHeadlines {
                 article_line_before = !norm.trim_end().ends_with(':');
                 break;
             }
-            run.push((i, !ends_like_sentence(&norm)));
+            run.push((i, !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i))));
         }
         if !article_line_before {
             return;
