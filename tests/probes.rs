@@ -1,6 +1,6 @@
 //! Hand-made pages unlike the dev split's news articles (a recipe, a poem, short-paragraph
 //! news, a code tutorial, an FAQ, a restaurant's address and hours, an event, a job
-//! advert, release notes, a review with a table; a German recipe blog, French news and a
+//! advert, release notes, a review with a table, a how-to ending in its steps; a German recipe blog, French news and a
 //! Spanish travel blog with their languages' chrome; short news in Chinese, Japanese,
 //! Hindi and Thai): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
@@ -28,6 +28,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("th-news.txt", &[1, 2, 3, 4, 14, 16], &[]),
     ("changelog.txt", &[1, 2, 3, 4, 29, 31], &[]),
     ("table.txt", &[1, 2, 3, 4, 18, 20, 22, 23, 25], &[]),
+    ("howto.txt", &[1, 2, 3, 4, 5, 24, 26, 28, 29, 30, 32], &[]),
 ];
 
 /// A probe page's text.
@@ -149,15 +150,21 @@ fn every_profile_keeps_the_title_of_a_short_page_below_its_menu() {
     }
 }
 
-/// Release notes end in short list items without a full stop under `##` headings, which
-/// `trailing-headline-list` took for a list of headlines after the article: every profile
-/// dropped everything after the first paragraph. A list item without a link is now the
-/// article's own.
+/// Release notes end in short list items without a full stop under `##` headings, and a
+/// how-to in its numbered steps, which `trailing-headline-list` took for a list of
+/// headlines after the article: every profile dropped everything after the first
+/// paragraph. A list item without a link is now the article's own.
 #[test]
 fn every_profile_keeps_a_list_of_the_articles_own_at_its_end() {
-    // 1-based: the three headings, their six items and the closing sentence.
-    let must_keep = [10, 12, 13, 14, 16, 18, 19, 20, 21, 23, 25, 27];
-    for (profile, lost) in lost_in_each_profile("changelog.txt", &must_keep) {
-        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of the release notes");
+    // 1-based: the release notes' three headings, their six items and the closing
+    // sentence; the how-to's seven steps, "Key points:" and its two items.
+    let pages = [
+        ("changelog.txt", &[10, 12, 13, 14, 16, 18, 19, 20, 21, 23, 25, 27][..]),
+        ("howto.txt", &[11, 12, 13, 14, 15, 16, 17, 19, 21, 22]),
+    ];
+    for (name, must_keep) in pages {
+        for (profile, lost) in lost_in_each_profile(name, must_keep) {
+            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
+        }
     }
 }
