@@ -187,17 +187,10 @@ fn ends_like_sentence(normalized: &str) -> bool {
     trimmed.ends_with(['.', '!', ':', ';', ','])
 }
 
-/// A list item (`* `, `- `, `+ `, `1. `) without a link: a list of the article's own
-/// (release notes, steps, ingredients). A list of headlines or a menu links its items.
+/// A list item without a link: a list of the article's own (release notes, steps,
+/// ingredients). A list of headlines or a menu links its items.
 fn is_plain_list_item(line: &str) -> bool {
-    let item = line.trim_start();
-    let digits = item.bytes().take_while(u8::is_ascii_digit).count();
-    let body = match item.as_bytes() {
-        [b'*' | b'-' | b'+', b' ', ..] => &item[2..],
-        _ if (1..=3).contains(&digits) && item[digits..].starts_with(". ") => &item[digits + 2..],
-        _ => return false,
-    };
-    !body.contains("](")
+    features::list_item_body(line.trim_start()).is_some_and(|body| !body.contains("]("))
 }
 
 impl Detector for TrailingHeadlines {

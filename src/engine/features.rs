@@ -477,16 +477,24 @@ impl LineStats {
     }
 }
 
+/// The text of a markdown list item (`* `, `- `, `+ `, or `1. ` to `999. `) after its
+/// marker; `None` when `line` (from its first non-blank character) is not one.
+#[inline]
+pub(crate) fn list_item_body(line: &str) -> Option<&str> {
+    if let [b'*' | b'-' | b'+', b' ', ..] = line.as_bytes() {
+        return Some(&line[2..]);
+    }
+    // `1. `, `12. `: a few digits, a dot, a space.
+    let digits = line.bytes().take(4).take_while(u8::is_ascii_digit).count();
+    ((1..=3).contains(&digits) && line.as_bytes()[digits..].starts_with(b". ")).then(|| &line[digits + 2..])
+}
+
 fn line_stats(raw: &str, phrases: Option<&PhraseMatcher>) -> LineStats {
     let trimmed = raw.trim_start();
     let mut s = LineStats {
         indent: raw.len() - trimmed.len() >= 2,
         heading: trimmed.starts_with('#'),
-        list_item: matches!(trimmed.as_bytes(), [b'*' | b'-' | b'+', b' ', ..]) || {
-            // `1. `, `12. `: a few digits, a dot, a space.
-            let digits = trimmed.bytes().take(4).take_while(u8::is_ascii_digit).count();
-            (1..=3).contains(&digits) && trimmed.as_bytes()[digits..].starts_with(b". ")
-        },
+        list_item: list_item_body(trimmed).is_some(),
         pipes: contains_at(trimmed.as_bytes(), b" | ", 1),
         image: contains_at(trimmed.as_bytes(), b"![", 0),
         html: has_html_tag(trimmed),
