@@ -69,12 +69,6 @@ pub enum Profile {
 
 type Constructor = fn(toml::Table, Profile) -> Result<Box<dyn Detector>, String>;
 
-/// The title is looked for in the first third of a page's lines, and at least this many:
-/// on a short page a menu of four links fills the first third, and the title comes after
-/// it. (Looking up to the first paragraph of prose instead changed 158 dev pages, most by
-/// keeping a title the gold leaves out: balanced F1 -0.0018.)
-const TITLE_WITHIN_LINES: usize = 10;
-
 /// Every detector: name, one-line description, constructor from `params`.
 pub const REGISTRY: &[(&str, &str, Constructor)] = &[
     (
@@ -761,12 +755,18 @@ impl LineScorer {
         })
     }
 
+    /// The title is looked for in the first third of a page's lines, and at least this
+    /// many: on a short page a menu of four links fills the first third, and the title
+    /// comes after it. (Looking up to the first paragraph of prose instead changed 158 dev
+    /// pages, most by keeping a title the gold leaves out: balanced F1 -0.0018.)
+    const TITLE_WITHIN_LINES: usize = 10;
+
     /// The title: the first markdown heading in the first third of the lines (or the
-    /// first [`TITLE_WITHIN_LINES`]), else the first line when it has 3 to 25 words and no
+    /// first [`Self::TITLE_WITHIN_LINES`]), else the first line when it has 3 to 25 words and no
     /// link.
     fn title(doc: &DocView<'_>, considered: &[usize]) -> Option<usize> {
         let third = considered.len().div_ceil(3);
-        let head = third.max(TITLE_WITHIN_LINES).min(considered.len());
+        let head = third.max(Self::TITLE_WITHIN_LINES).min(considered.len());
         if let Some(&h) = considered[..head].iter().find(|&&i| doc.line(i).trim_start().starts_with("# ")) {
             return Some(h);
         }
