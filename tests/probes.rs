@@ -2,7 +2,8 @@
 //! news, a code tutorial, an FAQ, a restaurant's address and hours, an event, a job
 //! advert, release notes, a review with a table, a how-to ending in its steps; a German recipe blog, French news and a
 //! Spanish travel blog with their languages' chrome; short news in Chinese, Japanese,
-//! Hindi and Thai): `conservative` must keep
+//! Hindi and Thai; a story about cookie banners, an interview, a paper's
+//! abstract, a product page, an encyclopedia article): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -29,6 +30,11 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("changelog.txt", &[1, 2, 3, 4, 29, 31], &[]),
     ("table.txt", &[1, 2, 3, 4, 18, 20, 22, 23, 25], &[]),
     ("howto.txt", &[1, 2, 3, 4, 5, 24, 26, 28, 29, 30, 32], &[]),
+    ("cookies.txt", &[1, 2, 3, 4, 22, 24, 26, 28], &[8]),
+    ("interview.txt", &[1, 2, 3, 29, 33, 34, 36], &[8, 31]),
+    ("paper.txt", &[1, 17, 19, 21, 23, 25, 26], &[5, 7, 13, 15]),
+    ("product.txt", &[1, 2, 3, 4, 19, 21, 23, 25, 26, 28], &[8]),
+    ("wiki.txt", &[1, 23, 25], &[21]),
 ];
 
 /// A probe page's text.
