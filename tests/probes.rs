@@ -2,7 +2,7 @@
 //! news, a code tutorial, an FAQ, a restaurant's address and hours, an event, a job
 //! advert, release notes, a review with a table, a how-to ending in its steps; a German recipe blog, French news and a
 //! Spanish travel blog with their languages' chrome; short news in Chinese, Japanese,
-//! Hindi and Thai; a story about cookie banners, an interview, a paper's
+//! Hindi and Thai; a story about cookie banners, an interview, a list article, a paper's
 //! abstract, a product page, an encyclopedia article): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
@@ -32,6 +32,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("howto.txt", &[1, 2, 3, 4, 5, 24, 26, 28, 29, 30, 32], &[]),
     ("cookies.txt", &[1, 2, 3, 4, 22, 24, 26, 28], &[8]),
     ("interview.txt", &[1, 2, 3, 29, 33, 34, 36], &[8, 31]),
+    ("listicle.txt", &[1, 2, 3, 4, 34, 36, 37, 39], &[8]),
     ("paper.txt", &[1, 17, 19, 21, 23, 25, 26], &[5, 7, 13, 15]),
     ("product.txt", &[1, 2, 3, 4, 19, 21, 23, 25, 26, 28], &[8]),
     ("wiki.txt", &[1, 23, 25], &[21]),
@@ -124,6 +125,18 @@ fn every_profile_keeps_a_sections_details_between_its_heading_and_paragraph() {
         for (profile, lost) in lost_in_each_profile(name, must_keep) {
             assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
         }
+    }
+}
+
+/// A list article's last item (a numbered heading and its sentence) sits above the
+/// related links and the footer, which pulled its sentence under the threshold in
+/// `balanced` and `aggressive`, with the closing note after it. The section guard keeps
+/// the sentences under the last heading of a series whose earlier sections kept their prose.
+#[test]
+fn every_profile_keeps_the_last_item_of_a_list_article() {
+    // 1-based: the fifth item's heading, its sentence, and the closing note.
+    for (profile, lost) in lost_in_each_profile("listicle.txt", &[28, 30, 32]) {
+        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
     }
 }
 

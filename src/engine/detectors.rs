@@ -621,8 +621,8 @@ struct Continuation {
 /// kept when there are at most `max_lines` of them and each has two words or more, no link,
 /// markup, image, boilerplate phrase or furniture word, and a P(content) of at least
 /// `floor`. A restaurant page's address and opening hours, a job's employer, place and
-/// salary: the scorer doubts such lines one by one, and dropped all of them (see
-/// [`guard_sections`]).
+/// salary: the scorer doubts such lines one by one, and dropped all of them. The last
+/// section of a series needs no paragraph after it (see [`guard_sections`]).
 #[derive(Deserialize, Clone, Copy)]
 #[serde(deny_unknown_fields)]
 struct Section {
@@ -995,7 +995,10 @@ impl LineScorer {
                 GuardLog::run(&mut guards, "section", &mut dropped[a..end], |drops| {
                     guard_sections(
                         drops,
-                        |j| Some(considered[a + j]) == title || feats.heading(a + j),
+                        |j| {
+                            let is_heading = Some(considered[a + j]) == title || feats.heading(a + j);
+                            is_heading.then(|| SectionHeading::of(doc.line(considered[a + j])))
+                        },
                         |j| feats.is_prose(a + j, section.words),
                         detail,
                         section.max_lines,
@@ -1209,26 +1212,64 @@ impl GuardLog {
     }
 }
 
-/// The section guard (see [`Section`]) over one page's considered lines: each run of at most
-/// `max_lines` dropped lines, all `detail`, between a kept `heading` and kept `prose`, is
-/// kept.
+/// A heading as the section guard sees it: its level (the `#`s, 0 for a title without
+/// them) and the number it starts with, if any (`## 5. Usedom`: an item of a list article).
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct SectionHeading {
+    level: usize,
+    number: Option<u32>,
+}
+
+impl SectionHeading {
+    fn of(line: &str) -> Self {
+        let line = line.trim_start();
+        let level = line.bytes().take_while(|&b| b == b'#').count();
+        let text = line[level..].trim_start();
+        let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+        // An item's number, not a year.
+        let number = if digits <= 3 { text[..digits].parse().ok() } else { None };
+        SectionHeading { level, number }
+    }
+
+    /// The heading after `before` in a numbered series: same level, next number up or down.
+    fn follows(self, before: SectionHeading) -> bool {
+        self.level == before.level && matches!((before.number, self.number), (Some(x), Some(y)) if x.abs_diff(y) == 1)
+    }
+}
+
+/// The section guard (see [`Section`]) over one page's considered lines: after each kept
+/// heading (`heading(j)`, `None` for a line that is not one), the dropped lines up to the
+/// next kept line are kept when there are at most `max_lines` of them, all `detail`, and
+/// kept `prose` follows. The last section of a numbered series (`## 5.` after a kept
+/// `## 4.` with kept prose under it) may also end at the page's end or at a kept heading;
+/// its leading `detail` lines are kept then: a list article's last item, whose sentence
+/// the links after it pulled under the threshold.
 fn guard_sections(
     dropped: &mut [bool],
-    heading: impl Fn(usize) -> bool,
+    heading: impl Fn(usize) -> Option<SectionHeading>,
     prose: impl Fn(usize) -> bool,
     detail: impl Fn(usize) -> bool,
     max_lines: usize,
 ) {
+    let kept_heading = |j: usize, dropped: &[bool]| if dropped[j] { None } else { heading(j) };
     let mut k = 0;
     while k < dropped.len() {
-        if dropped[k] || !heading(k) {
+        let Some(own) = kept_heading(k, dropped) else {
             k += 1;
             continue;
-        }
+        };
         let run = k + 1..(k + 1..dropped.len()).find(|&j| !dropped[j]).unwrap_or(dropped.len());
-        let closed = run.end < dropped.len() && prose(run.end);
-        if closed && !run.is_empty() && run.len() <= max_lines && run.clone().all(&detail) {
-            dropped[run.clone()].fill(false);
+        let details = run.start + run.clone().take_while(|&j| detail(j)).count();
+        let closed_by_prose = run.end < dropped.len() && prose(run.end) && details == run.end;
+        let ends_section = run.end == dropped.len() || kept_heading(run.end, dropped).is_some();
+        let last_of_series = ends_section && {
+            let sibling = (0..k).rev().find(|&j| kept_heading(j, dropped).is_some_and(|h| h.level == own.level));
+            sibling.is_some_and(|s| {
+                kept_heading(s, dropped).is_some_and(|h| own.follows(h)) && (s + 1..k).any(|j| !dropped[j] && prose(j))
+            })
+        };
+        if details > run.start && details - run.start <= max_lines && (closed_by_prose || last_of_series) {
+            dropped[run.start..details].fill(false);
         }
         k = run.end;
     }
@@ -1352,20 +1393,58 @@ mod tests {
         // prose 3: kept. 5 follows kept heading 4 but 6 is not prose; 8-9 follow heading 7
         // but 9 is not a detail (a link, say); 12-14 are one line too many for max_lines 2;
         // 17 follows a dropped heading (16), and 19 kept prose, not a heading.
-        let (h, p, d) = ((false, true, false, false), (false, false, true, false), (true, false, false, true));
+        let h = (false, Some(SectionHeading::of("## Hours")), false, false);
+        let (p, d) = ((false, None, true, false), (true, None, false, true));
         #[rustfmt::skip]
         let lines = [
             h, d, d, p, // 1-2 rescued
-            h, d, (false, false, false, false),
-            h, d, (true, false, false, false), p,
+            h, d, (false, None, false, false),
+            h, d, (true, None, false, false), p,
             h, d, d, d, p,
-            (true, true, false, false), d, p,
+            (true, h.1, false, false), d, p,
             d, p,
         ];
+        assert_eq!(section_rescues(&lines), [1, 2]);
+    }
+
+    #[test]
+    fn the_section_guard_keeps_the_last_item_of_a_numbered_series() {
+        let item = |text: &str| (false, Some(SectionHeading::of(text)), false, false);
+        let (p, d) = ((false, None, true, false), (true, None, false, true));
+        let link = (true, None, false, false);
+        let (four, five) = (item("## 4. Hamburg"), item("## 5. Usedom"));
+        // A list article's last item: its two sentences dropped, then links to the end.
+        assert_eq!(section_rescues(&[four, p, five, d, d, link, link]), [3, 4]);
+        // Counting down; a kept heading ends the section as the page's end does.
+        assert_eq!(section_rescues(&[item("### 2) Rome"), p, item("### 1) Paris"), d, item("## More")]), [3]);
+        // Not a series: no numbers, another level, a gap in the numbers, no kept prose
+        // under the item before.
+        assert!(section_rescues(&[item("## Hamburg"), p, item("## Usedom"), d]).is_empty());
+        assert!(section_rescues(&[item("### 4. Hamburg"), p, five, d]).is_empty());
+        assert!(section_rescues(&[item("## 3. Dresden"), p, five, d]).is_empty());
+        assert!(section_rescues(&[four, d, link, five, d]).is_empty());
+        // Not the section's end: a kept line other than a heading follows.
+        assert!(section_rescues(&[four, p, five, d, link, (false, None, false, false)]).is_empty());
+    }
+
+    #[test]
+    fn a_section_heading_has_a_level_and_maybe_a_number() {
+        let of = |line: &str| {
+            let h = SectionHeading::of(line);
+            (h.level, h.number)
+        };
+        assert_eq!(of("## 5. Usedom"), (2, Some(5)));
+        assert_eq!(of("  ###12) Twelve"), (3, Some(12)));
+        assert_eq!(of("# 2026 in review"), (1, None));
+        assert_eq!(of("Plain title"), (0, None));
+    }
+
+    /// The dropped lines the section guard keeps, given per line: dropped, heading, prose,
+    /// detail.
+    fn section_rescues(lines: &[(bool, Option<SectionHeading>, bool, bool)]) -> Vec<usize> {
         let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
         guard_sections(&mut dropped, |j| lines[j].1, |j| lines[j].2, |j| lines[j].3, 2);
-        let rescued: Vec<usize> = (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect();
-        assert_eq!(rescued, [1, 2]);
+        (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect()
     }
 
     #[test]
