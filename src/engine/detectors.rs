@@ -87,6 +87,11 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
         |params, _| Ok(Box::new(LinkCards::from_params(params)?)),
     ),
     (
+        "orphan-headings",
+        "a heading whose section the other rules removed (\"## More stories\" above the links the scorer took); runs after them all",
+        |params, _| Ok(Box::new(super::orphans::OrphanHeadings::from_params(params)?)),
+    ),
+    (
         "line-scorer",
         "a learned logistic scorer over line and context features; drops lines whose P(content) is below the profile's threshold",
         |params, profile| Ok(Box::new(LineScorer::from_params(params, profile)?)),
@@ -103,7 +108,7 @@ pub fn build(name: &str, params: &toml::Table, profile: Profile) -> Result<Box<d
     }
 }
 
-fn params_into<T: for<'de> Deserialize<'de>>(params: toml::Table) -> Result<T, String> {
+pub(crate) fn params_into<T: for<'de> Deserialize<'de>>(params: toml::Table) -> Result<T, String> {
     toml::Value::Table(params).try_into().map_err(|e: toml::de::Error| format!("bad params: {}", e.message().trim()))
 }
 

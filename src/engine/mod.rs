@@ -7,6 +7,7 @@ pub mod detectors;
 pub mod features;
 pub mod gate;
 pub mod normalize;
+pub mod orphans;
 pub mod scope;
 pub mod tail;
 pub mod tiers;
@@ -322,8 +323,10 @@ impl Engine {
         let mut replaces = Vec::new();
         let mut detectors = Vec::new();
         // Each detector sees what the ones before it left; line scorers, which judge a line
-        // by its neighbours, go last so that they see the page without its tail.
+        // by its neighbours, come after the others so that they see the page without its
+        // tail, and the tidying of headings left without a section after everything.
         let mut scorers = Vec::new();
+        let mut tidiers = Vec::new();
         for (pack_index, pack) in packs.iter().enumerate() {
             c.current_gate = if pack.scope.is_global() {
                 0
@@ -385,6 +388,9 @@ impl Engine {
                     }
                     RuleKind::Detector(d) => match detectors::build(&d.name, &d.params, profile) {
                         Ok(detector) if d.name == "line-scorer" => scorers.push(DetectorInfo { rule: index, detector }),
+                        Ok(detector) if d.name == "orphan-headings" => {
+                            tidiers.push(DetectorInfo { rule: index, detector })
+                        }
                         Ok(detector) => detectors.push(DetectorInfo { rule: index, detector }),
                         Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
                     },
@@ -392,6 +398,7 @@ impl Engine {
             }
         }
         detectors.append(&mut scorers);
+        detectors.append(&mut tidiers);
         for id in disabled {
             if !packs.iter().any(|p| p.rules.iter().any(|r| &r.id == id)) {
                 c.errors.push(RuleError {
