@@ -3,7 +3,9 @@
 //! advert, release notes, a review with a table, a how-to ending in its steps; a German recipe blog, French news and a
 //! Spanish travel blog with their languages' chrome; short news in Chinese, Japanese,
 //! Hindi and Thai; a story about cookie banners, an interview, a list article, a paper's
-//! abstract, a product page, an encyclopedia article): `conservative` must keep
+//! abstract, a product page, an encyclopedia article, a function's reference, a glossary,
+//! a recipe's ingredients with links, a post dense with links, a press release, a scene of
+//! a play): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -36,6 +38,12 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("paper.txt", &[1, 17, 19, 21, 23, 25, 26], &[5, 7, 13, 15]),
     ("product.txt", &[1, 2, 3, 4, 19, 21, 23, 25, 26, 28], &[8]),
     ("wiki.txt", &[1, 23, 25], &[19, 21]),
+    ("apidoc.txt", &[1, 28, 30], &[]),
+    ("glossary.txt", &[1, 15, 17, 19], &[]),
+    ("ingredients.txt", &[1, 2, 3, 23, 25, 26, 28], &[]),
+    ("links.txt", &[1, 2, 3, 15, 17], &[]),
+    ("press.txt", &[1, 19, 21], &[13, 15, 17]),
+    ("script.txt", &[1, 2, 3, 21, 23], &[]),
 ];
 
 /// A probe page's text.
