@@ -99,6 +99,8 @@ const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 /// `scripts/sweep_thresholds.sh`; the trainer's own estimate uses fixed thresholds.
 const PAGE_FACTOR: [f64; 3] = [0.35, 1.1, 1.2];
 const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
+/// Pages of fewer scored lines get conservative's page threshold (per profile; 0: none).
+const SHORT_PAGE_LINES: [usize; 3] = [0, 30, 30];
 /// The block guard's share, the page windows' `(min_lines, min_gap)`, the continuation
 /// guard's `(words, floor)` and the section guard's `(words, max_lines, floor)` a fresh
 /// pack gets: the shipped settings, which the trainer does not model.
@@ -402,6 +404,11 @@ fn new_pack(
         ["conservative", "balanced", "aggressive"].iter().zip(THRESHOLD_FLOOR).zip(thresholds)
     {
         let _ = writeln!(toml, "{name} = {:.2}", floor.min(*t));
+    }
+    toml.push_str("\n# Pages of fewer scored lines than this get conservative's page threshold.\n");
+    toml.push_str("[rule.params.short_page_lines]\n");
+    for (name, lines) in ["conservative", "balanced", "aggressive"].iter().zip(SHORT_PAGE_LINES) {
+        let _ = writeln!(toml, "{name} = {lines}");
     }
     toml.push_str("\n# The ceiling of each page's threshold, proposed from fixed thresholds: estimated macro\n# P/R/F1 on the training pages with the prose guard (the title guard, the page threshold and\n# bag-of-words scoring not modelled).\n");
     toml.push_str("[rule.params.threshold]\n");

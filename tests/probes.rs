@@ -148,6 +148,26 @@ fn every_profile_keeps_the_last_item_of_a_list_article() {
     }
 }
 
+/// Short pages of short lines: a function's reference, a recipe whose ingredients link to
+/// a shop, a post dense with links, a scene of a play. The scorer's position features,
+/// learned on long pages, scored their last sections, ingredients and dialogue like a
+/// footer: `balanced` and `aggressive` lost 20 of their content lines. Pages of fewer than
+/// 30 scored lines now get `conservative`'s threshold in every profile.
+#[test]
+fn every_profile_keeps_all_content_of_short_pages_of_short_lines() {
+    for name in ["apidoc.txt", "ingredients.txt", "links.txt", "script.txt"] {
+        let &(_, chrome, either) = PROBES.iter().find(|p| p.0 == name).unwrap();
+        let text = probe(name);
+        let content: Vec<usize> = (1..=text.lines().count())
+            .filter(|i| !text.lines().nth(i - 1).unwrap().trim().is_empty())
+            .filter(|i| !chrome.contains(i) && !either.contains(i))
+            .collect();
+        for (profile, lost) in lost_in_each_profile(name, &content) {
+            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
+        }
+    }
+}
+
 /// Chinese and Japanese put no spaces between words: a paragraph was one "word", never
 /// prose, and `balanced` dropped two of the three paragraphs of a short Chinese story and
 /// all three of a Japanese one. Hindi ends a sentence with `।` and writes its vowels with

@@ -528,12 +528,11 @@ fn count_words_up_to(line: &str, cap: usize) -> usize {
 pub struct LineScorer {
     bias: f32,
     weights: [f32; features::N],
-    /// The threshold, or with `page_factor` its ceiling.
-    threshold: f32,
-    /// Each page's threshold is this times its F1-optimal threshold (see
-    /// [`f1_optimal_threshold`]), within `threshold_floor..=threshold` (0: `threshold`).
-    page_factor: f32,
-    threshold_floor: f32,
+    /// How each page's threshold is set.
+    page_threshold: PageThreshold,
+    /// Pages of fewer scored lines than this get `conservative`'s page threshold (0: none).
+    short_page_lines: usize,
+    short_page_threshold: PageThreshold,
     phrases: Option<features::PhraseMatcher>,
     keep_title: bool,
     /// Lines of prose with at least this many words are dropped only below `prose_floor`
@@ -606,6 +605,38 @@ struct LineScorerParams {
     tail: Option<TailParams>,
     /// Without it, every text is scored as one page.
     page_windows: Option<PageWindows>,
+    /// Per profile: pages of fewer scored lines than this are judged with `conservative`'s
+    /// `page_factor`, `threshold_floor` and `threshold`. Without it, or 0: none.
+    short_page_lines: Option<PerProfile<usize>>,
+}
+
+/// How a page's threshold is set: `factor` times its F1-optimal threshold (see
+/// [`f1_optimal_threshold`]), within `floor..=ceiling`; `ceiling` itself without a factor.
+#[derive(Clone, Copy)]
+struct PageThreshold {
+    factor: f32,
+    floor: f32,
+    ceiling: f32,
+}
+
+impl PageThreshold {
+    fn of(p: &LineScorerParams, profile: Profile) -> Result<Self, String> {
+        let ceiling = p.threshold.get(profile) as f32;
+        let factor = p.page_factor.map_or(0.0, |f| f.get(profile)) as f32;
+        let floor = p.threshold_floor.map_or(0.0, |f| f.get(profile)) as f32;
+        if !(0.0..=2.0).contains(&factor) || !(0.0..=ceiling).contains(&floor) {
+            return Err(format!(
+                "bad params: page_factor {factor} must be between 0 and 2, threshold_floor {floor} between 0 and \
+                 the threshold {ceiling}"
+            ));
+        }
+        Ok(PageThreshold { factor, floor, ceiling })
+    }
+
+    /// The page's threshold, given half its best expected F1 when there is a factor.
+    fn apply(self, optimal: Option<f32>) -> f32 {
+        optimal.map_or(self.ceiling, |optimal| (self.factor * optimal).clamp(self.floor, self.ceiling))
+    }
 }
 
 /// The continuation guard: a line of prose (at least `words` words, ending like a sentence,
@@ -682,17 +713,12 @@ impl LineScorer {
             Some(c) => Some((c.bias as f32, named_weights(&c.weights, features::CONTEXT_NAMES)?)),
             None => None,
         };
-        let threshold = p.threshold.get(profile) as f32;
+        let page_threshold = PageThreshold::of(&p, profile)?;
+        let threshold = page_threshold.ceiling;
+        let short_page_threshold = PageThreshold::of(&p, Profile::Conservative)?;
+        let short_page_lines = p.short_page_lines.map_or(0, |n| n.get(profile));
         let protect_words = p.protect_words.map_or(0, |w| w.get(profile));
         let prose_floor = p.prose_floor.map_or(0.0, |f| f.get(profile)) as f32;
-        let page_factor = p.page_factor.map_or(0.0, |f| f.get(profile)) as f32;
-        let threshold_floor = p.threshold_floor.map_or(0.0, |f| f.get(profile)) as f32;
-        if !(0.0..=2.0).contains(&page_factor) || !(0.0..=threshold).contains(&threshold_floor) {
-            return Err(format!(
-                "bad params: page_factor {page_factor} must be between 0 and 2, threshold_floor \
-                 {threshold_floor} between 0 and the threshold {threshold}"
-            ));
-        }
         let block_keep_share = p.block_keep_share.map_or(0.0, |f| f.get(profile)) as f32;
         if !(0.0..=1.0).contains(&block_keep_share) || p.block_min_lines < 2 {
             return Err(format!(
@@ -742,9 +768,9 @@ impl LineScorer {
         Ok(LineScorer {
             bias: p.bias as f32,
             weights,
-            threshold,
-            page_factor,
-            threshold_floor,
+            page_threshold,
+            short_page_lines,
+            short_page_threshold,
             phrases,
             keep_title: p.keep_title,
             protect_words,
@@ -933,14 +959,16 @@ impl LineScorer {
                 };
                 probs[k] = 1.0 / (1.0 + (-z).exp());
             }
-            let optimal = if self.page_factor > 0.0 {
+            // A short page gives the scorer little to go on, and its position features were
+            // learned on long pages: a recipe's ingredients or a scene's last lines of dialogue
+            // scored like a footer.
+            let rule = if b - a < self.short_page_lines { self.short_page_threshold } else { self.page_threshold };
+            let optimal = if rule.factor > 0.0 {
                 f1_optimal_threshold(&probs[a..b], |j| feats.words(a + j) as f32)
             } else {
                 None
             };
-            let threshold = optimal.map_or(self.threshold, |optimal| {
-                (self.page_factor * optimal).clamp(self.threshold_floor, self.threshold)
-            });
+            let threshold = rule.apply(optimal);
             if let Some(scores) = scores.as_mut().filter(|_| last == 0) {
                 scores.threshold = Some(threshold);
             }
@@ -1022,6 +1050,7 @@ impl LineScorer {
                 considered,
                 lines: a..b,
                 threshold,
+                rule,
                 optimal,
                 cut: cut.as_ref(),
                 context,
@@ -1083,14 +1112,24 @@ impl LineScorer {
         } else {
             let _ = write!(detail, "P(content) {p:.2} < {:.2}", page.threshold);
             if let Some(optimal) = page.optimal {
+                let rule = page.rule;
                 let _ = write!(
                     detail,
-                    " (this page's: {} × half of {:.2}, its best expected F1; within {:.2}-{:.2})",
-                    self.page_factor,
+                    " (this page's: {} × half of {:.2}, its best expected F1; within {:.2}-{:.2}",
+                    rule.factor,
                     2.0 * optimal,
-                    self.threshold_floor,
-                    self.threshold
+                    rule.floor,
+                    rule.ceiling
                 );
+                if page.lines.len() < self.short_page_lines {
+                    let _ = write!(
+                        detail,
+                        "; conservative's, on a page of {} scored lines, under {}",
+                        page.lines.len(),
+                        self.short_page_lines
+                    );
+                }
+                detail.push(')');
             }
         }
         if page.one_of_several {
@@ -1119,6 +1158,8 @@ struct PageVerdict<'a> {
     /// The page's part of them.
     lines: std::ops::Range<usize>,
     threshold: f32,
+    /// How the threshold was set: the profile's, or `conservative`'s on a short page.
+    rule: PageThreshold,
     /// Half the page's best expected F1, when the threshold was set from it.
     optimal: Option<f32>,
     cut: Option<&'a tail::Cut>,
