@@ -5,7 +5,7 @@
 //! Hindi and Thai; a story about cookie banners, an interview, a list article, a paper's
 //! abstract, a product page, an encyclopedia article, a function's reference, a glossary,
 //! a recipe's ingredients with links, a post dense with links, a press release, a scene of
-//! a play): `conservative` must keep
+//! a play, a forum thread, a question with its answers): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -44,6 +44,8 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("links.txt", &[1, 2, 3, 15, 17], &[]),
     ("press.txt", &[1, 19, 21], &[13, 15, 17]),
     ("script.txt", &[1, 2, 3, 21, 23], &[]),
+    ("forum.txt", &[1, 2, 3, 4, 12, 18, 24, 26, 28], &[8, 14, 20]),
+    ("qa.txt", &[1, 11, 24, 30, 36, 40, 42, 44], &[5, 9, 26, 32, 38]),
 ];
 
 /// A probe page's text.
@@ -151,11 +153,12 @@ fn every_profile_keeps_the_last_item_of_a_list_article() {
 /// Short pages of short lines: a function's reference, a recipe whose ingredients link to
 /// a shop, a post dense with links, a scene of a play. The scorer's position features,
 /// learned on long pages, scored their last sections, ingredients and dialogue like a
-/// footer: `balanced` and `aggressive` lost 20 of their content lines. Pages of fewer than
-/// 30 scored lines now get `conservative`'s threshold in every profile.
+/// footer: `balanced` and `aggressive` lost 20 of their content lines, and a forum thread's
+/// last reply and a question's third answer. Pages of fewer than 30 scored lines now get
+/// `conservative`'s threshold in every profile.
 #[test]
 fn every_profile_keeps_all_content_of_short_pages_of_short_lines() {
-    for name in ["apidoc.txt", "ingredients.txt", "links.txt", "script.txt"] {
+    for name in ["apidoc.txt", "ingredients.txt", "links.txt", "script.txt", "forum.txt", "qa.txt"] {
         let &(_, chrome, either) = PROBES.iter().find(|p| p.0 == name).unwrap();
         let text = probe(name);
         let content: Vec<usize> = (1..=text.lines().count())
