@@ -5,7 +5,8 @@
 //! Hindi and Thai; a story about cookie banners, an interview, a list article, a paper's
 //! abstract, a product page, an encyclopedia article, a function's reference, a glossary,
 //! a recipe's ingredients with links, a post dense with links, a press release, a scene of
-//! a play, a forum thread, a question with its answers): `conservative` must keep
+//! a play, a forum thread, a question with its answers; a longer reference page and a
+//! longer recipe): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -46,6 +47,8 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("script.txt", &[1, 2, 3, 21, 23], &[]),
     ("forum.txt", &[1, 2, 3, 4, 12, 18, 24, 26, 28], &[8, 14, 20]),
     ("qa.txt", &[1, 11, 24, 30, 36, 40, 42, 44], &[5, 9, 26, 32, 38]),
+    ("reference.txt", &[1, 3, 4, 5, 6, 7, 50, 51, 53, 55, 57, 59], &[48]),
+    ("tagine.txt", &[1, 2, 3, 4, 5, 6, 7, 46, 48, 50, 51, 52, 53, 55, 57, 59, 61, 62, 63, 65], &[11]),
 ];
 
 /// A probe page's text.
@@ -168,6 +171,16 @@ fn every_profile_keeps_all_content_of_short_pages_of_short_lines() {
         for (profile, lost) in lost_in_each_profile(name, &content) {
             assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
         }
+    }
+}
+
+/// A function's reference long enough for `balanced`'s own threshold: it dropped the
+/// summary under the title and "## Signature" above the signature's code. A heading right
+/// above code is now kept, and the section guard's details may end at a kept heading.
+#[test]
+fn every_profile_keeps_a_reference_pages_summary_and_code_headings() {
+    for (profile, lost) in lost_in_each_profile("reference.txt", &[9, 11, 13, 15, 16, 17, 42]) {
+        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
     }
 }
 

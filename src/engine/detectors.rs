@@ -653,12 +653,14 @@ struct Continuation {
 }
 
 /// The section guard: the short lines between a kept heading (or the title) and the kept
-/// paragraph of prose (`words` words or more) that follows it are the section's details,
-/// kept when there are at most `max_lines` of them and each has two words or more, no link,
-/// markup, image, boilerplate phrase or furniture word, and a P(content) of at least
-/// `floor`. A restaurant page's address and opening hours, a job's employer, place and
-/// salary: the scorer doubts such lines one by one, and dropped all of them. The last
-/// section of a series needs no paragraph after it (see [`guard_sections`]).
+/// paragraph of prose (`words` words or more) or kept heading that follows it are the
+/// section's details, kept when there are at most `max_lines` of them and each has two
+/// words or more, no link, markup, image, boilerplate phrase or furniture word, and a
+/// P(content) of at least `floor`. A restaurant page's address and opening hours, a job's
+/// employer, place and salary: the scorer doubts such lines one by one, and dropped all of
+/// them. The last section of a numbered series needs nothing after it (see
+/// [`guard_sections`]); a heading right above code is kept first (see
+/// [`guard_code_headings`]).
 #[derive(Deserialize, Clone, Copy)]
 #[serde(deny_unknown_fields)]
 struct Section {
@@ -1021,6 +1023,9 @@ impl LineScorer {
                 });
             }
             if let Some(section) = self.section {
+                GuardLog::run(&mut guards, "heading", &mut dropped[a..end], |drops| {
+                    guard_code_headings(drops, |j| feats.heading(a + j), |j| doc.protected[considered[a + j]])
+                });
                 let detail = |j: usize| {
                     let k = a + j;
                     feats.plain(k) && !feats.heading(k) && feats.words(k) >= 2 && probs[k] >= section.floor
@@ -1258,6 +1263,18 @@ impl GuardLog {
     }
 }
 
+/// Before the section guard: a dropped heading right above a protected line (a code block:
+/// "## Example" over its snippet) is the code's heading, and kept. On the dev pages no
+/// heading is dropped there; on a function's reference page `balanced` dropped
+/// "## Signature" above the signature.
+fn guard_code_headings(dropped: &mut [bool], heading: impl Fn(usize) -> bool, protected: impl Fn(usize) -> bool) {
+    for j in 1..dropped.len() {
+        if dropped[j - 1] && heading(j - 1) && protected(j) {
+            dropped[j - 1] = false;
+        }
+    }
+}
+
 /// A heading as the section guard sees it: its level (the `#`s, 0 for a title without
 /// them) and the number it starts with, if any (`## 5. Usedom`: an item of a list article).
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -1286,7 +1303,7 @@ impl SectionHeading {
 /// The section guard (see [`Section`]) over one page's considered lines: after each kept
 /// heading (`heading(j)`, `None` for a line that is not one), the dropped lines up to the
 /// next kept line are kept when there are at most `max_lines` of them, all `detail`, and
-/// kept `prose` follows. The last section of a numbered series (`## 5.` after a kept
+/// kept `prose` or a kept heading follows. The last section of a numbered series (`## 5.` after a kept
 /// `## 4.` with kept prose under it) may also end at the page's end or at a kept heading;
 /// its leading `detail` lines are kept then: a list article's last item, whose sentence
 /// the links after it pulled under the threshold.
@@ -1306,7 +1323,10 @@ fn guard_sections(
         };
         let run = k + 1..(k + 1..dropped.len()).find(|&j| !dropped[j]).unwrap_or(dropped.len());
         let details = run.start + run.clone().take_while(|&j| detail(j)).count();
-        let closed_by_prose = run.end < dropped.len() && prose(run.end) && details == run.end;
+        // The details end where the section's text or the next section begins.
+        let closed = run.end < dropped.len()
+            && (prose(run.end) || kept_heading(run.end, dropped).is_some())
+            && details == run.end;
         let ends_section = run.end == dropped.len() || kept_heading(run.end, dropped).is_some();
         let last_of_series = ends_section && {
             let sibling = (0..k).rev().find(|&j| kept_heading(j, dropped).is_some_and(|h| h.level == own.level));
@@ -1314,7 +1334,7 @@ fn guard_sections(
                 kept_heading(s, dropped).is_some_and(|h| own.follows(h)) && (s + 1..k).any(|j| !dropped[j] && prose(j))
             })
         };
-        if details > run.start && details - run.start <= max_lines && (closed_by_prose || last_of_series) {
+        if details > run.start && details - run.start <= max_lines && (closed || last_of_series) {
             dropped[run.start..details].fill(false);
         }
         k = run.end;
@@ -1451,6 +1471,34 @@ mod tests {
             d, p,
         ];
         assert_eq!(section_rescues(&lines), [1, 2]);
+    }
+
+    #[test]
+    fn the_section_guard_ends_details_at_a_kept_heading() {
+        // "# Title", a dropped summary, a kept "## Signature": the summary is the title's.
+        let h = |text: &str| (false, Some(SectionHeading::of(text)), false, false);
+        let d = (true, None, false, true);
+        assert_eq!(section_rescues(&[h("# Client.query()"), d, h("## Signature")]), [1]);
+        // A dropped heading does not end them.
+        assert!(
+            section_rescues(&[h("# Title"), d, (true, Some(SectionHeading::of("## Next")), false, false)]).is_empty()
+        );
+    }
+
+    #[test]
+    fn a_dropped_heading_right_above_code_is_kept() {
+        // Per line: dropped, heading, protected (code).
+        let lines = [
+            (true, true, false),
+            (false, false, true),
+            (true, true, false),
+            (true, false, false),
+            (false, false, true),
+        ];
+        let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
+        guard_code_headings(&mut dropped, |j| lines[j].1, |j| lines[j].2);
+        // 0 is right above code; 2 has a dropped line between it and the code.
+        assert_eq!(dropped, [false, false, true, true, false]);
     }
 
     #[test]
