@@ -1276,7 +1276,8 @@ fn guard_code_headings(dropped: &mut [bool], heading: impl Fn(usize) -> bool, pr
 }
 
 /// A heading as the section guard sees it: its level (the `#`s, 0 for a title without
-/// them) and the number it starts with, if any (`## 5. Usedom`: an item of a list article).
+/// them or a line that only starts with `#`) and the number it starts with, if any
+/// (`## 5. Usedom`: an item of a list article).
 #[derive(Clone, Copy, PartialEq, Debug)]
 struct SectionHeading {
     level: usize,
@@ -1285,9 +1286,8 @@ struct SectionHeading {
 
 impl SectionHeading {
     fn of(line: &str) -> Self {
-        let line = line.trim_start();
-        let level = line.bytes().take_while(|&b| b == b'#').count();
-        let text = line[level..].trim_start();
+        let level = features::heading_level(line).unwrap_or(0);
+        let text = line.trim_start()[level..].trim_start();
         let digits = text.bytes().take_while(u8::is_ascii_digit).count();
         // An item's number, not a year.
         let number = if digits <= 3 { text[..digits].parse().ok() } else { None };
@@ -1303,10 +1303,10 @@ impl SectionHeading {
 /// The section guard (see [`Section`]) over one page's considered lines: after each kept
 /// heading (`heading(j)`, `None` for a line that is not one), the dropped lines up to the
 /// next kept line are kept when there are at most `max_lines` of them, all `detail`, and
-/// kept `prose` or a kept heading follows. The last section of a numbered series (`## 5.` after a kept
-/// `## 4.` with kept prose under it) may also end at the page's end or at a kept heading;
-/// its leading `detail` lines are kept then: a list article's last item, whose sentence
-/// the links after it pulled under the threshold.
+/// kept `prose` or a kept heading follows. The last section of a numbered series (`## 5.`
+/// after a kept `## 4.` with kept prose under it) may also end at the page's end or at a
+/// kept heading; its leading `detail` lines are kept then: a list article's last item,
+/// whose sentence the links after it pulled under the threshold.
 fn guard_sections(
     dropped: &mut [bool],
     heading: impl Fn(usize) -> Option<SectionHeading>,
@@ -1323,16 +1323,14 @@ fn guard_sections(
         };
         let run = k + 1..(k + 1..dropped.len()).find(|&j| !dropped[j]).unwrap_or(dropped.len());
         let details = run.start + run.clone().take_while(|&j| detail(j)).count();
+        let at_end = run.end == dropped.len();
+        let next_section = !at_end && kept_heading(run.end, dropped).is_some();
         // The details end where the section's text or the next section begins.
-        let closed = run.end < dropped.len()
-            && (prose(run.end) || kept_heading(run.end, dropped).is_some())
-            && details == run.end;
-        let ends_section = run.end == dropped.len() || kept_heading(run.end, dropped).is_some();
-        let last_of_series = ends_section && {
-            let sibling = (0..k).rev().find(|&j| kept_heading(j, dropped).is_some_and(|h| h.level == own.level));
-            sibling.is_some_and(|s| {
-                kept_heading(s, dropped).is_some_and(|h| own.follows(h)) && (s + 1..k).any(|j| !dropped[j] && prose(j))
-            })
+        let closed = details == run.end && !at_end && (prose(run.end) || next_section);
+        let last_of_series = (at_end || next_section) && {
+            let sibling =
+                (0..k).rev().find_map(|j| kept_heading(j, dropped).filter(|h| h.level == own.level).map(|h| (j, h)));
+            sibling.is_some_and(|(s, h)| own.follows(h) && (s + 1..k).any(|j| !dropped[j] && prose(j)))
         };
         if details > run.start && details - run.start <= max_lines && (closed || last_of_series) {
             dropped[run.start..details].fill(false);
@@ -1528,7 +1526,9 @@ mod tests {
             (h.level, h.number)
         };
         assert_eq!(of("## 5. Usedom"), (2, Some(5)));
-        assert_eq!(of("  ###12) Twelve"), (3, Some(12)));
+        assert_eq!(of("  ### 12) Twelve"), (3, Some(12)));
+        // Not a markdown heading, though the scorer's `heading` feature counts it.
+        assert_eq!(of("#5 reasons"), (0, None));
         assert_eq!(of("# 2026 in review"), (1, None));
         assert_eq!(of("Plain title"), (0, None));
     }

@@ -489,6 +489,14 @@ pub(crate) fn list_item_body(line: &str) -> Option<&str> {
     ((1..=3).contains(&digits) && line.as_bytes()[digits..].starts_with(b". ")).then(|| &line[digits + 2..])
 }
 
+/// The level of a markdown (ATX) heading: 1 to 6 `#`s, then a space or the line's end.
+pub(crate) fn heading_level(line: &str) -> Option<usize> {
+    let line = line.trim_start();
+    let level = line.bytes().take_while(|&b| b == b'#').count();
+    let after = line.as_bytes().get(level);
+    ((1..=6).contains(&level) && after.is_none_or(|b| b.is_ascii_whitespace())).then_some(level)
+}
+
 fn line_stats(raw: &str, phrases: Option<&PhraseMatcher>) -> LineStats {
     let trimmed = raw.trim_start();
     let mut s = LineStats {
@@ -1232,6 +1240,15 @@ mod tests {
     fn names_match_the_vector() {
         assert_eq!(NAMES.len(), N);
         assert_eq!(CONTEXT_NAMES.len(), CONTEXT_N);
+    }
+
+    #[test]
+    fn only_markdown_headings_have_a_level() {
+        assert_eq!(heading_level("## Related"), Some(2));
+        assert_eq!(heading_level("  ###"), Some(3));
+        assert_eq!(heading_level("#hashtag"), None);
+        assert_eq!(heading_level("####### seven"), None);
+        assert_eq!(heading_level("Text # not"), None);
     }
 
     /// The eight-at-a-time scan stops where a byte loop would, for every byte value at

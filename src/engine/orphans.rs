@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::detectors::{Detection, Detector, DocView};
+use super::features::heading_level;
 
 /// Drops a heading (`#` to `######` and a space, of level `min_level` or deeper) when
 /// lines follow it up to the next kept heading of a higher level (fewer `#`s) or the end of
@@ -27,14 +28,6 @@ impl OrphanHeadings {
         }
         Ok(d)
     }
-}
-
-/// The level of a markdown (ATX) heading: 1 to 6 `#`s, then a space or the line's end.
-pub fn heading_level(line: &str) -> Option<usize> {
-    let line = line.trim_start();
-    let level = line.bytes().take_while(|&b| b == b'#').count();
-    let after = line.as_bytes().get(level);
-    ((1..=6).contains(&level) && after.is_none_or(|b| b.is_ascii_whitespace())).then_some(level)
 }
 
 impl Detector for OrphanHeadings {
@@ -133,14 +126,5 @@ mod tests {
         // Nor does one of its own level: a product's name above its removed price links,
         // then "### Features".
         assert!(orphans("### Krups\n[$71](#)\n### Features\nText.\n", &[1], 2).is_empty());
-    }
-
-    #[test]
-    fn only_markdown_headings_count() {
-        assert_eq!(heading_level("## Related"), Some(2));
-        assert_eq!(heading_level("  ###"), Some(3));
-        assert_eq!(heading_level("#hashtag"), None);
-        assert_eq!(heading_level("####### seven"), None);
-        assert_eq!(heading_level("Text # not"), None);
     }
 }
