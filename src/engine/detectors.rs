@@ -98,6 +98,17 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
     ),
 ];
 
+/// When a detector runs, each seeing what the ones before it removed: the structural ones
+/// first, then the line scorer (it judges a line by its neighbours, so it sees the page
+/// without its tail), then `orphan-headings`, which tidies up after all of them.
+pub fn phase(name: &str) -> u8 {
+    match name {
+        "line-scorer" => 1,
+        "orphan-headings" => 2,
+        _ => 0,
+    }
+}
+
 pub fn build(name: &str, params: &toml::Table, profile: Profile) -> Result<Box<dyn Detector>, String> {
     match REGISTRY.iter().find(|(n, _, _)| *n == name) {
         Some((_, _, construct)) => construct(params.clone(), profile),

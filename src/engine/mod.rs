@@ -321,12 +321,9 @@ impl Engine {
         let mut blocks = Vec::new();
         let mut sequences = Vec::new();
         let mut replaces = Vec::new();
+        // Each detector sees what the ones before it left, in the order of their phase (see
+        // `detectors::phase`), then of the packs.
         let mut detectors = Vec::new();
-        // Each detector sees what the ones before it left; line scorers, which judge a line
-        // by its neighbours, come after the others so that they see the page without its
-        // tail, and the tidying of headings left without a section after everything.
-        let mut scorers = Vec::new();
-        let mut tidiers = Vec::new();
         for (pack_index, pack) in packs.iter().enumerate() {
             c.current_gate = if pack.scope.is_global() {
                 0
@@ -387,18 +384,16 @@ impl Engine {
                         replaces.push(ReplaceInfo { rule: index, regexes, with: r.with.clone() });
                     }
                     RuleKind::Detector(d) => match detectors::build(&d.name, &d.params, profile) {
-                        Ok(detector) if d.name == "line-scorer" => scorers.push(DetectorInfo { rule: index, detector }),
-                        Ok(detector) if d.name == "orphan-headings" => {
-                            tidiers.push(DetectorInfo { rule: index, detector })
+                        Ok(detector) => {
+                            detectors.push((detectors::phase(&d.name), DetectorInfo { rule: index, detector }))
                         }
-                        Ok(detector) => detectors.push(DetectorInfo { rule: index, detector }),
                         Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
                     },
                 }
             }
         }
-        detectors.append(&mut scorers);
-        detectors.append(&mut tidiers);
+        detectors.sort_by_key(|&(phase, _)| phase); // stable: pack order within a phase
+        let detectors: Vec<DetectorInfo> = detectors.into_iter().map(|(_, d)| d).collect();
         for id in disabled {
             if !packs.iter().any(|p| p.rules.iter().any(|r| &r.id == id)) {
                 c.errors.push(RuleError {
