@@ -560,6 +560,8 @@ pub struct LineScorer {
     continuation: Option<Continuation>,
     /// See [`Section`].
     section: Option<Section>,
+    /// See [`Closing`].
+    closing: Option<Closing>,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
     context: Option<(f32, [f32; features::CONTEXT_N])>,
     /// The scored tail (see [`tail`]), if trained and on in this profile.
@@ -613,6 +615,8 @@ struct LineScorerParams {
     continuation: Option<Continuation>,
     /// Without it, no section guard.
     section: Option<Section>,
+    /// Without it, no closing guard.
+    closing: Option<Closing>,
     tail: Option<TailParams>,
     /// Without it, every text is scored as one page.
     page_windows: Option<PageWindows>,
@@ -660,6 +664,20 @@ impl PageThreshold {
 #[serde(deny_unknown_fields)]
 struct Continuation {
     words: usize,
+    floor: f32,
+}
+
+/// The closing guard: the line right after a page's last kept line, when the scorer would
+/// drop it and everything after it, is kept if it reads like the article's closing
+/// sentence: `words` words or more, ending like a sentence, no link, markup, image,
+/// boilerplate phrase or furniture word, not a heading, a P(content) of at least `floor`,
+/// and the kept line above it not a heading. A scene's last line of dialogue, a short
+/// story's last sentence: what the footer's links pull under the threshold and the
+/// continuation guard, which wants long lines, does not keep.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct Closing {
+    words: u32,
     floor: f32,
 }
 
@@ -757,6 +775,14 @@ impl LineScorer {
                 g.words, g.max_lines, g.floor
             ));
         }
+        if let Some(c) = p.closing
+            && (c.words == 0 || !(0.0..=1.0).contains(&c.floor))
+        {
+            return Err(format!(
+                "bad params: closing.words {} must be at least 1, closing.floor {} between 0 and 1",
+                c.words, c.floor
+            ));
+        }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
@@ -793,6 +819,7 @@ impl LineScorer {
             block_min_lines: p.block_min_lines,
             continuation: p.continuation,
             section: p.section,
+            closing: p.closing,
             context,
             tail,
             windows: p.page_windows.unwrap_or(PageWindows { min_lines: 0, min_gap: 0 }),
@@ -1054,6 +1081,22 @@ impl LineScorer {
                     )
                 });
             }
+            if let Some(c) = self.closing {
+                GuardLog::run(&mut guards, "closing", &mut dropped[a..end], |drops| {
+                    guard_closing(
+                        drops,
+                        |j| {
+                            let k = a + j;
+                            feats.plain(k)
+                                && !feats.heading(k)
+                                && feats.terminal(k)
+                                && feats.words(k) >= c.words
+                                && probs[k] >= c.floor
+                        },
+                        |j| feats.heading(a + j),
+                    )
+                });
+            }
             if let Some(cut) = &cut {
                 // Long lines go too: past the article's end they are teasers and comments
                 // (the prose guard would keep most of them). The title stays; protected
@@ -1248,6 +1291,17 @@ fn guard_continuations(
     }
 }
 
+/// The closing guard (see [`Closing`]) over one page's considered lines: the line after the
+/// last kept one is kept when `closing(j)` holds and the kept one is not a heading
+/// (`heading(j)`).
+fn guard_closing(dropped: &mut [bool], closing: impl Fn(usize) -> bool, heading: impl Fn(usize) -> bool) {
+    let Some(last_kept) = dropped.iter().rposition(|&d| !d) else { return };
+    let next = last_kept + 1;
+    if next < dropped.len() && !heading(last_kept) && closing(next) {
+        dropped[next] = false;
+    }
+}
+
 /// Which guard kept each line of a page under the threshold, for `explain --scores`: each
 /// guard's rescues are the lines dropped before it and kept after it.
 struct GuardLog {
@@ -1432,6 +1486,33 @@ mod tests {
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
         guard_blocks(&doc, 0, &considered, &mut dropped, share, 3);
         considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
+    }
+
+    #[test]
+    fn the_closing_guard_keeps_only_the_line_after_the_last_kept_one() {
+        // Per line: dropped, reads like a closing sentence, heading.
+        let run = |lines: &[(bool, bool, bool)]| {
+            let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
+            guard_closing(&mut dropped, |j| lines[j].1, |j| lines[j].2);
+            (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect::<Vec<_>>()
+        };
+        // 1 is dropped between kept lines: not the page's end. 4 follows the last kept line;
+        // 5 would do too, but only the first line after it is the closing one.
+        let lines = [
+            (false, false, false),
+            (true, true, false),
+            (false, false, false),
+            (false, false, false),
+            (true, true, false),
+            (true, true, false),
+        ];
+        assert_eq!(run(&lines), [4]);
+        // Not a closing sentence, or after a kept heading: nothing.
+        assert!(run(&[(false, false, false), (true, false, false)]).is_empty());
+        assert!(run(&[(false, false, true), (true, true, false)]).is_empty());
+        // Nothing kept, or nothing after the last kept line: nothing.
+        assert!(run(&[(true, true, false), (true, true, false)]).is_empty());
+        assert!(run(&[(true, true, false), (false, false, false)]).is_empty());
     }
 
     #[test]

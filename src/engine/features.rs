@@ -874,6 +874,11 @@ impl DocumentFeatures {
         s.links == 0 && !s.html && !s.image && !s.phrase && s.furniture == 0 && !s.starts_with_link
     }
 
+    /// Line `i` ends like a sentence.
+    pub fn terminal(&self, i: usize) -> bool {
+        self.stats[i].terminal
+    }
+
     /// Words on line `i`.
     pub fn words(&self, i: usize) -> u32 {
         self.stats[i].words
