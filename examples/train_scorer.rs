@@ -97,7 +97,7 @@ const PROSE_FLOOR: [f64; 3] = [0.07, 0.10, 0.10];
 /// Each page's threshold (per profile): this factor times half the page's best expected F1,
 /// within the floor below and the threshold the trainer proposes. Set with
 /// `scripts/sweep_thresholds.sh`; the trainer's own estimate uses fixed thresholds.
-const PAGE_FACTOR: [f64; 3] = [0.35, 1.1, 1.2];
+const PAGE_FACTOR: [f64; 3] = [0.40, 1.1, 1.2];
 const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
 /// Pages of fewer scored lines get conservative's page threshold (per profile; 0: none).
 const SHORT_PAGE_LINES: [usize; 3] = [0, 30, 30];

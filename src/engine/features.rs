@@ -47,9 +47,12 @@ pub const NAMES: &[&str] = &[
     "after_colon",
     "ellipsis",
     "furniture_words",
+    // The line ends in a markdown line break, or the line before it does: lines of one
+    // block broken by `<br>` (addresses, a directory's entries, verse).
+    "in_broken_block",
 ];
 
-pub const N: usize = 39;
+pub const N: usize = 40;
 
 /// Function words of a few languages: prose has many, menus and headlines few.
 #[rustfmt::skip]
@@ -428,6 +431,8 @@ struct LineStats {
     colon: bool,
     /// Ends with `…` or `...`: a teaser cut short.
     ellipsis: bool,
+    /// Ends in two spaces: a markdown line break, the converter's `<br>` inside a block.
+    hard_break: bool,
     /// Words of page furniture (`ago`, `share`, `reply`, `updated`…).
     furniture: u32,
 }
@@ -506,6 +511,7 @@ fn line_stats(raw: &str, phrases: Option<&PhraseMatcher>) -> LineStats {
         pipes: contains_at(trimmed.as_bytes(), b" | ", 1),
         image: contains_at(trimmed.as_bytes(), b"![", 0),
         html: has_html_tag(trimmed),
+        hard_break: raw.ends_with("  "),
         starts_with_link: trimmed.trim_start_matches(['*', '-', '+', ' ', '#']).starts_with('['),
         ..Default::default()
     };
@@ -1060,6 +1066,7 @@ impl DocumentFeatures {
             after_colon[i] as u8 as f32,
             s.ellipsis as u8 as f32,
             s.furniture as f32 / words,
+            (s.hard_break || prev.hard_break) as u8 as f32,
         ];
         f
     }
@@ -1450,6 +1457,11 @@ mod tests {
         assert_eq!([k[3][idx("ellipsis")], k[0][idx("ellipsis")]], [1.0, 0.0]);
         assert_eq!(k[4][idx("furniture_words")], 4.0 / 7.0); // posted, ago, comments, share of 7 words
         assert_eq!(k[0][idx("furniture_words")], 0.0);
+        // Lines of one block broken by `<br>` (two spaces at the end): an address.
+        let lines = ["Hyde Street Clinic  ", "815 Hyde Street", "Open daily.", "Call us: "];
+        let b = document_features(&lines, None).rows();
+        let broken: Vec<f32> = b.iter().map(|row| row[idx("in_broken_block")]).collect();
+        assert_eq!(broken, [1.0, 1.0, 0.0, 0.0]);
         // Chinese and Japanese: a word per two characters (no spaces between words), their
         // one-character function words, and a sentence ends with `。`.
         let cjk = ["我们的城市是绿色的。", "東京の天気は晴れです！", "首页 新闻", "的的的"];
