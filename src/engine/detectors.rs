@@ -1060,14 +1060,17 @@ impl LineScorer {
                     )
                 });
             }
+            // A line the section and closing guards may keep: plain (no link, markup,
+            // boilerplate phrase or furniture word), not a heading, of `words`+ words, and
+            // P(content) at least `floor`.
+            let plain_text = |k: usize, words: u32, floor: f32| {
+                feats.plain(k) && !feats.heading(k) && feats.words(k) >= words && probs[k] >= floor
+            };
             if let Some(section) = self.section {
                 GuardLog::run(&mut guards, "heading", &mut dropped[a..end], |drops| {
                     guard_code_headings(drops, |j| feats.heading(a + j), |j| doc.protected[considered[a + j]])
                 });
-                let detail = |j: usize| {
-                    let k = a + j;
-                    feats.plain(k) && !feats.heading(k) && feats.words(k) >= 2 && probs[k] >= section.floor
-                };
+                let detail = |j: usize| plain_text(a + j, 2, section.floor);
                 GuardLog::run(&mut guards, "section", &mut dropped[a..end], |drops| {
                     guard_sections(
                         drops,
@@ -1085,14 +1088,7 @@ impl LineScorer {
                 GuardLog::run(&mut guards, "closing", &mut dropped[a..end], |drops| {
                     guard_closing(
                         drops,
-                        |j| {
-                            let k = a + j;
-                            feats.plain(k)
-                                && !feats.heading(k)
-                                && feats.terminal(k)
-                                && feats.words(k) >= c.words
-                                && probs[k] >= c.floor
-                        },
+                        |j| plain_text(a + j, c.words, c.floor) && feats.terminal(a + j),
                         |j| feats.heading(a + j),
                     )
                 });
