@@ -19,8 +19,9 @@ work=$root/target/heldout
 (cd "$root" && cargo build --release --quiet && cargo build --release --quiet --example train_scorer)
 
 # Folds by domain (readability's test pages, which have none, by their name's stem), the
-# same every run. Files are copied: the input walker does not follow symbolic links.
-if [ ! -f "$work/folds/4/test/.done" ]; then
+# same every run. Files are copied: the input walker does not follow symbolic links. The
+# copy is made again when it was made from another EVAL_DIR.
+if [ "$(cat "$work/folds/source" 2>/dev/null)" != "$eval_dir" ]; then
     rm -rf "$work/folds"
     python3 - "$eval_dir" "$work/folds" <<'PY'
 import hashlib, json, os, re, shutil, sys
@@ -37,9 +38,8 @@ for line in open(os.path.join(eval_dir, "index.jsonl")):
             dest = os.path.join(folds, str(k), part, sub)
             os.makedirs(dest, exist_ok=True)
             shutil.copy(src, dest)
-for k in range(5):
-    open(os.path.join(folds, str(k), "test", ".done"), "w").close()
 PY
+    echo "$eval_dir" > "$work/folds/source"
 fi
 
 run=$work/$profile
