@@ -102,14 +102,15 @@ const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
 /// Pages of fewer scored lines get conservative's page threshold (per profile; 0: none).
 const SHORT_PAGE_LINES: [usize; 3] = [0, 30, 30];
 /// The block guard's share, the page windows' `(min_lines, min_gap)`, the continuation
-/// guard's `(words, floor)`, the section guard's `(words, max_lines, floor)` and the closing
-/// guard's `(words, floor)` a fresh pack gets: the shipped settings, which the trainer does
+/// guard's `(words, floor)`, the section guard's `(words, max_lines, floor)`, the closing
+/// guard's `(words, floor)` and the lone-paragraph guard's `(words, share)` a fresh pack gets: the shipped settings, which the trainer does
 /// not model.
 const BLOCK_KEEP_SHARE: f64 = 0.5;
 const PAGE_WINDOWS: (usize, usize) = (2000, 40);
 const CONTINUATION: (usize, f64) = (10, 0.2);
 const SECTION: (usize, usize, f64) = (10, 12, 0.1);
 const CLOSING: (usize, f64) = (3, 0.05);
+const LONE_PARAGRAPH: (usize, f64) = (20, 0.25);
 /// The L2 penalty: strong enough to keep correlated features (words, chars) from trading
 /// huge weights.
 const LAMBDA: f64 = 200.0;
@@ -459,6 +460,13 @@ fn new_pack(
         "\n# The closing guard: the dropped line right after the last kept one, plain and sentence-like\n\
          # ({words}+ words), is kept unless P(content) is below the floor: a story's last sentence.\n\
          [rule.params.closing]\nwords = {words}\nfloor = {floor}\n"
+    );
+    let (words, share) = LONE_PARAGRAPH;
+    let _ = write!(
+        toml,
+        "\n# The lone-paragraph guard: when a page keeps fewer words than this share of its longest\n\
+         # dropped paragraph ({words}+ words), that paragraph is kept: an article run into one line.\n\
+         [rule.params.lone_paragraph]\nwords = {words}\nshare = {share}\n"
     );
     let (min_lines, min_gap) = PAGE_WINDOWS;
     let _ = write!(

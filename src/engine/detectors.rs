@@ -562,6 +562,8 @@ pub struct LineScorer {
     section: Option<Section>,
     /// See [`Closing`].
     closing: Option<Closing>,
+    /// See [`LoneParagraph`].
+    lone_paragraph: Option<LoneParagraph>,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
     context: Option<(f32, [f32; features::CONTEXT_N])>,
     /// The scored tail (see [`tail`]), if trained and on in this profile.
@@ -617,6 +619,8 @@ struct LineScorerParams {
     section: Option<Section>,
     /// Without it, no closing guard.
     closing: Option<Closing>,
+    /// Without it, no lone-paragraph guard.
+    lone_paragraph: Option<LoneParagraph>,
     tail: Option<TailParams>,
     /// Without it, every text is scored as one page.
     page_windows: Option<PageWindows>,
@@ -679,6 +683,18 @@ struct Continuation {
 struct Closing {
     words: u32,
     floor: f32,
+}
+
+/// The lone-paragraph guard, the last: when a page would keep fewer words than `share` of
+/// its longest dropped paragraph (prose of `words` words or more), that paragraph is kept.
+/// A page whose article is one long line (a newsletter's body run together) can otherwise
+/// lose all of it to one doubtful score, and keep only its title; a page that keeps any
+/// real text is left alone.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct LoneParagraph {
+    words: usize,
+    share: f32,
 }
 
 /// The section guard: the short lines between a kept heading (or the title) and the kept
@@ -783,6 +799,14 @@ impl LineScorer {
                 c.words, c.floor
             ));
         }
+        if let Some(g) = p.lone_paragraph
+            && (g.words == 0 || !(0.0..=1.0).contains(&g.share))
+        {
+            return Err(format!(
+                "bad params: lone_paragraph.words {} must be at least 1, lone_paragraph.share {} between 0 and 1",
+                g.words, g.share
+            ));
+        }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
@@ -820,6 +844,7 @@ impl LineScorer {
             continuation: p.continuation,
             section: p.section,
             closing: p.closing,
+            lone_paragraph: p.lone_paragraph,
             context,
             tail,
             windows: p.page_windows.unwrap_or(PageWindows { min_lines: 0, min_gap: 0 }),
@@ -1101,6 +1126,12 @@ impl LineScorer {
                     dropped[k] |= Some(considered[k]) != title;
                 }
             }
+            // Last, and past the cut: it is for a page that kept next to nothing.
+            if let Some(g) = self.lone_paragraph {
+                GuardLog::run(&mut guards, "paragraph", &mut dropped[a..b], |drops| {
+                    guard_lone_paragraph(drops, |j| feats.words(a + j), |j| feats.is_prose(a + j, g.words), g.share)
+                });
+            }
             let page = PageVerdict {
                 considered,
                 lines: a..b,
@@ -1295,6 +1326,17 @@ fn guard_closing(dropped: &mut [bool], closing: impl Fn(usize) -> bool, heading:
     let next = last_kept + 1;
     if next < dropped.len() && !heading(last_kept) && closing(next) {
         dropped[next] = false;
+    }
+}
+
+/// The lone-paragraph guard (see [`LoneParagraph`]) over one page's considered lines: the
+/// longest dropped line of prose (`prose(j)`, by `words(j)`) is kept when the kept lines hold
+/// fewer words than `share` of its.
+fn guard_lone_paragraph(dropped: &mut [bool], words: impl Fn(usize) -> u32, prose: impl Fn(usize) -> bool, share: f32) {
+    let kept: u32 = (0..dropped.len()).filter(|&j| !dropped[j]).map(&words).sum();
+    let longest = (0..dropped.len()).filter(|&j| dropped[j] && prose(j)).max_by_key(|&j| words(j));
+    if let Some(j) = longest.filter(|&j| (kept as f32) < share * words(j) as f32) {
+        dropped[j] = false;
     }
 }
 
@@ -1509,6 +1551,24 @@ mod tests {
         // Nothing kept, or nothing after the last kept line: nothing.
         assert!(run(&[(true, true, false), (true, true, false)]).is_empty());
         assert!(run(&[(true, true, false), (false, false, false)]).is_empty());
+    }
+
+    #[test]
+    fn the_lone_paragraph_guard_keeps_the_longest_paragraph_of_a_page_left_with_next_to_nothing() {
+        // Per line: dropped, words, prose. The page keeps 10 words; its dropped paragraphs
+        // have 30 and 50, and only the longer is kept, being more than 4 times what is kept.
+        let run = |lines: &[(bool, u32, bool)]| {
+            let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
+            guard_lone_paragraph(&mut dropped, |j| lines[j].1, |j| lines[j].2, 0.25);
+            (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect::<Vec<_>>()
+        };
+        let page = [(false, 10, false), (true, 30, true), (true, 50, true), (true, 90, false)];
+        assert_eq!(run(&page), [2]);
+        // The page keeps 13 words, more than a quarter of 50: nothing.
+        let page = [(false, 13, false), (true, 30, true), (true, 50, true)];
+        assert!(run(&page).is_empty());
+        // Nothing kept and no prose dropped (a menu): nothing.
+        assert!(run(&[(true, 3, false), (true, 90, false)]).is_empty());
     }
 
     #[test]
