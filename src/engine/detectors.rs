@@ -128,7 +128,8 @@ pub(crate) fn params_into<T: for<'de> Deserialize<'de>>(params: toml::Table) -> 
 /// from its first headline-like line (short, not ending like a sentence) when it holds
 /// at least `min_lines` headline-like lines making up at least `min_share` of the run.
 /// Nothing is dropped unless a long (article) line comes before the run, and one that
-/// ends in a colon announces a list of the article's own.
+/// ends in a colon announces a list of the article's own. The cut starts past headings
+/// that sit right above an unlinked list item: those are sections of the article's own.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct TrailingHeadlines {
@@ -234,8 +235,14 @@ impl Detector for TrailingHeadlines {
         let headlines = zone.iter().filter(|&&(_, h)| h).count();
         let share = headlines as f64 / zone.len() as f64;
         if headlines >= self.min_lines && share >= self.min_share {
+            // The zone is judged whole, but the cut passes over headings of the article's
+            // own lists: a heading right above an unlinked list item opens a section
+            // (a permit office's "Typical Projects Requiring Inspections" over "Building",
+            // "Electrical"), and the footer's links start at the next headline-like line.
+            let opens_own_list = |k: usize| run.get(k + 1).is_some_and(|&(i, _)| is_plain_list_item(doc.line(i)));
+            let start = (first..run.len()).find(|&k| run[k].1 && !opens_own_list(k)).unwrap_or(first);
             out.push(Detection {
-                lines: zone[0].0..doc.lines.len(),
+                lines: run[start].0..doc.lines.len(),
                 detail: format!(
                     "{headlines} headline-like lines of {} short lines after the article (share {share:.2}; needs ≥{} and ≥{:.2})",
                     zone.len(),
@@ -1749,6 +1756,32 @@ mod tests {
         let lead_in = format!("{}:", ARTICLE.trim_end().trim_end_matches('.'));
         let announced = text.replacen(ARTICLE, &lead_in, 1);
         assert!(run(d.as_ref(), &announced).is_empty(), "{announced}");
+        // Headings over unlinked lists before the footer's links are the article's: the cut
+        // starts at the links' heading (line 7), though the run is judged from line 2.
+        let sections = format!(
+            "{ARTICLE}
+
+## Typical projects
+
+* Building
+* Plumbing
+
+## Quick Links
+
+1. [Permit form](#)
+             2. [Municipal code](#)
+3. [Map center](#)
+4. [Contact us](#)
+5. [Site map](#)
+6. [Privacy](#)
+             7. [Jobs](#)
+8. [FAQs](#)
+9. [Home](#)
+"
+        );
+        let found = run(d.as_ref(), &sections);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 7, "{sections}");
     }
 
     #[test]
