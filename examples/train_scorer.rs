@@ -103,8 +103,8 @@ const THRESHOLD_FLOOR: [f64; 3] = [0.10, 0.30, 0.30];
 const SHORT_PAGE_LINES: [usize; 3] = [0, 30, 30];
 /// The block guard's share, the page windows' `(min_lines, min_gap)`, the continuation
 /// guard's `(words, floor)`, the section guard's `(words, max_lines, floor)`, the closing
-/// guard's `(words, floor)` and the lone-paragraph guard's `(words, share)` a fresh pack gets: the shipped settings, which the trainer does
-/// not model.
+/// guard's `(words, floor)` and the lone-paragraph guard's `(words, share)` a fresh pack
+/// gets: the shipped settings, which the trainer does not model.
 const BLOCK_KEEP_SHARE: f64 = 0.5;
 const PAGE_WINDOWS: (usize, usize) = (2000, 40);
 const CONTINUATION: (usize, f64) = (10, 0.2);
