@@ -110,7 +110,7 @@ pub struct CleanArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output: a file for one input, else a directory that mirrors the inputs' relative
-    /// paths. Without it, one input is written to standard output.
+    /// paths. Without it (or with `-`), one input is written to standard output.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Only files (inside directory inputs) whose relative path matches this glob, e.g.

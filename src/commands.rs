@@ -109,11 +109,13 @@ fn glob_set(globs: &[String]) -> Result<Option<globset::GlobSet>> {
 /// Turn the inputs and `-o` into jobs, refusing ambiguous or destructive layouts.
 fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
     let globs = glob_set(&args.glob)?;
+    // `-o -` is standard output, as `-` is standard input: the same as no -o (it used to
+    // write a file named `-`).
+    let output = args.output.as_ref().filter(|o| o.as_os_str() != "-");
     // Any existing non-directory counts as a file: FIFOs (`<(zcat x.gz)`) and devices too.
     let is_file = |p: &Path| std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
     let single_file = args.inputs.len() == 1 && (args.inputs[0].as_os_str() == "-" || is_file(&args.inputs[0]));
-    let out_is_file =
-        single_file && args.output.as_ref().is_some_and(|o| !o.is_dir() && !o.to_string_lossy().ends_with('/'));
+    let out_is_file = single_file && output.is_some_and(|o| !o.is_dir() && !o.to_string_lossy().ends_with('/'));
     // (input, output path relative to OUT or absolute, name for the attribute file)
     let mut jobs = Vec::new();
     let attributes = |rel: &Path| args.attributes.as_ref().map(|dir| dir.join(rel));
@@ -123,18 +125,18 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
                 bail!("`-` (standard input) cannot be combined with other inputs");
             }
             let format = format_of(&args.input, input);
-            let attr_name = args.output.as_ref().and_then(|o| o.file_name()).map_or_else(
+            let attr_name = output.and_then(|o| o.file_name()).map_or_else(
                 || PathBuf::from(if format.output() == Format::Text { "stdin.txt" } else { "stdin.jsonl" }),
                 PathBuf::from,
             );
             jobs.push(Job {
                 input: input.clone(),
                 format,
-                output: args.output.clone(),
+                output: output.cloned(),
                 attributes: attributes(&attr_name),
             });
         } else if input.is_dir() {
-            let Some(out) = &args.output else {
+            let Some(out) = output else {
                 bail!("{} is a directory: give -o DIR to mirror it into", input.display());
             };
             for rel in
@@ -152,7 +154,7 @@ fn resolve_jobs(args: &CleanArgs) -> Result<Vec<Job>> {
             }
         } else if is_file(input) {
             let format = format_of(&args.input, input);
-            let output = match &args.output {
+            let output = match output {
                 None if single_file => None,
                 None => bail!("several inputs need -o DIR"),
                 Some(out) if out_is_file => Some(out.clone()),

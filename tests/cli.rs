@@ -342,6 +342,14 @@ fn stdin_to_stdout_and_single_file_to_stdout() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap(), "Story text.\n");
+    // `-o -` is standard output too, and leaves no file named `-` behind.
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("page.txt");
+    std::fs::write(&page, "Story text.\n\nYou seem to have an Ad Blocker on.\n").unwrap();
+    let out = dechrome().current_dir(tmp.path()).args(["clean", "page.txt", "-o", "-", "-q"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "Story text.\n");
+    assert!(!tmp.path().join("-").exists());
 }
 
 #[test]
