@@ -781,13 +781,8 @@ impl LineScorer {
                 p.block_min_lines
             ));
         }
-        if let Some(c) = p.continuation
-            && (c.words == 0 || !(0.0..=1.0).contains(&c.floor))
-        {
-            return Err(format!(
-                "bad params: continuation.words {} must be at least 1, continuation.floor {} between 0 and 1",
-                c.words, c.floor
-            ));
+        if let Some(c) = p.continuation {
+            check_guard("continuation", c.words, "floor", c.floor)?;
         }
         if let Some(g) = p.section
             && (g.words == 0 || g.max_lines == 0 || !(0.0..=1.0).contains(&g.floor))
@@ -798,21 +793,11 @@ impl LineScorer {
                 g.words, g.max_lines, g.floor
             ));
         }
-        if let Some(c) = p.closing
-            && (c.words == 0 || !(0.0..=1.0).contains(&c.floor))
-        {
-            return Err(format!(
-                "bad params: closing.words {} must be at least 1, closing.floor {} between 0 and 1",
-                c.words, c.floor
-            ));
+        if let Some(c) = p.closing {
+            check_guard("closing", c.words as usize, "floor", c.floor)?;
         }
-        if let Some(g) = p.lone_paragraph
-            && (g.words == 0 || !(0.0..=1.0).contains(&g.share))
-        {
-            return Err(format!(
-                "bad params: lone_paragraph.words {} must be at least 1, lone_paragraph.share {} between 0 and 1",
-                g.words, g.share
-            ));
+        if let Some(g) = p.lone_paragraph {
+            check_guard("lone_paragraph", g.words, "share", g.share)?;
         }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
@@ -1336,6 +1321,16 @@ fn guard_closing(dropped: &mut [bool], closing: impl Fn(usize) -> bool, heading:
     }
 }
 
+/// A guard's parameters: `words` at least 1, `fraction` (its floor or share) within 0..=1.
+fn check_guard(guard: &str, words: usize, fraction_name: &str, fraction: f32) -> Result<(), String> {
+    if words == 0 || !(0.0..=1.0).contains(&fraction) {
+        return Err(format!(
+            "bad params: {guard}.words {words} must be at least 1, {guard}.{fraction_name} {fraction} between 0 and 1"
+        ));
+    }
+    Ok(())
+}
+
 /// The lone-paragraph guard (see [`LoneParagraph`]) over one page's considered lines: the
 /// longest dropped line of prose (`prose(j)`, by `words(j)`) is kept when the kept lines hold
 /// fewer words than `share` of its.
@@ -1576,6 +1571,23 @@ mod tests {
         assert!(run(&page).is_empty());
         // Nothing kept and no prose dropped (a menu): nothing.
         assert!(run(&[(true, 3, false), (true, 90, false)]).is_empty());
+    }
+
+    #[test]
+    fn the_shipped_scorer_builds_and_a_guard_out_of_range_is_named() {
+        let pack: toml::Table = toml::from_str(include_str!("../../rules/generic/scorer.toml")).unwrap();
+        let params = pack["rule"][0]["params"].as_table().unwrap().clone();
+        assert!(build("line-scorer", &params, Profile::Balanced).is_ok());
+        for (guard, key, value, message) in [
+            ("lone_paragraph", "share", toml::Value::Float(2.0), "lone_paragraph.share 2 between 0 and 1"),
+            ("closing", "words", toml::Value::Integer(0), "closing.words 0 must be at least 1"),
+            ("continuation", "floor", toml::Value::Float(-1.0), "continuation.floor -1 between 0 and 1"),
+        ] {
+            let mut bad = params.clone();
+            bad[guard].as_table_mut().unwrap().insert(key.into(), value);
+            let Err(e) = build("line-scorer", &bad, Profile::Balanced) else { panic!("{guard}.{key} accepted") };
+            assert!(e.contains(message), "{e}");
+        }
     }
 
     #[test]
