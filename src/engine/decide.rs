@@ -403,8 +403,10 @@ impl Engine {
                     {
                         continue;
                     }
-                    for re in &r.regexes {
-                        for caps in re.captures_iter(line) {
+                    // `is_match` first: most lines match no replace rule, and it is the
+                    // cheapest search (no capture slots to set up).
+                    for re in r.regexes.iter().filter(|re| re.may_match(line) && re.regex.is_match(line)) {
+                        for caps in re.regex.captures_iter(line) {
                             let m = caps.get(0).expect("group 0");
                             if m.is_empty() {
                                 continue;

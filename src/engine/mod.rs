@@ -149,8 +149,38 @@ pub(crate) struct SequenceInfo {
 
 pub(crate) struct ReplaceInfo {
     pub rule: u32,
-    pub regexes: Vec<Regex>,
+    pub regexes: Vec<ReplaceRegex>,
     pub with: String,
+}
+
+/// A replace rule's regex, and for one anchored at the line's start or end the bytes its
+/// matches can begin or end with: replace rules are tried on every kept line, and these
+/// two tests turn most lines away before a regex search is set up.
+pub(crate) struct ReplaceRegex {
+    pub regex: Regex,
+    pub first_bytes: Option<Box<[bool; 256]>>,
+    pub last_bytes: Option<Box<[bool; 256]>>,
+}
+
+impl ReplaceRegex {
+    fn new(regex: Regex, pattern: &str, fold_case: bool) -> ReplaceRegex {
+        ReplaceRegex {
+            regex,
+            first_bytes: tiers::anchored_first_bytes(pattern, fold_case),
+            last_bytes: tiers::anchored_last_bytes(pattern, fold_case),
+        }
+    }
+
+    /// Whether the regex may match `line` (not empty), by its first and last bytes.
+    pub fn may_match(&self, line: &str) -> bool {
+        let bytes = line.as_bytes();
+        let allows = |set: &Option<Box<[bool; 256]>>, b: Option<&u8>| match (set, b) {
+            (Some(set), Some(&b)) => set[b as usize],
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        allows(&self.first_bytes, bytes.first()) && allows(&self.last_bytes, bytes.last())
+    }
 }
 
 pub(crate) struct DetectorInfo {
@@ -377,7 +407,7 @@ impl Engine {
                         let mut regexes = Vec::new();
                         for p in &r.regex {
                             match regex::RegexBuilder::new(p).case_insensitive(!r.case_sensitive).build() {
-                                Ok(re) => regexes.push(re),
+                                Ok(regex) => regexes.push(ReplaceRegex::new(regex, p, !r.case_sensitive)),
                                 Err(e) => c.error(loc, format!("rule `{id}`: bad regex `{p}`: {e}")),
                             }
                         }

@@ -245,23 +245,42 @@ pub fn anchored_prefix_literals(pattern: &str, fold_case: bool) -> Option<Vec<St
 
 /// For a regex anchored at the line start (`^…`), the bytes its matches can begin with.
 pub fn anchored_first_bytes(pattern: &str, fold_case: bool) -> Option<Box<[bool; 256]>> {
+    anchored_edge_bytes(pattern, fold_case, Edge::First)
+}
+
+/// For a regex anchored at the line end (`…$`), the bytes its matches can end with.
+pub fn anchored_last_bytes(pattern: &str, fold_case: bool) -> Option<Box<[bool; 256]>> {
+    anchored_edge_bytes(pattern, fold_case, Edge::Last)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Edge {
+    First,
+    Last,
+}
+
+fn anchored_edge_bytes(pattern: &str, fold_case: bool, edge: Edge) -> Option<Box<[bool; 256]>> {
     use regex_syntax::hir::Look;
     let hir = regex_syntax::ParserBuilder::new().case_insensitive(fold_case).build().parse(pattern).ok()?;
-    if !hir.properties().look_set_prefix().contains(Look::Start) {
+    let looks = match edge {
+        Edge::First => hir.properties().look_set_prefix(),
+        Edge::Last => hir.properties().look_set_suffix(),
+    };
+    if !looks.contains(if edge == Edge::First { Look::Start } else { Look::End }) {
         return None;
     }
     let mut set = Box::new([false; 256]);
-    let nullable = add_first_bytes(&hir, &mut set);
+    let nullable = add_edge_bytes(&hir, &mut set, edge);
     (!nullable).then_some(set)
 }
 
-/// Add the bytes a non-empty match of `hir` can start with; returns whether `hir` can
-/// match the empty string (then what follows it can start the match too).
-fn add_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool {
+/// Add the bytes a non-empty match of `hir` can start (or end) with; returns whether `hir`
+/// can match the empty string (then what comes before or after it can make that edge).
+fn add_edge_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256], edge: Edge) -> bool {
     use regex_syntax::hir::{Class, HirKind};
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => true,
-        HirKind::Literal(lit) => match lit.0.first() {
+        HirKind::Literal(lit) => match if edge == Edge::First { lit.0.first() } else { lit.0.last() } {
             Some(&b) => {
                 set[b as usize] = true;
                 false
@@ -278,23 +297,34 @@ fn add_first_bytes(hir: &regex_syntax::hir::Hir, set: &mut [bool; 256]) -> bool 
         }
         HirKind::Class(Class::Unicode(c)) => {
             // UTF-8 keeps code point order, so every character in a range has a lead
-            // byte between those of its ends.
+            // byte between those of its ends. A character of two bytes or more ends with
+            // a continuation byte.
             let lead = |c: char| {
                 let mut buf = [0; 4];
                 c.encode_utf8(&mut buf);
                 buf[0]
             };
             for r in c.ranges() {
-                for b in lead(r.start())..=lead(r.end()) {
-                    set[b as usize] = true;
+                let (lo, hi) = (lead(r.start()), lead(r.end()));
+                match edge {
+                    Edge::First => (lo..=hi).for_each(|b| set[b as usize] = true),
+                    Edge::Last => {
+                        (lo..=hi.min(0x7F)).for_each(|b| set[b as usize] = true);
+                        if !r.end().is_ascii() {
+                            (0x80..=0xBF).for_each(|b| set[b as usize] = true);
+                        }
+                    }
                 }
             }
             false
         }
-        HirKind::Repetition(rep) => add_first_bytes(&rep.sub, set) || rep.min == 0,
-        HirKind::Capture(cap) => add_first_bytes(&cap.sub, set),
-        HirKind::Concat(subs) => subs.iter().all(|s| add_first_bytes(s, set)),
-        HirKind::Alternation(subs) => subs.iter().fold(false, |nullable, s| add_first_bytes(s, set) | nullable),
+        HirKind::Repetition(rep) => add_edge_bytes(&rep.sub, set, edge) || rep.min == 0,
+        HirKind::Capture(cap) => add_edge_bytes(&cap.sub, set, edge),
+        HirKind::Concat(subs) => match edge {
+            Edge::First => subs.iter().all(|s| add_edge_bytes(s, set, edge)),
+            Edge::Last => subs.iter().rev().all(|s| add_edge_bytes(s, set, edge)),
+        },
+        HirKind::Alternation(subs) => subs.iter().fold(false, |nullable, s| add_edge_bytes(s, set, edge) | nullable),
     }
 }
 
@@ -646,6 +676,16 @@ mod tests {
         assert!(anchored_first_bytes(r"x$", false).is_none()); // not anchored
         let fb = anchored_first_bytes(r"^date", true).unwrap();
         assert!(fb[b'd' as usize] && fb[b'D' as usize]);
+    }
+
+    #[test]
+    fn last_bytes_of_regexes_anchored_at_the_end() {
+        let lb = anchored_last_bytes(r"^\[\]\([^)]*\)[*•]*$", false).unwrap();
+        assert!(lb[b')' as usize] && lb[b'*' as usize] && lb[0x80] && !lb[b'[' as usize] && !lb[b'a' as usize]);
+        let lb = anchored_last_bytes(r"(?:ab|cd)e?$", true).unwrap();
+        assert!(lb[b'b' as usize] && lb[b'D' as usize] && lb[b'e' as usize] && !lb[b'a' as usize]);
+        assert!(anchored_last_bytes(r"^x", false).is_none()); // not anchored at the end
+        assert!(anchored_last_bytes(r"x*$", false).is_none()); // can match empty
     }
 
     #[test]
