@@ -386,6 +386,7 @@ impl Engine {
         // 5. Replace rules on kept, unprotected lines.
         let mut rewrites = Vec::new();
         if !self.replaces.is_empty() {
+            let before_replaces = removals.len();
             for (i, is_removed) in removed.iter_mut().enumerate() {
                 if *is_removed || s.protected[i] {
                     continue;
@@ -395,6 +396,9 @@ impl Engine {
                 }
                 let span = s.lines[i].content.clone();
                 let line = &text[span.clone()];
+                if !self.replace_edges.may_match(line) {
+                    continue;
+                }
                 let before = rewrites.len();
                 for r in &self.replaces {
                     let rule = &self.rules[r.rule as usize];
@@ -405,7 +409,7 @@ impl Engine {
                     }
                     // `is_match` first: most lines match no replace rule, and it is the
                     // cheapest search (no capture slots to set up).
-                    for re in r.regexes.iter().filter(|re| re.may_match(line) && re.regex.is_match(line)) {
+                    for re in r.regexes.iter().filter(|re| re.edges.may_match(line) && re.regex.is_match(line)) {
                         for caps in re.regex.captures_iter(line) {
                             let m = caps.get(0).expect("group 0");
                             if m.is_empty() {
@@ -454,7 +458,10 @@ impl Engine {
                     rewrites.extend(kept);
                 }
             }
-            removals.sort_by_key(|r| r.lines.start);
+            // Lines emptied by a rewrite were added in order after the others.
+            if removals.len() > before_replaces {
+                removals.sort_by_key(|r| r.lines.start);
+            }
         }
         Decisions { removals, removed, rewrites, repair_paragraphs }
     }

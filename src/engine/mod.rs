@@ -153,25 +153,44 @@ pub(crate) struct ReplaceInfo {
     pub with: String,
 }
 
-/// A replace rule's regex, and for one anchored at the line's start or end the bytes its
-/// matches can begin or end with: replace rules are tried on every kept line, and these
-/// two tests turn most lines away before a regex search is set up.
+/// A replace rule's regex, with the bytes its matches can begin and end with.
 pub(crate) struct ReplaceRegex {
     pub regex: Regex,
-    pub first_bytes: Option<Box<[bool; 256]>>,
-    pub last_bytes: Option<Box<[bool; 256]>>,
+    pub edges: EdgeBytes,
 }
 
-impl ReplaceRegex {
-    fn new(regex: Regex, pattern: &str, fold_case: bool) -> ReplaceRegex {
-        ReplaceRegex {
-            regex,
-            first_bytes: tiers::anchored_first_bytes(pattern, fold_case),
-            last_bytes: tiers::anchored_last_bytes(pattern, fold_case),
+/// For a regex anchored at the line's start (end), the bytes its matches can begin (end)
+/// with: replace rules are tried on every kept line, and these tests turn most lines away
+/// before a regex search is set up. `None`: any byte.
+#[derive(Clone)]
+pub(crate) struct EdgeBytes {
+    first: Option<Box<[bool; 256]>>,
+    last: Option<Box<[bool; 256]>>,
+}
+
+impl EdgeBytes {
+    fn of(pattern: &str, fold_case: bool) -> EdgeBytes {
+        EdgeBytes {
+            first: tiers::anchored_first_bytes(pattern, fold_case),
+            last: tiers::anchored_last_bytes(pattern, fold_case),
         }
     }
 
-    /// Whether the regex may match `line` (not empty), by its first and last bytes.
+    /// What any of `all` may match: the union of their sets (no set, with none of them).
+    fn union<'a>(all: impl Iterator<Item = &'a EdgeBytes> + Clone) -> EdgeBytes {
+        let merge = |sets: &mut dyn Iterator<Item = &'a Option<Box<[bool; 256]>>>| {
+            let mut union = Box::new([false; 256]);
+            for set in sets {
+                for (u, &b) in union.iter_mut().zip(set.as_deref()?.iter()) {
+                    *u |= b;
+                }
+            }
+            Some(union)
+        };
+        EdgeBytes { first: merge(&mut all.clone().map(|e| &e.first)), last: merge(&mut all.map(|e| &e.last)) }
+    }
+
+    /// Whether a match may be all of `line`, or begin or end it, by its first and last bytes.
     pub fn may_match(&self, line: &str) -> bool {
         let bytes = line.as_bytes();
         let allows = |set: &Option<Box<[bool; 256]>>, b: Option<&u8>| match (set, b) {
@@ -179,7 +198,7 @@ impl ReplaceRegex {
             (Some(_), None) => false,
             (None, _) => true,
         };
-        allows(&self.first_bytes, bytes.first()) && allows(&self.last_bytes, bytes.last())
+        allows(&self.first, bytes.first()) && allows(&self.last, bytes.last())
     }
 }
 
@@ -204,6 +223,9 @@ pub struct Engine {
     pub(crate) blocks: Vec<BlockInfo>,
     pub(crate) sequences: Vec<SequenceInfo>,
     pub(crate) replaces: Vec<ReplaceInfo>,
+    /// What the replace rules' regexes together may match: a line none may match is
+    /// passed by with one test.
+    pub(crate) replace_edges: EdgeBytes,
     pub(crate) detectors: Vec<DetectorInfo>,
     /// Regexes that got no gating literal, for `rules check`: in a normalised view every
     /// line is then normalised for them; in the raw view, without even a known first
@@ -407,7 +429,9 @@ impl Engine {
                         let mut regexes = Vec::new();
                         for p in &r.regex {
                             match regex::RegexBuilder::new(p).case_insensitive(!r.case_sensitive).build() {
-                                Ok(regex) => regexes.push(ReplaceRegex::new(regex, p, !r.case_sensitive)),
+                                Ok(regex) => {
+                                    regexes.push(ReplaceRegex { regex, edges: EdgeBytes::of(p, !r.case_sensitive) })
+                                }
                                 Err(e) => c.error(loc, format!("rule `{id}`: bad regex `{p}`: {e}")),
                             }
                         }
@@ -485,6 +509,7 @@ impl Engine {
             matchers: c.matchers,
             blocks,
             sequences,
+            replace_edges: EdgeBytes::union(replaces.iter().flat_map(|r| r.regexes.iter().map(|re| &re.edges))),
             replaces,
             detectors,
             ungated_regexes: c.ungated,
@@ -494,5 +519,25 @@ impl Engine {
 
     pub fn rule_index(&self, id: &str) -> Option<u32> {
         self.rules.iter().position(|r| r.id == id).map(|i| i as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EdgeBytes;
+
+    #[test]
+    fn edge_bytes_turn_away_lines_a_replace_regex_cannot_match() {
+        let links = EdgeBytes::of(r"^\s*\[\]\(#\)\s*$", false);
+        assert!(links.may_match("[](#)") && links.may_match("  [](#) "));
+        assert!(!links.may_match("Text [](#)") && !links.may_match("[](#) text") && !links.may_match(""));
+        let date = EdgeBytes::of(r"^date \d+", true);
+        assert!(date.may_match("Date 12 and more") && !date.may_match("The date 12"));
+        // The union passes what either passes; a regex anchored nowhere passes everything.
+        let both = EdgeBytes::union([&links, &date].into_iter());
+        assert!(both.may_match("[](#)") && both.may_match("date 1 x") && !both.may_match("Text"));
+        let anywhere = EdgeBytes::of(r"\d+ min", false);
+        assert!(EdgeBytes::union([&links, &anywhere].into_iter()).may_match("Text"));
+        assert!(!EdgeBytes::union(std::iter::empty()).may_match("[](#)"));
     }
 }
