@@ -177,17 +177,19 @@ impl EdgeBytes {
     }
 
     /// What any of `all` may match: the union of their sets (no set, with none of them).
-    fn union<'a>(all: impl Iterator<Item = &'a EdgeBytes> + Clone) -> EdgeBytes {
-        let merge = |sets: &mut dyn Iterator<Item = &'a Option<Box<[bool; 256]>>>| {
-            let mut union = Box::new([false; 256]);
-            for set in sets {
-                for (u, &b) in union.iter_mut().zip(set.as_deref()?.iter()) {
-                    *u |= b;
-                }
+    fn union<'a>(all: impl Iterator<Item = &'a EdgeBytes>) -> EdgeBytes {
+        fn widen(union: &mut Option<Box<[bool; 256]>>, set: &Option<Box<[bool; 256]>>) {
+            match (union.as_mut(), set) {
+                (Some(union), Some(set)) => union.iter_mut().zip(set.iter()).for_each(|(u, &b)| *u |= b),
+                _ => *union = None,
             }
-            Some(union)
-        };
-        EdgeBytes { first: merge(&mut all.clone().map(|e| &e.first)), last: merge(&mut all.map(|e| &e.last)) }
+        }
+        let mut union = EdgeBytes { first: Some(Box::new([false; 256])), last: Some(Box::new([false; 256])) };
+        for edges in all {
+            widen(&mut union.first, &edges.first);
+            widen(&mut union.last, &edges.last);
+        }
+        union
     }
 
     /// Whether a match may be all of `line`, or begin or end it, by its first and last bytes.
