@@ -262,11 +262,11 @@ enum Edge {
 fn anchored_edge_bytes(pattern: &str, fold_case: bool, edge: Edge) -> Option<Box<[bool; 256]>> {
     use regex_syntax::hir::Look;
     let hir = regex_syntax::ParserBuilder::new().case_insensitive(fold_case).build().parse(pattern).ok()?;
-    let looks = match edge {
-        Edge::First => hir.properties().look_set_prefix(),
-        Edge::Last => hir.properties().look_set_suffix(),
+    let (looks, anchor) = match edge {
+        Edge::First => (hir.properties().look_set_prefix(), Look::Start),
+        Edge::Last => (hir.properties().look_set_suffix(), Look::End),
     };
-    if !looks.contains(if edge == Edge::First { Look::Start } else { Look::End }) {
+    if !looks.contains(anchor) {
         return None;
     }
     let mut set = Box::new([false; 256]);
