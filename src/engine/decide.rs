@@ -396,11 +396,9 @@ impl Engine {
                 }
                 let span = s.lines[i].content.clone();
                 let line = &text[span.clone()];
-                if !self.replace_edges.may_match(line) {
-                    continue;
-                }
                 let before = rewrites.len();
-                for r in &self.replaces {
+                for (r, x) in self.replace_index.candidates(line) {
+                    let r = &self.replaces[r];
                     let rule = &self.rules[r.rule as usize];
                     if !s.active[rule.pack as usize]
                         || !within(rule.position, s.nonblank_rank[i] as usize, total_nonblank)
@@ -409,21 +407,23 @@ impl Engine {
                     }
                     // `is_match` first: most lines match no replace rule, and it is the
                     // cheapest search (no capture slots to set up).
-                    for re in r.regexes.iter().filter(|re| re.edges.may_match(line) && re.regex.is_match(line)) {
-                        for caps in re.regex.captures_iter(line) {
-                            let m = caps.get(0).expect("group 0");
-                            if m.is_empty() {
-                                continue;
-                            }
-                            let mut replacement = String::new();
-                            caps.expand(&r.with, &mut replacement);
-                            rewrites.push(Rewrite {
-                                by: RewriteBy::Rule(r.rule),
-                                line: i,
-                                bytes: span.start + m.start()..span.start + m.end(),
-                                replacement,
-                            });
+                    let re = &r.regexes[x].regex;
+                    if !re.is_match(line) {
+                        continue;
+                    }
+                    for caps in re.captures_iter(line) {
+                        let m = caps.get(0).expect("group 0");
+                        if m.is_empty() {
+                            continue;
                         }
+                        let mut replacement = String::new();
+                        caps.expand(&r.with, &mut replacement);
+                        rewrites.push(Rewrite {
+                            by: RewriteBy::Rule(r.rule),
+                            line: i,
+                            bytes: span.start + m.start()..span.start + m.end(),
+                            replacement,
+                        });
                     }
                 }
                 if rewrites.len() == before {

@@ -175,32 +175,58 @@ impl EdgeBytes {
             last: tiers::anchored_last_bytes(pattern, fold_case),
         }
     }
+}
 
-    /// What any of `all` may match: the union of their sets (no set, with none of them).
-    fn union<'a>(all: impl Iterator<Item = &'a EdgeBytes>) -> EdgeBytes {
-        fn widen(union: &mut Option<Box<[bool; 256]>>, set: &Option<Box<[bool; 256]>>) {
-            match (union.as_mut(), set) {
-                (Some(union), Some(set)) => union.iter_mut().zip(set.iter()).for_each(|(u, &b)| *u |= b),
-                _ => *union = None,
+/// Which replace regexes may match a line, by its first and last bytes: one bit per
+/// regex, in rule order, in a table per edge. Two lookups pass by a line no regex may
+/// match, and pick out the few that may from the rest (most lines begin with a capital
+/// letter, which only an unanchored regex or one for such lines can match).
+pub(crate) struct ReplaceIndex {
+    /// Per bit: (the rule in `Engine::replaces`, the regex in the rule).
+    regexes: Vec<(u32, u32)>,
+    first: Box<[u64; 256]>,
+    last: Box<[u64; 256]>,
+    /// The regexes that may match an empty line: anchored at neither edge.
+    empty: u64,
+}
+
+impl ReplaceIndex {
+    fn new(replaces: &[ReplaceInfo]) -> ReplaceIndex {
+        let mut index =
+            ReplaceIndex { regexes: Vec::new(), first: Box::new([0; 256]), last: Box::new([0; 256]), empty: 0 };
+        for (r, info) in replaces.iter().enumerate() {
+            for (x, re) in info.regexes.iter().enumerate() {
+                let bit = 1u64.checked_shl(index.regexes.len() as u32).unwrap_or(0);
+                index.regexes.push((r as u32, x as u32));
+                for (table, set) in [(&mut index.first, &re.edges.first), (&mut index.last, &re.edges.last)] {
+                    for (b, slot) in table.iter_mut().enumerate() {
+                        if set.as_ref().is_none_or(|set| set[b]) {
+                            *slot |= bit;
+                        }
+                    }
+                }
+                if re.edges.first.is_none() && re.edges.last.is_none() {
+                    index.empty |= bit;
+                }
             }
         }
-        let mut union = EdgeBytes { first: Some(Box::new([false; 256])), last: Some(Box::new([false; 256])) };
-        for edges in all {
-            widen(&mut union.first, &edges.first);
-            widen(&mut union.last, &edges.last);
-        }
-        union
+        index
     }
 
-    /// Whether a match may be all of `line`, or begin or end it, by its first and last bytes.
-    pub fn may_match(&self, line: &str) -> bool {
+    /// The (rule, regex) pairs that may match `line`, in rule order. Regexes past the
+    /// 64th have no bit and are always tried.
+    pub fn candidates(&self, line: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         let bytes = line.as_bytes();
-        let allows = |set: &Option<Box<[bool; 256]>>, b: Option<&u8>| match (set, b) {
-            (Some(set), Some(&b)) => set[b as usize],
-            (Some(_), None) => false,
-            (None, _) => true,
+        let mut bits = match (bytes.first(), bytes.last()) {
+            (Some(&f), Some(&l)) => self.first[f as usize] & self.last[l as usize],
+            _ => self.empty,
         };
-        allows(&self.first, bytes.first()) && allows(&self.last, bytes.last())
+        let masked = std::iter::from_fn(move || {
+            let k = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            (k < 64).then_some(k)
+        });
+        masked.chain(64..self.regexes.len()).map(|k| (self.regexes[k].0 as usize, self.regexes[k].1 as usize))
     }
 }
 
@@ -225,9 +251,7 @@ pub struct Engine {
     pub(crate) blocks: Vec<BlockInfo>,
     pub(crate) sequences: Vec<SequenceInfo>,
     pub(crate) replaces: Vec<ReplaceInfo>,
-    /// What the replace rules' regexes together may match: a line none may match is
-    /// passed by with one test.
-    pub(crate) replace_edges: EdgeBytes,
+    pub(crate) replace_index: ReplaceIndex,
     pub(crate) detectors: Vec<DetectorInfo>,
     /// Regexes that got no gating literal, for `rules check`: in a normalised view every
     /// line is then normalised for them; in the raw view, without even a known first
@@ -511,7 +535,7 @@ impl Engine {
             matchers: c.matchers,
             blocks,
             sequences,
-            replace_edges: EdgeBytes::union(replaces.iter().flat_map(|r| r.regexes.iter().map(|re| &re.edges))),
+            replace_index: ReplaceIndex::new(&replaces),
             replaces,
             detectors,
             ungated_regexes: c.ungated,
@@ -526,20 +550,42 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use super::EdgeBytes;
+    use super::{EdgeBytes, ReplaceIndex, ReplaceInfo, ReplaceRegex};
 
     #[test]
     fn edge_bytes_turn_away_lines_a_replace_regex_cannot_match() {
-        let links = EdgeBytes::of(r"^\s*\[\]\(#\)\s*$", false);
-        assert!(links.may_match("[](#)") && links.may_match("  [](#) "));
-        assert!(!links.may_match("Text [](#)") && !links.may_match("[](#) text") && !links.may_match(""));
-        let date = EdgeBytes::of(r"^date \d+", true);
-        assert!(date.may_match("Date 12 and more") && !date.may_match("The date 12"));
-        // The union passes what either passes; a regex anchored nowhere passes everything.
-        let both = EdgeBytes::union([&links, &date].into_iter());
-        assert!(both.may_match("[](#)") && both.may_match("date 1 x") && !both.may_match("Text"));
-        let anywhere = EdgeBytes::of(r"\d+ min", false);
-        assert!(EdgeBytes::union([&links, &anywhere].into_iter()).may_match("Text"));
-        assert!(!EdgeBytes::union(std::iter::empty()).may_match("[](#)"));
+        let index = ReplaceIndex::new(&replaces(&[&[r"^\s*\[\]\(#\)\s*$"], &[r"^date \d+"]]));
+        let may_match = |rule: usize, line: &str| index.candidates(line).any(|(r, _)| r == rule);
+        assert!(may_match(0, "[](#)") && may_match(0, "  [](#) "));
+        assert!(!may_match(0, "Text [](#)") && !may_match(0, "[](#) text") && !may_match(0, ""));
+        assert!(may_match(1, "date 12 and more") && !may_match(1, "The date 12"));
+        let folded = EdgeBytes::of(r"^date \d+", true);
+        assert!(folded.first.as_ref().is_some_and(|set| set[b'D' as usize] && set[b'd' as usize]));
+    }
+
+    fn replaces(rules: &[&[&str]]) -> Vec<ReplaceInfo> {
+        let regex = |p: &str| ReplaceRegex { regex: regex::Regex::new(p).unwrap(), edges: EdgeBytes::of(p, false) };
+        let info = |(i, ps): (usize, &&[&str])| ReplaceInfo {
+            rule: i as u32,
+            regexes: ps.iter().map(|p| regex(p)).collect(),
+            with: String::new(),
+        };
+        rules.iter().enumerate().map(info).collect()
+    }
+
+    #[test]
+    fn replace_index_picks_the_regexes_a_line_may_match_in_rule_order() {
+        let index = ReplaceIndex::new(&replaces(&[&[r"^\s*\[\]\(#\)\s*$", r"^#+$"], &[r"^[A-Z].*\.$", r"\d+ min"]]));
+        let picked = |line: &str| index.candidates(line).collect::<Vec<_>>();
+        assert_eq!(picked("[](#)"), [(0, 0), (1, 1)]);
+        assert_eq!(picked("##"), [(0, 1), (1, 1)]);
+        assert_eq!(picked("Text."), [(1, 0), (1, 1)]);
+        assert_eq!(picked("Text"), [(1, 1)]);
+        assert_eq!(picked(""), [(1, 1)]);
+        // Past 64 regexes, the others are always tried.
+        let many: Vec<&str> = vec![r"^x$"; 70];
+        let index = ReplaceIndex::new(&replaces(&[&many]));
+        assert_eq!(index.candidates("x").count(), 70);
+        assert_eq!(index.candidates("y").map(|(_, x)| x).collect::<Vec<_>>(), (64..70).collect::<Vec<_>>());
     }
 }
