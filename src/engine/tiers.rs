@@ -419,30 +419,42 @@ fn automaton(patterns: &[String], kind: MatchKind, start: StartKind, large: AhoC
     Some(b.build(patterns).expect("literal patterns always build"))
 }
 
-/// Literals one of which every match of `pattern` must contain, if there is a useful set.
-/// Tried as prefixes first, then suffixes. With `fold_case` they are lower-cased to meet
-/// the lower-cased view.
+/// Literals one of which every match of `pattern` must contain, if there is a useful set:
+/// of its prefixes and of its suffixes, the set whose shortest literal is longer (a
+/// short one, such as `sent` in `(delivered|sent) … inbox`, is inside many words; `inbox`
+/// is not). With `fold_case` they are lower-cased to meet the lower-cased view.
 pub fn required_literals(pattern: &str, fold_case: bool) -> Option<Vec<String>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let mut best: Option<Vec<String>> = None;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        let seq = Extractor::new().kind(kind).extract(&hir);
-        let Some(literals) = seq.literals() else { continue };
-        if literals.is_empty() || literals.len() > 64 {
-            continue;
-        }
-        let mut out: Vec<String> = Vec::with_capacity(literals.len());
-        for lit in literals {
-            let Ok(s) = std::str::from_utf8(lit.as_bytes()) else { return None };
-            let s = if fold_case { s.to_lowercase() } else { s.to_string() };
-            out.push(s);
-        }
-        if out.iter().all(|s| s.trim().len() >= MIN_LITERAL_LEN) {
-            out.sort();
-            out.dedup();
-            return Some(out);
+        let Some(set) = literal_set(&hir, kind, fold_case) else { continue };
+        let shortest = |set: &[String]| set.iter().map(|s| s.trim().len()).min().unwrap_or(0);
+        if best.as_ref().is_none_or(|b| shortest(&set) > shortest(b)) {
+            best = Some(set);
         }
     }
-    None
+    best
+}
+
+/// The prefix or suffix literals of a regex, when they are a useful set: a few, all of
+/// at least `MIN_LITERAL_LEN` bytes.
+fn literal_set(hir: &regex_syntax::hir::Hir, kind: ExtractKind, fold_case: bool) -> Option<Vec<String>> {
+    let seq = Extractor::new().kind(kind).extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::with_capacity(literals.len());
+    for lit in literals {
+        let s = std::str::from_utf8(lit.as_bytes()).ok()?;
+        out.push(if fold_case { s.to_lowercase() } else { s.to_string() });
+    }
+    if !out.iter().all(|s| s.trim().len() >= MIN_LITERAL_LEN) {
+        return None;
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
 }
 
 /// Per-worker scratch so matching allocates nothing per line.
@@ -697,5 +709,11 @@ mod tests {
         );
         assert_eq!(required_literals(r"\d+ min", true), Some(vec![" min".to_string()]));
         assert_eq!(required_literals(r"^\s*$", true), None);
+        // Of prefixes and suffixes, the set whose shortest literal is longer.
+        assert_eq!(
+            required_literals(r"(delivered|sent)( [a-z]+){0,3} to your inbox", false),
+            Some(vec![" to your inbox".to_string()])
+        );
+        assert_eq!(required_literals(r"copyright \d+ \w", false), Some(vec!["copyright ".to_string()]));
     }
 }
