@@ -55,9 +55,16 @@ static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 pub struct InFlight(PathBuf);
 
 impl InFlight {
-    fn new(path: &Path) -> InFlight {
-        IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()).push(path.to_path_buf());
-        InFlight(path.to_path_buf())
+    /// Create a temporary file with `create` and list it, holding the list's lock: a
+    /// signal handled between the two would find the file on disk but not in the list.
+    fn create(
+        create: impl FnOnce() -> io::Result<tempfile::NamedTempFile>,
+    ) -> io::Result<(tempfile::NamedTempFile, InFlight)> {
+        let mut files = IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner());
+        let tmp = create()?;
+        files.push(tmp.path().to_path_buf());
+        let in_flight = InFlight(tmp.path().to_path_buf());
+        Ok((tmp, in_flight))
     }
 }
 
@@ -111,14 +118,13 @@ impl Sink {
         };
         // The directory usually exists already: create it only when that fails (two
         // system calls fewer per file for a tree of outputs).
-        let tmp = match temp() {
+        let (tmp, in_flight) = InFlight::create(|| match temp() {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(dir)?;
-                temp()?
+                temp()
             }
-            other => other?,
-        };
-        let in_flight = InFlight::new(tmp.path());
+            other => other,
+        })?;
         let pending = Pending { file: tmp, output: path.to_path_buf() };
         let encoder = Encoder::new(BufWriter::with_capacity(1 << 16, pending), Compression::of(path))?;
         Ok(Sink::File { encoder, path: path.to_path_buf(), _in_flight: in_flight })
