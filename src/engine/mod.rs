@@ -233,6 +233,8 @@ impl ReplaceIndex {
 pub(crate) struct DetectorInfo {
     pub rule: u32,
     pub detector: Box<dyn Detector>,
+    /// When it runs (see `detectors::phase`).
+    pub phase: u8,
 }
 
 /// Compiled rules. Build once, share across threads (`Engine: Sync`).
@@ -465,7 +467,8 @@ impl Engine {
                     }
                     RuleKind::Detector(d) => match detectors::build(&d.name, &d.params, profile) {
                         Ok(detector) => {
-                            detectors.push((detectors::phase(&d.name), DetectorInfo { rule: index, detector }))
+                            let phase = detectors::phase(&d.name);
+                            detectors.push((phase, DetectorInfo { rule: index, detector, phase }))
                         }
                         Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
                     },
@@ -541,6 +544,13 @@ impl Engine {
             ungated_regexes: c.ungated,
             short_anchors: c.short_anchors,
         })
+    }
+
+    /// Whether `rule` removes lines after the line scorer has judged them (replace rules,
+    /// `orphan-headings`), so that the scorer saw them as context: its trainer must too.
+    pub fn runs_after_scorer(&self, rule: u32) -> bool {
+        self.rules[rule as usize].kind == "replace"
+            || self.detectors.iter().any(|d| d.rule == rule && d.phase > detectors::phase("line-scorer"))
     }
 
     pub fn rule_index(&self, id: &str) -> Option<u32> {
