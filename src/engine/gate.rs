@@ -606,36 +606,38 @@ mod tests {
 
     #[test]
     fn patterns_share_anchors_when_they_can() {
-        let words = |p: &str| -> Vec<String> { tokens(p).into_iter().map(str::to_ascii_lowercase).collect() };
-        let patterns: Vec<Vec<String>> = [
-            "newsletter",                        // one word: its anchor
-            "weekly newsletter signups",         // `signups` is best, `newsletter` an anchor already
-            "personal data the newsletter uses", // `newsletter` again, not `personal`
-            "cookie settings",                   // `settings`, then `cookie`: neither taken alone
-            "your newsletter",                   // its best anyway (`your` is common)
-            "from ab",                           // no other anchor in it: keeps `ab`
+        // Each pattern's anchor, as the builder chooses it from its words.
+        let anchors = |patterns: &[String]| -> Vec<String> {
+            let mut g = GateBuilder::default();
+            for p in patterns {
+                g.add_full(p);
+            }
+            g.anchor_words().map(str::to_string).collect()
+        };
+        let patterns = [
+            "cookie",                    // one word: its anchor
+            "manage cookie preferences", // `preferences` is best, `cookie` an anchor already
+            "personal data cookie",      // `cookie` again, not `personal`
+            "privacy settings",          // `settings`, then `privacy`: neither an anchor alone
+            "your cookie",               // its best anyway (`your` is common)
+            "from ab",                   // no other anchor in it: keeps `ab`
         ]
-        .iter()
-        .map(|p| words(p))
-        .collect();
-        let chosen: Vec<&str> =
-            choose_anchors(&patterns).into_iter().zip(&patterns).map(|(k, w)| w[k].as_str()).collect();
-        assert_eq!(chosen, ["newsletter", "newsletter", "newsletter", "settings", "newsletter", "ab"]);
+        .map(String::from);
+        assert_eq!(anchors(&patterns), ["cookie", "cookie", "cookie", "settings", "cookie", "ab"]);
 
         // An anchor takes no more patterns than MAX_PATTERNS_PER_ANCHOR.
-        let mut patterns = vec![words("privacy")];
-        patterns.extend((0..MAX_PATTERNS_PER_ANCHOR + 3).map(|k| words(&format!("privacy extraword{k:02}"))));
-        let chosen = choose_anchors(&patterns);
-        let on_privacy = chosen.iter().zip(&patterns).filter(|(k, w)| w[**k] == "privacy").count();
+        let mut patterns = vec!["privacy".to_string()];
+        patterns.extend((0..MAX_PATTERNS_PER_ANCHOR + 3).map(|k| format!("privacy extraword{k:02}")));
+        let on_privacy = anchors(&patterns).iter().filter(|a| *a == "privacy").count();
         assert_eq!(on_privacy, MAX_PATTERNS_PER_ANCHOR);
 
         // The gate finds the same lines either way.
         let mut g = GateBuilder::default();
-        for p in ["newsletter", "weekly newsletter signups", "personal data the newsletter uses"] {
+        for p in ["cookie", "manage cookie preferences", "personal data cookie"] {
             g.add_full(p);
         }
         let gate = g.build();
-        let text = "Weekly signups for the NEWSLETTER\nthe newsletter uses personal data\nnewsletter\npersonal data\n";
+        let text = "Manage your COOKIE preferences\na cookie holds personal data\ncookie\npersonal data\n";
         let mut lines = Vec::new();
         crate::engine::decide::split_lines(text, &mut lines);
         let mut out = Vec::new();
