@@ -624,6 +624,36 @@ fn rules_check_notes_patterns_that_let_most_lines_through_the_gate() {
     assert!(!stdout.contains("`fine`"), "{stdout}");
 }
 
+/// Past 64 words the line gate's automaton reads every byte: `rules check` gives the
+/// count, and a note once a pack goes past it (the shipped packs stay below).
+#[test]
+fn rules_check_counts_the_gates_words_and_notes_too_many() {
+    let out = dechrome().args(["rules", "check"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let count: usize = stdout
+        .split("the line gate looks for ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count: {stdout}"));
+    assert!(count > 0 && count <= 64, "{stdout}");
+    assert!(!stdout.contains("note: the line gate"), "{stdout}");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = tmp.path().join("p.toml");
+    let words: Vec<String> = (0..70).map(|i| format!("\"zorblax{i:02} notice\"")).collect();
+    let text = format!(
+        "[pack]\nname = \"p\"\ndescription = \"d\"\n[[rule]]\nid = \"many\"\nkind = \"line\"\nwhy = \"w\"\n\
+         contains = [{}]\nexamples.keep = [\"x\"]\n",
+        words.join(", ")
+    );
+    fs::write(&pack, text).unwrap();
+    let out = dechrome().args(["rules", "check"]).arg(&pack).output().unwrap();
+    assert!(out.status.success(), "a note is not an error");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(stdout.contains("note: the line gate looks for 70 words, more than 64"), "{stdout}");
+}
+
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let file = fixtures_dir().join("001_4634952704be4858.txt");

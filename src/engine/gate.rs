@@ -322,6 +322,11 @@ impl GateBuilder {
 }
 
 impl Gate {
+    /// How many words the anchor automaton looks for (see [`PREFILTERED_ANCHORS`]).
+    pub fn anchor_count(&self) -> usize {
+        self.anchors.as_ref().map_or(0, |a| a.words.len())
+    }
+
     fn has_head_patterns(&self) -> bool {
         !self.first_tokens.is_empty() || self.one_token_prefixes.is_some()
     }

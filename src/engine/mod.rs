@@ -265,6 +265,14 @@ pub struct Engine {
     pub short_anchors: Vec<(String, String, Option<String>)>,
 }
 
+impl Engine {
+    /// How many words the line gate that every document passes looks for, for `rules
+    /// check`: past [`gate::PREFILTERED_ANCHORS`] its automaton reads every byte.
+    pub fn gate_anchor_count(&self) -> usize {
+        self.gate.anchor_count()
+    }
+}
+
 /// How many head patterns of scoped packs may share the global gate (see `compile`);
 /// the shipped site packs have a handful.
 const SCOPED_HEADS_IN_GLOBAL_GATE: usize = 64;
