@@ -449,3 +449,37 @@ fn a_text_of_many_pages_is_scored_page_by_page() {
     let too_short = compile("[rule.params.page_windows]\nmin_lines = 25\nmin_gap = 4\n");
     assert_eq!(articles(&too_short.clean(&text, Default::default()).text), 1, "24 lines are one page");
 }
+
+/// A line rule with `after_detectors = true` removes its lines as any line rule does, but
+/// the detectors still see them: here `orphan-headings` keeps the heading above a section
+/// whose one line only such a rule removed, and drops it when a plain rule did.
+#[test]
+fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
+    let pack = |after: &str| {
+        format!(
+            "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+             [[rule]]\nid = \"promo\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"buy the book\"]\n{after}\n\
+             [[rule]]\nid = \"orphans\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"orphan-headings\"\n\
+             params = {{ min_level = 2 }}\n"
+        )
+    };
+    let doc = "# Title\n\nThe article's text.\n\n## Further reading\n\nBuy the book at your local shop.\n";
+    let run = |after: &str| {
+        let set = common::pack_set(&pack(after)).unwrap();
+        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
+        let cleaned = engine.clean(doc, Default::default());
+        let rules: Vec<String> = cleaned.removals.iter().map(|r| engine.rules[r.rule as usize].id.clone()).collect();
+        (cleaned.text, rules)
+    };
+    let (plain, plain_rules) = run("");
+    assert_eq!(plain, "# Title\n\nThe article's text.\n", "{plain_rules:?}");
+    assert!(plain_rules.contains(&"orphans".to_string()));
+    let (late, late_rules) = run("after_detectors = true");
+    assert_eq!(late, "# Title\n\nThe article's text.\n\n## Further reading\n", "{late_rules:?}");
+    assert_eq!(late_rules, ["promo"]);
+    // Only line rules take the key.
+    let keep = "[pack]\nname = \"t\"\ndescription = \"d\"\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\n\
+                prefix = [\"x\"]\nafter_detectors = true\n";
+    let err = common::pack_set(keep).err().expect("a keep rule has no after_detectors");
+    assert!(err.to_string().contains("`after_detectors` not valid"), "{err}");
+}

@@ -292,10 +292,11 @@ impl Engine {
         self.find_blocks(&block_starts, &block_ends, ctx.continues, s);
         self.find_sequences(s);
 
-        // 3. Detectors see what pattern rules left.
+        // 3. Detectors see what pattern rules left (but for rules that asked to go
+        //    unseen: their lines stay the scorer's context).
         if !self.detectors.is_empty() {
             let mut removed = vec![false; n];
-            for c in &s.candidates {
+            for c in s.candidates.iter().filter(|c| !self.rules[c.rule as usize].after_detectors) {
                 for l in c.lines.clone() {
                     removed[l] = !s.protected[l];
                 }

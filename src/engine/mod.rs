@@ -34,6 +34,8 @@ pub struct RuleInfo {
     pub location: Location,
     pub pack: u32,
     pub position: Position,
+    /// Its removals are not shown to the detectors (see `Rule::after_detectors`).
+    pub after_detectors: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -428,6 +430,7 @@ impl Engine {
                     location: rule.location.clone(),
                     pack: pack_index as u32,
                     position: rule.position,
+                    after_detectors: rule.after_detectors,
                 });
                 let (id, loc) = (&rule.id, &rule.location);
                 match &rule.kind {

@@ -177,6 +177,7 @@ struct RawRule {
     max_words: Option<usize>,
     within_first: Option<usize>,
     within_last: Option<usize>,
+    after_detectors: Option<bool>,
     // block
     start: Option<Spanned<Table<RawMatcher>>>,
     end: Option<Spanned<Table<RawMatcher>>>,
@@ -469,7 +470,7 @@ fn matcher(ctx: &mut FileCtx, at: usize, m: RawMatcher, what: &str) -> Option<Ma
 
 /// Keys that were set but do not belong to the rule's kind.
 fn stray_keys(rule: &RawRule, allowed: &[&str]) -> Vec<&'static str> {
-    let set: [(&'static str, bool); 19] = [
+    let set: [(&'static str, bool); 20] = [
         ("exact", rule.exact.is_some()),
         ("prefix", rule.prefix.is_some()),
         ("suffix", rule.suffix.is_some()),
@@ -480,6 +481,7 @@ fn stray_keys(rule: &RawRule, allowed: &[&str]) -> Vec<&'static str> {
         ("max_words", rule.max_words.is_some()),
         ("within_first", rule.within_first.is_some()),
         ("within_last", rule.within_last.is_some()),
+        ("after_detectors", rule.after_detectors.is_some()),
         ("start", rule.start.is_some()),
         ("end", rule.end.is_some()),
         ("end_inclusive", rule.end_inclusive.is_some()),
@@ -509,6 +511,21 @@ const MATCHER_KEYS: &[&str] = &[
     "within_last",
 ];
 
+/// A line rule's keys: a keep rule's, and whether the detectors see its removals.
+const LINE_KEYS: &[&str] = &[
+    "exact",
+    "prefix",
+    "suffix",
+    "contains",
+    "regex",
+    "case_sensitive",
+    "raw",
+    "max_words",
+    "within_first",
+    "within_last",
+    "after_detectors",
+];
+
 fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     let id_at = r.id.span().start;
     let id = r.id.get_ref().clone();
@@ -525,7 +542,8 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     let keeps_block = kind_name == "keep" && r.start.is_some();
     let allowed: &[&str] = match kind_name.as_str() {
         "keep" if keeps_block => BLOCK_KEYS,
-        "line" | "keep" => MATCHER_KEYS,
+        "line" => LINE_KEYS,
+        "keep" => MATCHER_KEYS,
         "block" => BLOCK_KEYS,
         "sequence" => &["lines", "case_sensitive"],
         "replace" => &["regex", "with", "case_sensitive", "within_first", "within_last"],
@@ -626,7 +644,8 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
         .examples
         .map(|Table(e)| Examples { remove: e.remove.into_strings(), keep: e.keep.into_strings() })
         .unwrap_or_default();
-    Some(Rule { id, why: why.trim().to_string(), location: ctx.loc(id_at), kind, position, examples })
+    let after_detectors = r.after_detectors.unwrap_or(false);
+    Some(Rule { id, why: why.trim().to_string(), location: ctx.loc(id_at), kind, position, after_detectors, examples })
 }
 
 #[cfg(test)]
