@@ -571,6 +571,8 @@ pub struct LineScorer {
     closing: Option<Closing>,
     /// See [`LoneParagraph`].
     lone_paragraph: Option<LoneParagraph>,
+    /// See [`Series`].
+    series: Option<Series>,
     /// Second stage over the first stage's logits of neighbouring lines, if trained.
     context: Option<(f32, [f32; features::CONTEXT_N])>,
     /// The scored tail (see [`tail`]), if trained and on in this profile.
@@ -628,6 +630,8 @@ struct LineScorerParams {
     closing: Option<Closing>,
     /// Without it, no lone-paragraph guard.
     lone_paragraph: Option<LoneParagraph>,
+    /// Without it, no series guard.
+    series: Option<Series>,
     tail: Option<TailParams>,
     /// Without it, every text is scored as one page.
     page_windows: Option<PageWindows>,
@@ -702,6 +706,16 @@ struct Closing {
 struct LoneParagraph {
     words: usize,
     share: f32,
+}
+
+/// The series guard: a numbered item (`12) …`, `12. …`) the scorer would drop is kept when
+/// the numbered item before it, at most `max_gap` scored lines up, is number 11 and kept. A
+/// list article's later items ("12) Roger Waters – The Wall (DVD)", each under its shop
+/// link) scored like the links around them once the prose above them was far away.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct Series {
+    max_gap: usize,
 }
 
 /// The section guard: the short lines between a kept heading (or the title) and the kept
@@ -799,6 +813,9 @@ impl LineScorer {
         if let Some(g) = p.lone_paragraph {
             check_guard("lone_paragraph", g.words, "share", g.share)?;
         }
+        if p.series.is_some_and(|s| s.max_gap == 0) {
+            return Err("bad params: series.max_gap must be at least 1".to_string());
+        }
         if !(0.0..=threshold).contains(&prose_floor) {
             return Err(format!(
                 "bad params: prose_floor {prose_floor} must be between 0 and the threshold {threshold}"
@@ -837,6 +854,7 @@ impl LineScorer {
             section: p.section,
             closing: p.closing,
             lone_paragraph: p.lone_paragraph,
+            series: p.series,
             context,
             tail,
             windows: p.page_windows.unwrap_or(PageWindows { min_lines: 0, min_gap: 0 }),
@@ -1101,6 +1119,11 @@ impl LineScorer {
                     )
                 });
             }
+            if let Some(s) = self.series {
+                GuardLog::run(&mut guards, "series", &mut dropped[a..end], |drops| {
+                    guard_series(drops, |j| item_number(doc.line(considered[a + j])), s.max_gap)
+                });
+            }
             if let Some(c) = self.closing {
                 GuardLog::run(&mut guards, "closing", &mut dropped[a..end], |drops| {
                     guard_closing(
@@ -1334,6 +1357,38 @@ fn check_guard(guard: &str, words: usize, fraction_name: &str, fraction: f32) ->
 /// The lone-paragraph guard (see [`LoneParagraph`]) over one page's considered lines: the
 /// longest dropped line of prose (`prose(j)`, by `words(j)`) is kept when the kept lines hold
 /// fewer words than `share` of its.
+/// The number of a numbered item: `12) …`, `12. …`, `**3.** …` (one to three digits, so
+/// that a year opening a sentence is not one).
+fn item_number(line: &str) -> Option<u32> {
+    let text = line.trim_start().trim_start_matches("**");
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = text.get(digits..)?.trim_start_matches("**");
+    let after = rest.get(1..).unwrap_or("").trim_start_matches("**").as_bytes();
+    let item = (1..=3).contains(&digits)
+        && matches!(rest.as_bytes().first(), Some(b'.' | b')'))
+        && after.first() == Some(&b' ')
+        && after.get(1).is_some_and(|b| !b.is_ascii_whitespace());
+    item.then(|| text[..digits].parse().ok()).flatten()
+}
+
+/// The series guard (see [`Series`]) over one page's considered lines: `number(j)` is a
+/// line's item number, if it is an item.
+fn guard_series(dropped: &mut [bool], number: impl Fn(usize) -> Option<u32>, max_gap: usize) {
+    let mut previous: Option<(usize, u32)> = None;
+    for j in 0..dropped.len() {
+        let Some(n) = number(j) else { continue };
+        if let Some((at, m)) = previous
+            && dropped[j]
+            && !dropped[at]
+            && m + 1 == n
+            && j - at <= max_gap
+        {
+            dropped[j] = false;
+        }
+        previous = Some((j, n));
+    }
+}
+
 fn guard_lone_paragraph(dropped: &mut [bool], words: impl Fn(usize) -> u32, prose: impl Fn(usize) -> bool, share: f32) {
     let kept: u32 = (0..dropped.len()).filter(|&j| !dropped[j]).map(&words).sum();
     let longest = (0..dropped.len()).filter(|&j| dropped[j] && prose(j)).max_by_key(|&j| words(j));
@@ -1526,6 +1581,34 @@ mod tests {
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
         guard_blocks(&doc, 0, &considered, &mut dropped, share, 3);
         considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
+    }
+
+    #[test]
+    fn item_numbers_are_list_numbers_not_years_or_counts() {
+        assert_eq!(item_number("12) Roger Waters – The Wall (DVD)"), Some(12));
+        assert_eq!(item_number("  3. Photo credit"), Some(3));
+        assert_eq!(item_number("**4.** The fourth"), Some(4));
+        assert_eq!(item_number("2019. A year to forget"), None);
+        assert_eq!(item_number("12 people died"), None);
+        assert_eq!(item_number("3.5 stars"), None);
+        assert_eq!(item_number("7)"), None);
+    }
+
+    #[test]
+    fn the_series_guard_keeps_the_next_number_after_a_kept_item() {
+        // Per line: dropped, item number.
+        let run = |lines: &[(bool, Option<u32>)], max_gap: usize| {
+            let mut dropped: Vec<bool> = lines.iter().map(|l| l.0).collect();
+            guard_series(&mut dropped, |j| lines[j].1, max_gap);
+            (0..lines.len()).filter(|&j| lines[j].0 && !dropped[j]).collect::<Vec<_>>()
+        };
+        // 11 kept; 12 and 13 follow it (each under a link line), 15 skips a number.
+        let lines =
+            [(false, Some(11)), (false, None), (true, Some(12)), (true, None), (true, Some(13)), (true, Some(15))];
+        assert_eq!(run(&lines, 4), [2, 4]);
+        // Too far from the kept item, or after a dropped one: left dropped.
+        assert!(run(&[(false, Some(1)), (true, None), (true, None), (true, Some(2))], 2).is_empty());
+        assert!(run(&[(true, Some(1)), (true, Some(2))], 4).is_empty());
     }
 
     #[test]
