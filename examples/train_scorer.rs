@@ -111,6 +111,8 @@ const CONTINUATION: (usize, f64) = (10, 0.2);
 const SECTION: (usize, usize, f64) = (10, 12, 0.1);
 const CLOSING: (usize, f64) = (3, 0.05);
 const LONE_PARAGRAPH: (usize, f64) = (20, 0.25);
+/// The series guard's `max_gap` (see the shipped pack).
+const SERIES_MAX_GAP: usize = 4;
 /// The L2 penalty: strong enough to keep correlated features (words, chars) from trading
 /// huge weights.
 const LAMBDA: f64 = 200.0;
@@ -472,6 +474,12 @@ fn new_pack(
         "\n# The lone-paragraph guard: when a page keeps fewer words than this share of its longest\n\
          # dropped paragraph ({words}+ words), that paragraph is kept: an article run into one line.\n\
          [rule.params.lone_paragraph]\nwords = {words}\nshare = {share}\n"
+    );
+    let _ = write!(
+        toml,
+        "\n# The series guard: a dropped numbered item is kept when the item before it, at most\n\
+         # {SERIES_MAX_GAP} scored lines up, is one less and kept: a list article's later items.\n\
+         [rule.params.series]\nmax_gap = {SERIES_MAX_GAP}\n"
     );
     let (min_lines, min_gap) = PAGE_WINDOWS;
     let _ = write!(
