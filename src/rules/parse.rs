@@ -511,21 +511,6 @@ const MATCHER_KEYS: &[&str] = &[
     "within_last",
 ];
 
-/// A line rule's keys: a keep rule's, and whether the detectors see its removals.
-const LINE_KEYS: &[&str] = &[
-    "exact",
-    "prefix",
-    "suffix",
-    "contains",
-    "regex",
-    "case_sensitive",
-    "raw",
-    "max_words",
-    "within_first",
-    "within_last",
-    "after_detectors",
-];
-
 fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     let id_at = r.id.span().start;
     let id = r.id.get_ref().clone();
@@ -542,8 +527,7 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     let keeps_block = kind_name == "keep" && r.start.is_some();
     let allowed: &[&str] = match kind_name.as_str() {
         "keep" if keeps_block => BLOCK_KEYS,
-        "line" => LINE_KEYS,
-        "keep" => MATCHER_KEYS,
+        "line" | "keep" => MATCHER_KEYS,
         "block" => BLOCK_KEYS,
         "sequence" => &["lines", "case_sensitive"],
         "replace" => &["regex", "with", "case_sensitive", "within_first", "within_last"],
@@ -553,7 +537,9 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
             return None;
         }
     };
-    let stray = stray_keys(&r, allowed);
+    // Whether the detectors see its removals: a line rule's key, not a keep rule's.
+    let line_only = |k: &&str| *k == "after_detectors" && kind_name == "line";
+    let stray: Vec<_> = stray_keys(&r, allowed).into_iter().filter(|k| !line_only(k)).collect();
     if !stray.is_empty() {
         let what = if keeps_block {
             "a keep rule with `start` (a protected block)".to_string()
