@@ -469,6 +469,8 @@ fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
         let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
         let cleaned = engine.clean(doc, Default::default());
         let rules: Vec<String> = cleaned.removals.iter().map(|r| engine.rules[r.rule as usize].id.clone()).collect();
+        // The scorer's trainer keeps such a rule's lines as context, as the run does.
+        assert_eq!(engine.runs_after_scorer(engine.rule_index("promo").unwrap()), !after.is_empty());
         (cleaned.text, rules)
     };
     let (plain, plain_rules) = run("");

@@ -1354,9 +1354,6 @@ fn check_guard(guard: &str, words: usize, fraction_name: &str, fraction: f32) ->
     Ok(())
 }
 
-/// The lone-paragraph guard (see [`LoneParagraph`]) over one page's considered lines: the
-/// longest dropped line of prose (`prose(j)`, by `words(j)`) is kept when the kept lines hold
-/// fewer words than `share` of its.
 /// The number of a numbered item: `12) …`, `12. …`, `**3.** …` (one to three digits, so
 /// that a year opening a sentence is not one).
 fn item_number(line: &str) -> Option<u32> {
@@ -1400,6 +1397,9 @@ fn guard_series(dropped: &mut [bool], number: impl Fn(usize) -> Option<u32>, max
     }
 }
 
+/// The lone-paragraph guard (see [`LoneParagraph`]) over one page's considered lines: the
+/// longest dropped line of prose (`prose(j)`, by `words(j)`) is kept when the kept lines hold
+/// fewer words than `share` of its.
 fn guard_lone_paragraph(dropped: &mut [bool], words: impl Fn(usize) -> u32, prose: impl Fn(usize) -> bool, share: f32) {
     let kept: u32 = (0..dropped.len()).filter(|&j| !dropped[j]).map(&words).sum();
     let longest = (0..dropped.len()).filter(|&j| dropped[j] && prose(j)).max_by_key(|&j| words(j));

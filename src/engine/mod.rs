@@ -558,9 +558,12 @@ impl Engine {
     }
 
     /// Whether `rule` removes lines after the line scorer has judged them (replace rules,
-    /// `orphan-headings`), so that the scorer saw them as context: its trainer must too.
+    /// line rules with `after_detectors`, `orphan-headings`), so that the scorer saw them as
+    /// context: its trainer must too.
     pub fn runs_after_scorer(&self, rule: u32) -> bool {
-        self.rules[rule as usize].kind == "replace"
+        let info = &self.rules[rule as usize];
+        info.kind == "replace"
+            || info.after_detectors
             || self.detectors.iter().any(|d| d.rule == rule && d.phase > detectors::phase("line-scorer"))
     }
 
