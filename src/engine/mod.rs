@@ -267,14 +267,6 @@ pub struct Engine {
     pub short_anchors: Vec<(String, String, Option<String>)>,
 }
 
-impl Engine {
-    /// How many words the line gate that every document passes looks for, for `rules
-    /// check`: past [`gate::PREFILTERED_ANCHORS`] its automaton reads every byte.
-    pub fn gate_anchor_count(&self) -> usize {
-        self.gate.anchor_count()
-    }
-}
-
 /// How many head patterns of scoped packs may share the global gate (see `compile`);
 /// the shipped site packs have a handful.
 const SCOPED_HEADS_IN_GLOBAL_GATE: usize = 64;
@@ -565,6 +557,12 @@ impl Engine {
         info.kind == "replace"
             || info.after_detectors
             || self.detectors.iter().any(|d| d.rule == rule && d.phase > detectors::phase("line-scorer"))
+    }
+
+    /// How many words the line gate that every document passes looks for, for `rules
+    /// check`: past [`gate::PREFILTERED_ANCHORS`] its automaton reads every byte.
+    pub fn gate_anchor_count(&self) -> usize {
+        self.gate.anchor_count()
     }
 
     pub fn rule_index(&self, id: &str) -> Option<u32> {
