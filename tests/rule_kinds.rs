@@ -453,8 +453,51 @@ fn a_text_of_many_pages_is_scored_page_by_page() {
 /// A line rule with `after_detectors = true` removes its lines as any line rule does, but
 /// the detectors still see them: here `orphan-headings` keeps the heading above a section
 /// whose one line only such a rule removed, and drops it when a plain rule did.
+/// The removals (by rule id) and the text `engine` leaves of `doc`.
+fn removals_and_text(pack: &str, doc: &str) -> (String, Vec<String>) {
+    let set = common::pack_set(pack).unwrap();
+    let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
+    let cleaned = engine.clean(doc, Default::default());
+    let rules = cleaned.removals.iter().map(|r| engine.rules[r.rule as usize].id.clone()).collect();
+    (cleaned.text, rules)
+}
+
 #[test]
 fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
+    // The tail detector wants prose before its marker: the promotion's two paragraphs are
+    // that prose only while the detectors still see them.
+    let pack = |after: &str| {
+        format!(
+            "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+             [[rule]]\nid = \"promo\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"buy the book\"]\n{after}\n\
+             [[rule]]\nid = \"tail\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"tail-after-marker\"\n\
+             params = {{ markers = ['^related posts$'], prose_words = 5, enabled = {{ conservative = true, balanced = true, aggressive = true }} }}\n"
+        )
+    };
+    let doc = "Buy the book at your local shop this week.\n\nBuy the book for a friend, who will thank you.\n\n\
+               ## Related posts\n\n[Another story](#)\n";
+    let (plain, plain_rules) = removals_and_text(&pack(""), doc);
+    assert_eq!(plain, "## Related posts\n\n[Another story](#)\n", "{plain_rules:?}");
+    let (late, late_rules) = removals_and_text(&pack("after_detectors = true"), doc);
+    assert_eq!(late, "", "{late_rules:?}");
+    assert_eq!(late_rules, ["promo", "promo", "tail"]);
+    // The scorer's trainer keeps such a rule's lines as context, as the run does.
+    for (after, expected) in [("", false), ("after_detectors = true", true)] {
+        let set = common::pack_set(&pack(after)).unwrap();
+        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
+        assert_eq!(engine.runs_after_scorer(engine.rule_index("promo").unwrap()), expected);
+    }
+    // Only line rules take the key.
+    let keep = "[pack]\nname = \"t\"\ndescription = \"d\"\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\n\
+                prefix = [\"x\"]\nafter_detectors = true\n";
+    let err = common::pack_set(keep).err().expect("a keep rule has no after_detectors");
+    assert!(err.to_string().contains("`after_detectors` not valid"), "{err}");
+}
+
+#[test]
+fn orphan_headings_sees_what_after_detectors_rules_removed() {
+    // It judges what the reader is left with: a heading over nothing goes, whichever kind
+    // of rule emptied its section.
     let pack = |after: &str| {
         format!(
             "[pack]\nname = \"t\"\ndescription = \"d\"\n\
@@ -464,24 +507,9 @@ fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
         )
     };
     let doc = "# Title\n\nThe article's text.\n\n## Further reading\n\nBuy the book at your local shop.\n";
-    let run = |after: &str| {
-        let set = common::pack_set(&pack(after)).unwrap();
-        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
-        let cleaned = engine.clean(doc, Default::default());
-        let rules: Vec<String> = cleaned.removals.iter().map(|r| engine.rules[r.rule as usize].id.clone()).collect();
-        // The scorer's trainer keeps such a rule's lines as context, as the run does.
-        assert_eq!(engine.runs_after_scorer(engine.rule_index("promo").unwrap()), !after.is_empty());
-        (cleaned.text, rules)
-    };
-    let (plain, plain_rules) = run("");
-    assert_eq!(plain, "# Title\n\nThe article's text.\n", "{plain_rules:?}");
-    assert!(plain_rules.contains(&"orphans".to_string()));
-    let (late, late_rules) = run("after_detectors = true");
-    assert_eq!(late, "# Title\n\nThe article's text.\n\n## Further reading\n", "{late_rules:?}");
-    assert_eq!(late_rules, ["promo"]);
-    // Only line rules take the key.
-    let keep = "[pack]\nname = \"t\"\ndescription = \"d\"\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\n\
-                prefix = [\"x\"]\nafter_detectors = true\n";
-    let err = common::pack_set(keep).err().expect("a keep rule has no after_detectors");
-    assert!(err.to_string().contains("`after_detectors` not valid"), "{err}");
+    for after in ["", "after_detectors = true"] {
+        let (text, rules) = removals_and_text(&pack(after), doc);
+        assert_eq!(text, "# Title\n\nThe article's text.\n", "{after}: {rules:?}");
+        assert_eq!(rules, ["orphans", "promo"], "{after}");
+    }
 }

@@ -293,7 +293,8 @@ impl Engine {
         self.find_sequences(s);
 
         // 3. Detectors see what pattern rules left (but for rules that asked to go
-        //    unseen: their lines stay the scorer's context).
+        //    unseen: their lines stay the scorer's context, and only a detector that
+        //    judges what is left, run last, sees them).
         if !self.detectors.is_empty() {
             let mut removed = vec![false; n];
             for c in s.candidates.iter().filter(|c| !self.rules[c.rule as usize].after_detectors) {
@@ -302,9 +303,18 @@ impl Engine {
                 }
             }
             let mut found = std::mem::take(&mut s.detections);
+            let mut hidden_shown = false;
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
                     continue;
+                }
+                if d.detector.sees_every_removal() && !hidden_shown {
+                    hidden_shown = true;
+                    for c in s.candidates.iter().filter(|c| self.rules[c.rule as usize].after_detectors) {
+                        for l in c.lines.clone() {
+                            removed[l] |= !s.protected[l];
+                        }
+                    }
                 }
                 found.clear();
                 let view = DocView {

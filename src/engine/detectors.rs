@@ -54,6 +54,13 @@ pub trait Detector: Send + Sync {
     fn detect_scored(&self, doc: &DocView<'_>, out: &mut Vec<Detection>, _scores: &mut LineScores) {
         self.detect(doc, out);
     }
+
+    /// Whether it judges what the reader is left with, and so must also see the lines of
+    /// line rules with `after_detectors` (hidden from the others, which judge a line by its
+    /// neighbours). Such a detector must run in the last phase (see `phase`).
+    fn sees_every_removal(&self) -> bool {
+        false
+    }
 }
 
 /// How much to remove: detectors pick their thresholds by profile.

@@ -73,6 +73,11 @@ impl Detector for OrphanHeadings {
             removed_below = false;
         }
     }
+
+    /// A heading above a list that an `after_detectors` rule removed is left alone too.
+    fn sees_every_removal(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]
