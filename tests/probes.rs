@@ -6,7 +6,8 @@
 //! abstract, a product page, an encyclopedia article, a function's reference, a glossary,
 //! a recipe's ingredients with links, a post dense with links, a press release, a scene of
 //! a play, a forum thread, a question with its answers; a longer reference page and a
-//! longer recipe): `conservative` must keep
+//! longer recipe; a reading list of linked titles above a news list of headline links run
+//! into their teasers): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -49,6 +50,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("qa.txt", &[1, 11, 24, 30, 36, 40, 42, 44], &[5, 9, 26, 32, 38]),
     ("reference.txt", &[1, 3, 4, 5, 6, 7, 50, 51, 53, 55, 57, 59], &[48]),
     ("tagine.txt", &[1, 2, 3, 4, 5, 6, 7, 46, 48, 50, 51, 52, 53, 55, 57, 59, 61, 62, 63, 65], &[11]),
+    ("reading.txt", &[1, 2, 3, 18, 20, 21, 22, 24], &[]),
 ];
 
 /// A probe page's text.
