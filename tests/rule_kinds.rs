@@ -450,43 +450,38 @@ fn a_text_of_many_pages_is_scored_page_by_page() {
     assert_eq!(articles(&too_short.clean(&text, Default::default()).text), 1, "24 lines are one page");
 }
 
-/// A line rule with `after_detectors = true` removes its lines as any line rule does, but
-/// the detectors still see them: here `orphan-headings` keeps the heading above a section
-/// whose one line only such a rule removed, and drops it when a plain rule did.
-/// The removals (by rule id) and the text `engine` leaves of `doc`.
-fn removals_and_text(pack: &str, doc: &str) -> (String, Vec<String>) {
-    let set = common::pack_set(pack).unwrap();
+/// A pack of a line rule `promo` (dropping lines that start "Buy the book", with `after`
+/// among its keys) and the detector rule `detector`; and what its engine makes of `doc`:
+/// the text left and the rule of each removal.
+fn promo_pack_cleans(after: &str, detector: &str, doc: &str) -> (String, Vec<String>) {
+    let pack = format!(
+        "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+         [[rule]]\nid = \"promo\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"buy the book\"]\n{after}\n\
+         [[rule]]\nkind = \"detector\"\nwhy = \"w\"\n{detector}\n"
+    );
+    let set = common::pack_set(&pack).unwrap();
     let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
+    // The scorer's trainer keeps such a rule's lines as context, as the run does.
+    assert_eq!(engine.runs_after_scorer(engine.rule_index("promo").unwrap()), !after.is_empty());
     let cleaned = engine.clean(doc, Default::default());
     let rules = cleaned.removals.iter().map(|r| engine.rules[r.rule as usize].id.clone()).collect();
     (cleaned.text, rules)
 }
 
+/// A line rule with `after_detectors = true` removes its lines as any line rule does, but
+/// the detectors still see them: here the tail detector, which wants prose before its
+/// marker, finds it in the promotion's two paragraphs only while it still sees them.
 #[test]
 fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
-    // The tail detector wants prose before its marker: the promotion's two paragraphs are
-    // that prose only while the detectors still see them.
-    let pack = |after: &str| {
-        format!(
-            "[pack]\nname = \"t\"\ndescription = \"d\"\n\
-             [[rule]]\nid = \"promo\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"buy the book\"]\n{after}\n\
-             [[rule]]\nid = \"tail\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"tail-after-marker\"\n\
-             params = {{ markers = ['^related posts$'], prose_words = 5, enabled = {{ conservative = true, balanced = true, aggressive = true }} }}\n"
-        )
-    };
+    let tail = "id = \"tail\"\ndetector = \"tail-after-marker\"\nparams = { markers = ['^related posts$'], \
+                prose_words = 5, enabled = { conservative = true, balanced = true, aggressive = true } }";
     let doc = "Buy the book at your local shop this week.\n\nBuy the book for a friend, who will thank you.\n\n\
                ## Related posts\n\n[Another story](#)\n";
-    let (plain, plain_rules) = removals_and_text(&pack(""), doc);
+    let (plain, plain_rules) = promo_pack_cleans("", tail, doc);
     assert_eq!(plain, "## Related posts\n\n[Another story](#)\n", "{plain_rules:?}");
-    let (late, late_rules) = removals_and_text(&pack("after_detectors = true"), doc);
+    let (late, late_rules) = promo_pack_cleans("after_detectors = true", tail, doc);
     assert_eq!(late, "", "{late_rules:?}");
     assert_eq!(late_rules, ["promo", "promo", "tail"]);
-    // The scorer's trainer keeps such a rule's lines as context, as the run does.
-    for (after, expected) in [("", false), ("after_detectors = true", true)] {
-        let set = common::pack_set(&pack(after)).unwrap();
-        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
-        assert_eq!(engine.runs_after_scorer(engine.rule_index("promo").unwrap()), expected);
-    }
     // Only line rules take the key.
     let keep = "[pack]\nname = \"t\"\ndescription = \"d\"\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\n\
                 prefix = [\"x\"]\nafter_detectors = true\n";
@@ -494,21 +489,14 @@ fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
     assert!(err.to_string().contains("`after_detectors` not valid"), "{err}");
 }
 
+/// `orphan-headings` judges what the reader is left with: a heading over nothing goes,
+/// whichever kind of line rule emptied its section.
 #[test]
 fn orphan_headings_sees_what_after_detectors_rules_removed() {
-    // It judges what the reader is left with: a heading over nothing goes, whichever kind
-    // of rule emptied its section.
-    let pack = |after: &str| {
-        format!(
-            "[pack]\nname = \"t\"\ndescription = \"d\"\n\
-             [[rule]]\nid = \"promo\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"buy the book\"]\n{after}\n\
-             [[rule]]\nid = \"orphans\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"orphan-headings\"\n\
-             params = {{ min_level = 2 }}\n"
-        )
-    };
+    let orphans = "id = \"orphans\"\ndetector = \"orphan-headings\"\nparams = { min_level = 2 }";
     let doc = "# Title\n\nThe article's text.\n\n## Further reading\n\nBuy the book at your local shop.\n";
     for after in ["", "after_detectors = true"] {
-        let (text, rules) = removals_and_text(&pack(after), doc);
+        let (text, rules) = promo_pack_cleans(after, orphans, doc);
         assert_eq!(text, "# Title\n\nThe article's text.\n", "{after}: {rules:?}");
         assert_eq!(rules, ["orphans", "promo"], "{after}");
     }
