@@ -297,11 +297,7 @@ impl Engine {
         //    judges what is left, run last, sees them).
         if !self.detectors.is_empty() {
             let mut removed = vec![false; n];
-            for c in s.candidates.iter().filter(|c| !self.rules[c.rule as usize].after_detectors) {
-                for l in c.lines.clone() {
-                    removed[l] = !s.protected[l];
-                }
-            }
+            self.mark_pattern_removals(s, false, &mut removed);
             let mut found = std::mem::take(&mut s.detections);
             let mut hidden_shown = false;
             for d in &self.detectors {
@@ -310,11 +306,7 @@ impl Engine {
                 }
                 if d.detector.sees_every_removal() && !hidden_shown {
                     hidden_shown = true;
-                    for c in s.candidates.iter().filter(|c| self.rules[c.rule as usize].after_detectors) {
-                        for l in c.lines.clone() {
-                            removed[l] |= !s.protected[l];
-                        }
-                    }
+                    self.mark_pattern_removals(s, true, &mut removed);
                 }
                 found.clear();
                 let view = DocView {
@@ -475,6 +467,16 @@ impl Engine {
             }
         }
         Decisions { removals, removed, rewrites, repair_paragraphs }
+    }
+
+    /// Marks in `removed` the unprotected lines of the pattern rules' candidates so far:
+    /// those of rules with `after_detectors` when `hidden`, else the others.
+    fn mark_pattern_removals(&self, s: &Scratch, hidden: bool, removed: &mut [bool]) {
+        for c in s.candidates.iter().filter(|c| self.rules[c.rule as usize].after_detectors == hidden) {
+            for l in c.lines.clone() {
+                removed[l] |= !s.protected[l];
+            }
+        }
     }
 
     /// `continues`: more of the document follows this text (see `DocContext::continues`).

@@ -74,7 +74,7 @@ impl Detector for OrphanHeadings {
         }
     }
 
-    /// A heading above a list that an `after_detectors` rule removed is left alone too.
+    /// A heading above a list that an `after_detectors` rule removed goes too.
     fn sees_every_removal(&self) -> bool {
         true
     }
