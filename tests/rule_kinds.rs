@@ -319,6 +319,33 @@ fn line_scorer_uses_profiles_guards_and_explains_itself() {
 }
 
 #[test]
+fn line_scorer_takes_its_plain_text_weights_for_a_text_without_a_markdown_link() {
+    // The markdown weights keep every line; the plain-text ones drop every line but the
+    // title (which is always kept).
+    let text = "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+         [[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-scorer\"\n\
+         [rule.params]\nbias = 9.0\nmin_lines = 3\n\
+         [rule.params.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+         [rule.params.weights]\nlog_words = 0.1\n\
+         [rule.params.plain]\nbias = -9.0\n[rule.params.plain.weights]\nlog_words = 0.1\n";
+    let set = common::pack_set(text).unwrap();
+    let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
+    let plain = "A Title For This Page\nHome\nNews\nSport\nWeather\n";
+    let cleaned = engine.clean(plain, Default::default());
+    assert_eq!(cleaned.text, "A Title For This Page\n");
+    let detail = cleaned.removals[0].detail.as_deref().unwrap();
+    assert!(detail.contains("; plain-text weights: the text has no markdown link"), "{detail}");
+    // One markdown link anywhere: the markdown weights, which keep it all.
+    let markdown = format!("{plain}[More](#)\n");
+    assert_eq!(clean(&engine, &markdown), markdown);
+    // A bad plain weight is named as such.
+    let bad = text.replace("[rule.params.plain.weights]\n", "[rule.params.plain.weights]\nno_such_feature = 1.0\n");
+    let set = common::pack_set(&bad).unwrap();
+    let err = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).err().unwrap();
+    assert!(err.to_string().contains("plain: bad params: unknown feature `no_such_feature`"), "{err}");
+}
+
+#[test]
 fn line_scorer_page_thresholds_stay_within_their_floor_and_ceiling() {
     let compile = |factor: f64, floor: f64| {
         let text = format!(

@@ -551,8 +551,11 @@ fn count_words_up_to(line: &str, cap: usize) -> usize {
 /// below the page's threshold are dropped; the detail names the features that weighed
 /// most, so `explain` shows why.
 pub struct LineScorer {
-    bias: f32,
-    weights: [f32; features::N],
+    /// The weights for markdown text, which all training pages were.
+    weights: ScorerWeights,
+    /// The weights for text without a markdown link (plain-text extractions, WET records),
+    /// trained on the same pages with their markdown taken out; without them, `weights`.
+    plain: Option<ScorerWeights>,
     /// How each page's threshold is set.
     page_threshold: PageThreshold,
     /// Pages of fewer scored lines than this get `conservative`'s page threshold (0: none).
@@ -580,12 +583,37 @@ pub struct LineScorer {
     lone_paragraph: Option<LoneParagraph>,
     /// See [`Series`].
     series: Option<Series>,
-    /// Second stage over the first stage's logits of neighbouring lines, if trained.
-    context: Option<(f32, [f32; features::CONTEXT_N])>,
     /// The scored tail (see [`tail`]), if trained and on in this profile.
     tail: Option<tail::TailModel>,
     /// Where a text of many pages is cut into pages to be scored one by one.
     windows: PageWindows,
+}
+
+/// One trained model: the first stage over each line's features and the second over the
+/// first stage's logits of neighbouring lines, if trained.
+struct ScorerWeights {
+    bias: f32,
+    line: [f32; features::N],
+    context: Option<(f32, [f32; features::CONTEXT_N])>,
+}
+
+impl ScorerWeights {
+    fn of(
+        bias: f64,
+        line: &std::collections::BTreeMap<String, f64>,
+        context: Option<&ContextParams>,
+    ) -> Result<Self, String> {
+        let context = match context {
+            Some(c) => Some((c.bias as f32, named_weights(&c.weights, features::CONTEXT_NAMES)?)),
+            None => None,
+        };
+        Ok(ScorerWeights { bias: bias as f32, line: named_weights(line, features::NAMES)?, context })
+    }
+
+    /// The first stage's logit of line `k` and each feature's part in it.
+    fn line(&self, feats: &features::DocumentFeatures, k: usize) -> (f32, [f32; features::N]) {
+        linear(self.bias, &self.line, &feats.row(k))
+    }
 }
 
 /// When a text seems to hold many pages, and where one ends (see
@@ -616,6 +644,8 @@ struct LineScorerParams {
     #[serde(default)]
     phrases: Vec<String>,
     context: Option<ContextParams>,
+    /// Weights for text without a markdown link (see `LineScorer::plain`).
+    plain: Option<PlainParams>,
     /// Per profile: prose lines of at least this many words are kept unless their
     /// P(content) is below `prose_floor`.
     protect_words: Option<PerProfile<usize>>,
@@ -773,6 +803,16 @@ impl<T: Copy> PerProfile<T> {
     }
 }
 
+/// `[rule.params.plain]`: a model of the same shape as the pack's own, for text without
+/// a markdown link.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainParams {
+    bias: f64,
+    weights: std::collections::BTreeMap<String, f64>,
+    context: Option<ContextParams>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContextParams {
@@ -783,11 +823,9 @@ struct ContextParams {
 impl LineScorer {
     fn from_params(params: toml::Table, profile: Profile) -> Result<Self, String> {
         let p: LineScorerParams = params_into(params)?;
-        let weights: [f32; features::N] = named_weights(&p.weights, features::NAMES)?;
-        let context = match &p.context {
-            Some(c) => Some((c.bias as f32, named_weights(&c.weights, features::CONTEXT_NAMES)?)),
-            None => None,
-        };
+        let weights = ScorerWeights::of(p.bias, &p.weights, p.context.as_ref())?;
+        let plain = p.plain.as_ref().map(|m| ScorerWeights::of(m.bias, &m.weights, m.context.as_ref()));
+        let plain = plain.transpose().map_err(|e| format!("plain: {e}"))?;
         let page_threshold = PageThreshold::of(&p, profile)?;
         let threshold = page_threshold.ceiling;
         let short_page_threshold = PageThreshold::of(&p, Profile::Conservative)?;
@@ -845,8 +883,8 @@ impl LineScorer {
             .transpose()
             .map_err(|e| format!("bad params: phrases: {e}"))?;
         Ok(LineScorer {
-            bias: p.bias as f32,
             weights,
+            plain,
             page_threshold,
             short_page_lines,
             short_page_threshold,
@@ -862,7 +900,6 @@ impl LineScorer {
             closing: p.closing,
             lone_paragraph: p.lone_paragraph,
             series: p.series,
-            context,
             tail,
             windows: p.page_windows.unwrap_or(PageWindows { min_lines: 0, min_gap: 0 }),
         })
@@ -873,6 +910,16 @@ impl LineScorer {
     /// comes after it. (Looking up to the first paragraph of prose instead changed 158 dev
     /// pages, most by keeping a title the gold leaves out: balanced F1 -0.0018.)
     const TITLE_WITHIN_LINES: usize = 10;
+
+    /// The weights for `doc`: the plain-text ones when there are some and the text holds no
+    /// markdown link (`](`), whose features (link density, lines that start with a link)
+    /// the markdown weights lean on most.
+    fn weights_for(&self, doc: &DocView<'_>) -> &ScorerWeights {
+        match &self.plain {
+            Some(plain) if memchr::memmem::find(doc.text.as_bytes(), b"](").is_none() => plain,
+            _ => &self.weights,
+        }
+    }
 
     /// The title: the first markdown heading in the first third of the lines (or the
     /// first [`Self::TITLE_WITHIN_LINES`]), else the first line when it has 3 to 25 words and no
@@ -1009,6 +1056,7 @@ impl LineScorer {
             self.phrases.as_ref(),
         );
         let title = if self.keep_title { Self::title(doc, considered) } else { None };
+        let weights = self.weights_for(doc);
         let n = considered.len();
         logits.clear();
         logits.resize(n, 0.0);
@@ -1028,9 +1076,9 @@ impl LineScorer {
             // dropped when details are wanted (keeping them for every line cost memory and
             // time).
             for (k, logit) in (a..b).zip(&mut logits[a..b]) {
-                *logit = linear(self.bias, &self.weights, &feats.row(k)).0;
+                *logit = weights.line(feats, k).0;
             }
-            let context = self.context.as_ref().map(|(bias, w)| {
+            let context = weights.context.as_ref().map(|(bias, w)| {
                 context.compute(&logits[a..b]);
                 (*bias, w, &*context)
             });
@@ -1163,6 +1211,7 @@ impl LineScorer {
                 cut: cut.as_ref(),
                 context,
                 one_of_several: last > 0,
+                weights,
             };
             for k in a..b {
                 let (line, p) = (considered[k], probs[k]);
@@ -1248,12 +1297,15 @@ impl LineScorer {
                 doc.first_line + considered[b - 1] + 1
             );
         }
+        if self.plain.as_ref().is_some_and(|plain| std::ptr::eq(plain, page.weights)) {
+            detail.push_str("; plain-text weights: the text has no markdown link");
+        }
         if let Some((bias, w, g)) = page.context {
             detail.push_str("; context: ");
             most_negative(&mut detail, &linear(bias, w, &g.row(k - a)).1, features::CONTEXT_NAMES);
         }
         detail.push_str("; line: ");
-        most_negative(&mut detail, &linear(self.bias, &self.weights, &feats.row(k)).1, features::NAMES);
+        most_negative(&mut detail, &page.weights.line(feats, k).1, features::NAMES);
         detail
     }
 }
@@ -1273,6 +1325,7 @@ struct PageVerdict<'a> {
     cut: Option<&'a tail::Cut>,
     context: Option<(f32, &'a [f32; features::CONTEXT_N], &'a features::ContextFeatures)>,
     one_of_several: bool,
+    weights: &'a ScorerWeights,
 }
 
 /// The block guard: in each block of at least `min_lines` lines between blank lines, a line
