@@ -6,7 +6,9 @@
 //! rules/generic/scorer.toml. When OUT exists, only its weights, biases and phrase list
 //! are replaced (and the line count in its header): its thresholds, guards and comments
 //! stay as they are, so a retrain's diff is the weights alone. `FRESH=1` writes a new pack
-//! with the thresholds this trainer proposes instead. Logistic regression (IRLS, L2) on the same features the
+//! with the thresholds this trainer proposes instead. `PLAIN=1` trains the weights for text
+//! without markdown instead (`[rule.params.plain]`, added to an existing pack), on a
+//! plain-text copy of the split (`scripts/plain_split.py --with-clean`). Logistic regression (IRLS, L2) on the same features the
 //! engine computes at run time (`dechrome::engine::features`), each line weighted by its
 //! share of its page's word tokens because the quality metric counts tokens and averages
 //! pages (see `page_scale`). Thresholds per profile are
@@ -319,12 +321,19 @@ fn main() {
     }
     let source =
         dir.file_name().map_or_else(|| dir.display().to_string(), |n| format!("eval split `{}`", n.to_string_lossy()));
+    // PLAIN=1: the pages are a plain-text copy of a split (scripts/plain_split.py), and the
+    // weights are the pack's second model, `[rule.params.plain]`, for text without markdown.
+    let plain = std::env::var_os("PLAIN").is_some();
     let text = match std::fs::read_to_string(&out) {
         // An existing pack keeps everything but the weights: its swept thresholds and guards,
         // and the comments that say how they were chosen.
         Ok(existing) if std::env::var_os("FRESH").is_none() => {
             eprintln!("updating the weights in {} (FRESH=1 writes a new pack with proposed thresholds)", out.display());
-            update_pack(&existing, &model, lines, pages.len())
+            update_pack(&existing, &model, lines, pages.len(), plain)
+        }
+        _ if plain => {
+            eprintln!("PLAIN=1 adds plain-text weights to an existing pack: train the markdown weights first");
+            std::process::exit(2);
         }
         _ => new_pack(&model, &thresholds, lines, pages.len(), &source),
     };
@@ -336,23 +345,30 @@ fn main() {
 }
 
 /// `existing` with the model's weights, bias and phrases in place of its own, and the
-/// header's line and page counts brought up to date; everything else byte for byte.
-fn update_pack(existing: &str, model: &Model, lines: usize, pages: usize) -> String {
+/// header's line and page counts brought up to date; everything else byte for byte. With
+/// `plain`, the weights of `[rule.params.plain]` (made if missing) instead, and the header
+/// as it was.
+fn update_pack(existing: &str, model: &Model, lines: usize, pages: usize, plain: bool) -> String {
     use toml_edit::{Array, DocumentMut, Value};
     let mut doc: DocumentMut = existing.parse().expect("the existing pack parses");
     let params = scorer_params(&mut doc);
-    set(params, "bias", rounded(model.line[0]));
     set(params, "phrases", Value::Array(PHRASES.iter().copied().collect::<Array>()));
-    set_weights(params["weights"].as_table_mut().expect("[rule.params.weights]"), NAMES, &model.line[1..]);
-    let context = params["context"].as_table_mut().expect("[rule.params.context]");
+    let target = if plain { table(params, "plain") } else { params };
+    set(target, "bias", rounded(model.line[0]));
+    set_weights(table(target, "weights"), NAMES, &model.line[1..]);
+    let context = table(target, "context");
     set(context, "bias", rounded(model.context[0]));
-    set_weights(
-        context["weights"].as_table_mut().expect("[rule.params.context.weights]"),
-        CONTEXT_NAMES,
-        &model.context[1..],
-    );
+    set_weights(table(context, "weights"), CONTEXT_NAMES, &model.context[1..]);
+    if plain {
+        return doc.to_string();
+    }
     let counts = regex::Regex::new(r"on \d+ lines of \d+ pages").unwrap();
     counts.replace(&doc.to_string(), format!("on {lines} lines of {pages} pages").as_str()).into_owned()
+}
+
+/// The table `key` of `parent`, made empty if missing.
+fn table<'a>(parent: &'a mut toml_edit::Table, key: &str) -> &'a mut toml_edit::Table {
+    parent.entry(key).or_insert_with(toml_edit::table).as_table_mut().expect("a table")
 }
 
 /// A new pack: the model, the guards above and the thresholds proposed from the
@@ -512,7 +528,7 @@ mod tests {
             .replace("balanced = 0.40  #", "balanced = 0.52  # swept with score.py;")
             .replace("[rule.params.weights]\n", "[rule.params.weights]\nretired_feature = 1.0\n");
         let retrained = Model { line: vec![0.25; N + 1], context: vec![1.0; CONTEXT_NAMES.len() + 1] };
-        let updated = update_pack(&tuned, &retrained, 99, 3);
+        let updated = update_pack(&tuned, &retrained, 99, 3, false);
         assert!(updated.contains("balanced = 0.52  # swept with score.py;"), "{updated}");
         assert!(updated.starts_with(
             "# Written by `cargo run --release --example train_scorer`: logistic regression on 99 lines of 3 pages"
@@ -522,8 +538,35 @@ mod tests {
         assert!(updated.contains("\nbias = 1.0000\n") && updated.contains("\nown = 1.0000\n"), "{updated}");
         // Only the weights, biases and counts changed: updating with the first model gives
         // the tuned pack back, but for the header and the retired feature.
-        let back = update_pack(&tuned, &model, 10, 2);
+        let back = update_pack(&tuned, &model, 10, 2, false);
         assert_eq!(back, tuned.replace("retired_feature = 1.0\n", ""));
+    }
+
+    #[test]
+    fn plain_weights_go_to_their_own_table_and_leave_the_rest() {
+        let model =
+            Model { line: (0..=N).map(|i| i as f64 / 8.0).collect(), context: vec![-0.5; CONTEXT_NAMES.len() + 1] };
+        let pack = new_pack(&model, &[(0.2, (0.8, 0.99, 0.9)); 3], 10, 2, "x");
+        let plain = Model { line: vec![0.25; N + 1], context: vec![1.0; CONTEXT_NAMES.len() + 1] };
+        let with_plain = update_pack(&pack, &plain, 99, 3, true);
+        // The header and every setting and weight of the markdown model are as they were.
+        assert_eq!(with_plain.lines().next(), pack.lines().next());
+        let mut settings: toml::Table = with_plain.parse().unwrap();
+        let rule = &mut settings["rule"].as_array_mut().unwrap()[0];
+        rule["params"].as_table_mut().unwrap().remove("plain").expect("a plain table");
+        assert_eq!(settings, pack.parse::<toml::Table>().unwrap());
+        let (_, added) = with_plain.split_once("\n[rule.params.plain]\n").expect("a plain table");
+        assert!(added.starts_with("bias = 0.2500\n"), "{added}");
+        assert!(added.contains("[rule.params.plain.weights]\nlog_words = 0.2500\n"), "{added}");
+        assert!(added.contains("[rule.params.plain.context]\nbias = 1.0000\n"), "{added}");
+        assert!(added.contains("[rule.params.plain.context.weights]\nown = 1.0000\n"), "{added}");
+        // A second training replaces the table's weights rather than adding another.
+        let again = update_pack(&with_plain, &model, 99, 3, true);
+        assert_eq!(again.matches("[rule.params.plain]").count(), 1);
+        assert!(again.contains("[rule.params.plain]\nbias = 0.0000\n"), "{again}");
+        // The engine loads it.
+        let source = dechrome::rules::PackSource { name: "scorer.toml".into(), text: again };
+        dechrome::RuleSet::from_sources(&[source]).unwrap().compile(&[]).unwrap();
     }
 
     #[test]
@@ -538,6 +581,7 @@ mod tests {
         };
         let mut expected = keys(&shipped);
         expected.remove("tail"); // train_tail adds it
+        expected.remove("plain"); // PLAIN=1 adds it
         assert_eq!(keys(&fresh), expected);
         // And it loads, even with a proposed threshold below the shipped floor.
         let source = dechrome::rules::PackSource { name: "scorer.toml".into(), text: fresh };
