@@ -7,6 +7,10 @@
 #
 #   scripts/heldout_sites.sh [PROFILE]        (default balanced)
 #
+# PLAIN=1 with EVAL_DIR a copy made by `scripts/plain_split.py --with-clean` judges the
+# plain-text weights instead: each fold retrains `[rule.params.plain]`, and the clean
+# texts (clean-*: gold as the input) are reported apart, as the share of them kept.
+#
 # Run it once on the code before a change and once after: the dev figures of eval.sh are
 # in-sample for the weights, and the trainer's own estimate (one fold, line by line) does
 # not see what the guards and the page threshold make of the scores. The thresholds and
@@ -58,10 +62,16 @@ done
 python3 - "$run" "$profile" <<'PY'
 import json, sys
 run, profile = sys.argv[1:]
-folds = [json.load(open(f"{run}/{k}/score.json"))["pages"] for k in range(5)]
+# Pages named clean-* (scripts/plain_split.py --with-clean: a gold text as the input) are
+# reported apart: the share of an already clean text that is kept.
+scored = [json.load(open(f"{run}/{k}/score.json"))["pages"] for k in range(5)]
+folds = [[p for p in fold if not p["name"].startswith("clean-")] for fold in scored]
+clean = [p for fold in scored for p in fold if p["name"].startswith("clean-")]
 mean = lambda pages, key: sum(p["out"][key] for p in pages) / len(pages)
 pages = [p for fold in folds for p in fold]
 print(f"{profile}, {len(pages)} pages on held-out sites: macro P {mean(pages, 'precision'):.4f} "
       f"R {mean(pages, 'recall'):.4f} F1 {mean(pages, 'f1'):.4f}")
 print("F1 per fold: " + " ".join(f"{mean(fold, 'f1'):.4f} ({len(fold)})" for fold in folds))
+if clean:
+    print(f"{len(clean)} clean texts (gold as the input) on held-out sites: macro R {mean(clean, 'recall'):.4f}")
 PY

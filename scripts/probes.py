@@ -3,21 +3,36 @@
 (tests/data/probes/: pages unlike the dev split). The line marks come from tests/probes.rs,
 so the script and the test judge the same lines.
 
-    python3 scripts/probes.py [conservative balanced aggressive]    (after cargo build --release)
+    python3 scripts/probes.py [--plain] [conservative balanced aggressive]    (after cargo build --release)
+
+--plain takes the pages' markdown out first (as scripts/plain_split.py does, line for line),
+so the line scorer judges them with its plain-text weights.
 """
-import json, pathlib, re, subprocess, sys
+import json, pathlib, re, subprocess, sys, tempfile
 
 root = pathlib.Path(__file__).resolve().parent.parent
 binary = root / "target/release/dechrome"
 marks = re.findall(r'\("([\w-]+\.txt)", &\[([\d, ]*)\], &\[([\d, ]*)\]\)', (root / "tests/probes.rs").read_text())
 numbers = lambda s: {int(x) for x in s.split(",") if x.strip()}
 
-for profile in sys.argv[1:] or ["conservative", "balanced", "aggressive"]:
+args = sys.argv[1:]
+plain = "--plain" in args
+if plain:
+    args.remove("--plain")
+    sys.path.insert(0, str(root / "scripts"))
+    from plain_split import plain as plain_line
+    plain_tmp = tempfile.TemporaryDirectory()  # removed at exit
+    plain_dir = pathlib.Path(plain_tmp.name)
+    for name, _, _ in marks:
+        text = (root / "tests/data/probes" / name).read_text()
+        (plain_dir / name).write_text("\n".join(plain_line(l) for l in text.split("\n")))
+
+for profile in args or ["conservative", "balanced", "aggressive"]:
     lost = kept_chrome = content = 0
     per_page = []
     for name, chrome, either in marks:
         chrome, either = numbers(chrome), numbers(either)
-        path = root / "tests/data/probes" / name
+        path = (plain_dir if plain else root / "tests/data/probes") / name
         run = subprocess.run([binary, "clean", path, "--profile", profile, "--report", "-", "-o", "/dev/null", "-q"],
                              capture_output=True, text=True, check=True)
         removed = set()

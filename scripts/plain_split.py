@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""A plain-text copy of an eval split: the same pages without their markdown.
+
+    python3 scripts/plain_split.py OUT [--with-clean] [--eval-dir DIR]   (default ../shared/eval/dev)
+
+Writes OUT/dev/raw (each page with its markdown taken out, line for line, so the labels
+still point at the right lines), OUT/dev/gold, OUT/dev/labels and OUT/dev/index.jsonl
+(copies), and OUT/score.py, so that every script taking EVAL_DIR runs on it:
+
+    python3 scripts/plain_split.py target/plain
+    EVAL_DIR=target/plain/dev scripts/eval.sh balanced            # quality on plain text
+
+With --with-clean, each page's gold text is a page too (`clean-NAME`, every line labelled
+CONTENT): an article already cleaned, which the scorer must leave alone. The plain-text
+weights are trained on both, and heldout_sites.sh reports the clean ones apart:
+
+    python3 scripts/plain_split.py target/plain-train --with-clean
+    PLAIN=1 cargo run --release --example train_scorer -- target/plain-train/dev rules/generic/scorer.toml
+    PLAIN=1 EVAL_DIR=$PWD/target/plain-train/dev scripts/heldout_sites.sh balanced
+
+Plain text is what HTML-to-text converters without markdown leave (Common Crawl's WET
+records, most extractors' text output): link text without its brackets and target,
+headings and list items without their markers, no emphasis or code fences. The gold text
+has no markdown either, so the scores compare like with like.
+"""
+import argparse, json, os, pathlib, re, shutil
+
+IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+# Link text may hold one level of brackets: `[[1]](#)`, `[Title [UPDATED]](#)`.
+LINK = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\([^)]*\)")
+# A link whose text runs over lines: its `[` at one line's end, its `](target)` on another.
+CLOSER = re.compile(r"\]\([^)]*\)")
+OPENER = re.compile(r"\[(?=[^\]]*$)")
+AUTOLINK = re.compile(r"<(https?://[^>\s]*)>")
+HEADING = re.compile(r"^(\s*)#{1,6}\s+")
+BULLET = re.compile(r"^(\s*)[*+-]\s+")
+QUOTE = re.compile(r"^(\s*)>\s?")
+STRONG = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def plain(line):
+    line = IMAGE.sub(r"\1", line)
+    while True:
+        unlinked = LINK.sub(r"\1", line)
+        if unlinked == line:
+            break
+        line = unlinked
+    line = OPENER.sub("", CLOSER.sub("", line))
+    line = AUTOLINK.sub(r"\1", line)
+    line = HEADING.sub(r"\1", line)
+    line = BULLET.sub(r"\1", line)
+    line = QUOTE.sub(r"\1", line)
+    line = STRONG.sub(r"\2", line)
+    return line.replace("```", "")
+
+
+def main():
+    root = pathlib.Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--with-clean", action="store_true", help="add each page's gold text as a clean page")
+    ap.add_argument("--eval-dir", default=os.environ.get("EVAL_DIR", str(root.parent / "shared/eval/dev")))
+    args = ap.parse_args()
+    src = pathlib.Path(args.eval_dir)
+    dest = pathlib.Path(args.out) / "dev"
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "raw").mkdir(parents=True)
+    for page in sorted((src / "raw").glob("*.txt")):
+        text = page.read_text(encoding="utf-8")
+        (dest / "raw" / page.name).write_text("\n".join(plain(l) for l in text.split("\n")), encoding="utf-8")
+    for sub in ("gold", "labels"):
+        shutil.copytree(src / sub, dest / sub)
+    shutil.copy(src / "index.jsonl", dest / "index.jsonl")
+    shutil.copy(src.parent / "score.py", dest.parent / "score.py")
+    clean = 0
+    if args.with_clean:
+        # score.py's tokens, for the labels' token counts.
+        token = re.compile(r"[^\W_]+")
+        index = {json.loads(l)["file"]: json.loads(l) for l in open(src / "index.jsonl", encoding="utf-8")}
+        with open(dest / "index.jsonl", "a", encoding="utf-8") as out_index:
+            for gold in sorted((src / "gold").glob("*.txt")):
+                name = "clean-" + gold.name
+                text = gold.read_text(encoding="utf-8")
+                (dest / "raw" / name).write_text(text, encoding="utf-8")
+                (dest / "gold" / name).write_text(text, encoding="utf-8")
+                with open(dest / "labels" / (name[:-len(".txt")] + ".jsonl"), "w", encoding="utf-8") as labels:
+                    for i, line in enumerate(text.split("\n")):
+                        if line.strip():
+                            label = {"line": i, "label_seq": "CONTENT", "label": "CONTENT",
+                                     "n_tokens": len(token.findall(line)), "text": line}
+                            labels.write(json.dumps(label, ensure_ascii=False) + "\n")
+                # The same id and domain as its page: heldout_sites.sh puts both in one fold.
+                entry = dict(index.get(gold.name, {}), file=name)
+                out_index.write(json.dumps(entry, ensure_ascii=False) + "\n")
+                clean += 1
+    print(f"wrote {dest}: {len(list((dest / 'raw').glob('*.txt'))) - clean} pages without markdown, {clean} clean")
+
+
+if __name__ == "__main__":
+    main()
