@@ -211,6 +211,16 @@ fn is_plain_list_item(line: &str) -> bool {
     features::list_item_body(line.trim_start()).is_some_and(|body| !body.contains("]("))
 }
 
+/// Line `i`'s sentence goes on at the start of the next line, with no blank line between:
+/// a paragraph wrapped at a fixed width (html2text, `lynx -dump`, mail), whose lines are
+/// short and end without punctuation like headlines, but a headline's successor starts a
+/// headline of its own, with a capital.
+fn runs_on(doc: &DocView<'_>, i: usize) -> bool {
+    i + 1 < doc.lines.len()
+        && !doc.is_blank(i + 1)
+        && doc.line(i + 1).trim_start().chars().next().is_some_and(char::is_lowercase)
+}
+
 impl Detector for TrailingHeadlines {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
         let mut norm = String::new();
@@ -231,7 +241,8 @@ impl Detector for TrailingHeadlines {
                 article_line_before = !norm.trim_end().ends_with(':');
                 break;
             }
-            run.push((i, !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i))));
+            let headline = !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i)) && !runs_on(doc, i);
+            run.push((i, headline));
         }
         if !article_line_before {
             return;
@@ -1967,6 +1978,17 @@ mod tests {
         let text =
             format!("{ARTICLE}\nA short sentence.\nAnother one.\nHeadline\nYet another sentence.\nAnd one more.\n");
         assert!(run(d.as_ref(), &text).is_empty());
+        // The article's last paragraph wrapped at a fixed width: its short lines end without
+        // punctuation, but each sentence runs on into the next line.
+        let wrapped = "Bootstrap arrived in 2011 and made responsive\ndesign accessible to everyone. \
+                       Twitter's internal team\nhad built it to standardize their own work, but they\n\
+                       open-sourced it and it spread like wildfire. Suddenly\nyou could drop Bootstrap \
+                       into a project and get a\nresponsive grid, decent typography, and styled form\n\
+                       elements out of the box.\n";
+        assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{wrapped}")).is_empty());
+        // Headlines one per line, with no blank line between, are still a list.
+        let headlines = "Storm hits the coast\nMayor resigns\nNew bridge opens\nSchools close early\nFair returns\n";
+        assert_eq!(run(d.as_ref(), &format!("{ARTICLE}\n\n{headlines}")).len(), 1);
     }
 
     #[test]
