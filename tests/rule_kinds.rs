@@ -338,6 +338,16 @@ fn line_scorer_takes_its_plain_text_weights_for_a_text_without_a_markdown_link()
     // One markdown link anywhere: the markdown weights, which keep it all.
     let markdown = format!("{plain}[More](#)\n");
     assert_eq!(clean(&engine, &markdown), markdown);
+    // A text wrapped at a fixed width (here 72 columns) is scored a paragraph at a time:
+    // each removal covers a paragraph's lines.
+    let paragraph = "The storm swept across the region overnight, and more than forty\n\
+                     thousand homes lost power before dawn. Crews worked through the morning\n\
+                     to restore it, and by noon most of the city had light again.\n";
+    let wrapped = format!("A Title For This Page\n\n{}", format!("{paragraph}\n").repeat(4));
+    let cleaned = engine.clean(&wrapped, Default::default());
+    assert_eq!(cleaned.text.trim_end(), "A Title For This Page");
+    let ranges: Vec<_> = cleaned.removals.iter().map(|r| r.lines.clone()).collect();
+    assert_eq!(ranges, [2..5, 6..9, 10..13, 14..17]);
     // A bad plain weight is named as such.
     let bad = text.replace("[rule.params.plain.weights]\n", "[rule.params.plain.weights]\nno_such_feature = 1.0\n");
     let set = common::pack_set(&bad).unwrap();

@@ -1019,6 +1019,7 @@ struct ScorerScratch {
     tail_lines: Vec<tail::ScorerLine>,
     tail_candidates: tail::Candidates,
     windows: Vec<std::ops::Range<usize>>,
+    paragraphs: super::unwrap::Paragraphs,
 }
 
 thread_local! {
@@ -1054,15 +1055,20 @@ impl LineScorer {
             tail_lines,
             tail_candidates,
             windows,
+            paragraphs,
         } = scratch;
         considered.clear();
         considered.extend((0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)));
         if considered.len() < self.min_lines {
             return;
         }
+        // A text wrapped at a fixed width is scored a paragraph at a time: `considered`
+        // then holds each paragraph's first line.
+        let wrapped = paragraphs.join(considered, |i| doc.line(i));
+        let considered = &*considered;
         feats.compute(
             considered.len(),
-            |k| doc.line(considered[k]),
+            |k| if wrapped { paragraphs.line(k) } else { doc.line(considered[k]) },
             |k| doc.protected[considered[k]],
             self.phrases.as_ref(),
         );
@@ -1237,7 +1243,8 @@ impl LineScorer {
                     } else {
                         String::new()
                     };
-                    out.push(Detection { lines: line..line + 1, detail });
+                    let end = if wrapped { paragraphs.end(k) } else { line + 1 };
+                    out.push(Detection { lines: line..end, detail });
                 }
             }
         }

@@ -11,6 +11,7 @@ pub mod orphans;
 pub mod scope;
 pub mod tail;
 pub mod tiers;
+pub mod unwrap;
 
 use std::collections::HashSet;
 use std::sync::Arc;

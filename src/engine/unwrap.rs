@@ -1,0 +1,186 @@
+//! Paragraphs of a text wrapped at a fixed width, for the line scorer.
+//!
+//! html2text (78 columns by default), `lynx -dump` and mail archives cut every paragraph
+//! into lines of at most a width. Each such line is short and most end without a sentence's
+//! punctuation, which is what a menu entry looks like, so the scorer judged them one by one
+//! and dropped them. A greedy wrapper breaks a line only where the next word would not fit:
+//! where that holds, the lines are joined back and scored as one.
+
+use std::ops::Range;
+
+/// The joined paragraphs of one text, reused from one document to the next.
+#[derive(Default)]
+pub struct Paragraphs {
+    /// The paragraphs' text, each one's lines joined with a space.
+    text: String,
+    /// Per scored line: its text in `text`.
+    spans: Vec<Range<usize>>,
+    /// Per scored line: one past its last line in the document.
+    ends: Vec<usize>,
+}
+
+/// A text is taken as wrapped only when its width is at most this many characters...
+const MAX_WIDTH: usize = 100;
+const MIN_WIDTH: usize = 40;
+/// ...and at least a tenth of its lines (and 5) come within this many characters of it.
+const NEAR_WIDTH: usize = 10;
+/// A line shorter than the width by more than this ends its paragraph, whatever follows.
+const MAX_SHORTFALL: usize = 25;
+
+impl Paragraphs {
+    /// When the lines `considered` (document line numbers of the lines the scorer sees,
+    /// `line` their text) look wrapped at a fixed width, joins each paragraph's lines:
+    /// `considered` keeps each paragraph's first line, and `line(k)` and `end(k)` give the
+    /// `k`th one's joined text and where it ends. Returns whether it joined any; if not,
+    /// `considered` is as it was.
+    pub fn join<'a>(&mut self, considered: &mut Vec<usize>, line: impl Fn(usize) -> &'a str) -> bool {
+        self.text.clear();
+        self.spans.clear();
+        self.ends.clear();
+        let Some(width) = wrap_width(considered, &line) else { return false };
+        let continues = |j: usize| {
+            let (here, next) = (line(considered[j]).trim_end(), line(considered[j + 1]).trim());
+            let len = here.chars().count();
+            let first_word = next.split(' ').next().map_or(0, |w| w.chars().count());
+            considered[j + 1] == considered[j] + 1
+                && len + MAX_SHORTFALL >= width
+                && len + 1 + first_word > width
+                && !here.ends_with(['.', '!', '?', ':', ';'])
+                && !starts_block(next)
+        };
+        if !(0..considered.len() - 1).any(continues) {
+            return false;
+        }
+        let mut firsts = Vec::with_capacity(considered.len());
+        let mut j = 0;
+        while j < considered.len() {
+            let start = self.text.len();
+            self.text.push_str(line(considered[j]).trim_end());
+            let first = considered[j];
+            while j + 1 < considered.len() && continues(j) {
+                j += 1;
+                self.text.push(' ');
+                self.text.push_str(line(considered[j]).trim());
+            }
+            self.spans.push(start..self.text.len());
+            self.ends.push(considered[j] + 1);
+            firsts.push(first);
+            j += 1;
+        }
+        *considered = firsts;
+        true
+    }
+
+    /// The `k`th scored line's text: a paragraph's lines joined.
+    pub fn line(&self, k: usize) -> &str {
+        &self.text[self.spans[k].clone()]
+    }
+
+    /// One past the document line where the `k`th scored line ends.
+    pub fn end(&self, k: usize) -> usize {
+        self.ends[k]
+    }
+}
+
+/// The width the lines were wrapped at, if they look wrapped: the 99th percentile of their
+/// lengths, between [`MIN_WIDTH`] and [`MAX_WIDTH`], with a tenth of the lines (and 5)
+/// within [`NEAR_WIDTH`] of it. A text that is not wrapped has paragraphs far longer.
+fn wrap_width<'a>(considered: &[usize], line: &impl Fn(usize) -> &'a str) -> Option<usize> {
+    if considered.len() < 10 {
+        return None;
+    }
+    // Most texts have paragraphs: more than 1% of their lines past the widest width, found
+    // after a few of them and without counting characters (a line of up to MAX_WIDTH bytes
+    // has at most as many characters, one of more than four times that has more).
+    let allowed = considered.len() - 1 - (considered.len() - 1) * 99 / 100;
+    let mut past = 0;
+    for &i in considered {
+        let line = line(i).trim_end();
+        let long = line.len() > MAX_WIDTH && (line.len() > 4 * MAX_WIDTH || line.chars().count() > MAX_WIDTH);
+        past += long as usize;
+        if past > allowed {
+            return None;
+        }
+    }
+    let mut lengths: Vec<usize> = considered.iter().map(|&i| line(i).trim_end().chars().count()).collect();
+    lengths.sort_unstable();
+    let width = lengths[(lengths.len() - 1) * 99 / 100];
+    let near = lengths.iter().filter(|&&l| l + NEAR_WIDTH >= width && l <= width).count();
+    ((MIN_WIDTH..=MAX_WIDTH).contains(&width) && near >= 5 && near * 10 >= lengths.len()).then_some(width)
+}
+
+/// A line that starts a block of its own: a list item, a heading, a quote, a table row.
+fn starts_block(line: &str) -> bool {
+    super::features::list_item_body(line).is_some() || line.starts_with(['#', '>', '|'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn join(text: &str) -> Option<(Vec<usize>, Vec<String>, Vec<usize>)> {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut considered: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].trim().is_empty()).collect();
+        let mut p = Paragraphs::default();
+        p.join(&mut considered, |i| lines[i]).then(|| {
+            let joined = (0..considered.len()).map(|k| p.line(k).to_string()).collect();
+            let ends = (0..considered.len()).map(|k| p.end(k)).collect();
+            (considered, joined, ends)
+        })
+    }
+
+    /// Two paragraphs wrapped at 72 columns by a greedy wrapper (Python's `textwrap`),
+    /// between short lines that are not.
+    const WRAPPED: &str = "Home\nNews\n\n\
+        The storm swept across the region overnight, and more than forty\n\
+        thousand homes lost power before dawn. Crews worked through the morning\n\
+        to restore it, and by noon most of the city had light again.\n\n\
+        Schools in three counties were closed, and officials urged residents to\n\
+        stay off the roads until Wednesday, when the snow is expected to ease\n\
+        and the ploughs can reach the smaller villages in the hills north of\n\
+        town.\n\n\
+        Related: five ways to prepare for an outage\n\
+        Most read\n";
+
+    #[test]
+    fn a_wrapped_text_is_joined_into_its_paragraphs() {
+        let (considered, joined, ends) = join(WRAPPED).expect("wrapped");
+        assert_eq!(considered, [0, 1, 3, 7, 12, 13]);
+        assert_eq!(ends, [1, 2, 6, 11, 13, 14]);
+        assert_eq!(
+            joined[2],
+            "The storm swept across the region overnight, and more than forty thousand homes lost power before \
+             dawn. Crews worked through the morning to restore it, and by noon most of the city had light again."
+        );
+        assert!(joined[3].starts_with("Schools in three") && joined[3].ends_with("in the hills north of town."));
+        assert_eq!(joined[4], "Related: five ways to prepare for an outage");
+    }
+
+    #[test]
+    fn a_line_that_ends_a_sentence_or_opens_a_list_ends_its_paragraph() {
+        // "…morning" ends with a full stop now: the next line starts a paragraph of its own.
+        let stopped = WRAPPED.replace("through the morning\n", "through the night.\n");
+        let (considered, _, _) = join(&stopped).expect("still wrapped");
+        assert_eq!(considered, [0, 1, 3, 5, 7, 12, 13]);
+        // A list item after a full line is an item, not the line's continuation.
+        let listed = WRAPPED.replace("to restore it,", "* restore it,");
+        let (considered, _, _) = join(&listed).expect("still wrapped");
+        assert_eq!(considered, [0, 1, 3, 5, 7, 12, 13]);
+    }
+
+    #[test]
+    fn text_that_is_not_wrapped_is_left_as_it_is() {
+        // Paragraphs on one line each: far past any wrapping width.
+        let unwrapped = WRAPPED.replace("forty\nthousand", "forty thousand").replace("morning\nto", "morning to");
+        let long = format!(
+            "{unwrapped}\n{}\n",
+            "A paragraph that runs on well past a hundred characters, as web text does when no one wraps it at all. "
+                .repeat(3)
+        );
+        assert!(join(&long).is_none());
+        // Short lines only (a menu, a list of headlines): nothing to join.
+        assert!(join(&"Home\nNews\nSport\nWeather\nTravel\nCulture\n".repeat(3)).is_none());
+        // Too few lines to tell.
+        assert!(join("The storm swept across the region overnight, and more than forty\nthousand homes.\n").is_none());
+    }
+}
