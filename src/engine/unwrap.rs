@@ -48,7 +48,7 @@ impl Paragraphs {
                 && !here.ends_with(['.', '!', '?', ':', ';'])
                 && !starts_block(next)
         };
-        if !(0..considered.len() - 1).any(continues) {
+        if !(0..considered.len().saturating_sub(1)).any(continues) {
             return false;
         }
         let mut firsts = Vec::with_capacity(considered.len());
