@@ -54,6 +54,11 @@ def plain(line):
     return line.replace("```", "")
 
 
+def plain_text(text):
+    """`text` without its markdown, line for line."""
+    return "\n".join(plain(line) for line in text.split("\n"))
+
+
 def main():
     root = pathlib.Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser()
@@ -67,8 +72,7 @@ def main():
         shutil.rmtree(dest)
     (dest / "raw").mkdir(parents=True)
     for page in sorted((src / "raw").glob("*.txt")):
-        text = page.read_text(encoding="utf-8")
-        (dest / "raw" / page.name).write_text("\n".join(plain(l) for l in text.split("\n")), encoding="utf-8")
+        (dest / "raw" / page.name).write_text(plain_text(page.read_text(encoding="utf-8")), encoding="utf-8")
     for sub in ("gold", "labels"):
         shutil.copytree(src / sub, dest / sub)
     shutil.copy(src / "index.jsonl", dest / "index.jsonl")
@@ -77,7 +81,8 @@ def main():
     if args.with_clean:
         # score.py's tokens, for the labels' token counts.
         token = re.compile(r"[^\W_]+")
-        index = {json.loads(l)["file"]: json.loads(l) for l in open(src / "index.jsonl", encoding="utf-8")}
+        entries = (json.loads(l) for l in open(src / "index.jsonl", encoding="utf-8"))
+        index = {entry["file"]: entry for entry in entries}
         with open(dest / "index.jsonl", "a", encoding="utf-8") as out_index:
             for gold in sorted((src / "gold").glob("*.txt")):
                 name = "clean-" + gold.name

@@ -20,12 +20,11 @@ plain = "--plain" in args
 if plain:
     args.remove("--plain")
     sys.path.insert(0, str(root / "scripts"))
-    from plain_split import plain as plain_line
+    from plain_split import plain_text
     plain_tmp = tempfile.TemporaryDirectory()  # removed at exit
     plain_dir = pathlib.Path(plain_tmp.name)
     for name, _, _ in marks:
-        text = (root / "tests/data/probes" / name).read_text()
-        (plain_dir / name).write_text("\n".join(plain_line(l) for l in text.split("\n")))
+        (plain_dir / name).write_text(plain_text((root / "tests/data/probes" / name).read_text()))
 
 for profile in args or ["conservative", "balanced", "aggressive"]:
     lost = kept_chrome = content = 0
