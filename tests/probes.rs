@@ -7,7 +7,8 @@
 //! a recipe's ingredients with links, a post dense with links, a press release, a scene of
 //! a play, a forum thread, a question with its answers; a longer reference page and a
 //! longer recipe; a reading list of linked titles above a news list of headline links run
-//! into their teasers; an article wrapped at 72 columns): `conservative` must keep
+//! into their teasers; an article wrapped at 72 columns; a report whose subheadings and
+//! numbered list name topics and countries that menus also name): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -52,6 +53,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("tagine.txt", &[1, 2, 3, 4, 5, 6, 7, 46, 48, 50, 51, 52, 53, 55, 57, 59, 61, 62, 63, 65], &[11]),
     ("reading.txt", &[1, 2, 3, 18, 20, 21, 22, 24], &[]),
     ("wrapped.txt", &[1, 2, 3, 4, 5, 37, 38, 39, 40, 42, 43, 44, 45, 47], &[]),
+    ("ranking.txt", &[1, 2, 3, 4, 33, 34, 36], &[]),
 ];
 
 /// A probe page's text.
@@ -99,6 +101,19 @@ fn conservative_keeps_all_content_of_pages_unlike_the_dev_split() {
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// "Overview", "Energy", "Politics", "Australia" and "United Kingdom" are menu entries on
+/// many dev sites, and `common-chrome-line` once listed them: as whole lines it took a
+/// report's subheadings and two items of its country ranking, in every profile. The pack
+/// now lists only lines that name a page control (scripts/mine_chrome_lines.py).
+#[test]
+fn every_profile_keeps_subheadings_and_list_items_that_menus_also_name() {
+    // 1-based: the three subheadings and the eight countries.
+    let must_keep = [10, 14, 15, 16, 17, 18, 19, 20, 21, 25, 29];
+    for (profile, lost) in lost_in_each_profile("ranking.txt", &must_keep) {
+        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
+    }
 }
 
 /// Fenced code is content in every profile (the `fenced-code` keep rule): `balanced` once
