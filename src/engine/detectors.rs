@@ -933,8 +933,8 @@ impl LineScorer {
     }
 
     /// The title: the first markdown heading in the first third of the lines (or the
-    /// first [`Self::TITLE_WITHIN_LINES`]), else the first line when it has 3 to 25 words and no
-    /// link.
+    /// first [`Self::TITLE_WITHIN_LINES`]), else the first line when it has 3 to 25 words, no
+    /// link, and fewer than two ` | ` or ` · ` separators.
     fn title(doc: &DocView<'_>, considered: &[usize]) -> Option<usize> {
         let third = considered.len().div_ceil(3);
         let head = third.max(Self::TITLE_WITHIN_LINES).min(considered.len());
@@ -944,7 +944,10 @@ impl LineScorer {
         let &first = considered.first()?;
         let line = doc.line(first);
         let words = word_count(line);
-        ((3..=25).contains(&words) && !line.contains("](")).then_some(first)
+        // Two separators or more make a menu bar ("Docs | API | Guides | Blog"), not a
+        // title ("Client.query() | Example Docs").
+        let separators = line.matches(" | ").count() + line.matches(" · ").count();
+        ((3..=25).contains(&words) && !line.contains("](") && separators < 2).then_some(first)
     }
 }
 
@@ -1670,6 +1673,33 @@ mod tests {
         let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
         guard_blocks(&doc, 0, &considered, &mut dropped, share, 3);
         considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
+    }
+
+    /// The title `LineScorer::title` finds in `text` (0-based line), with no line removed.
+    fn title_of(text: &str) -> Option<usize> {
+        let mut lines = Vec::new();
+        split_lines(text, &mut lines);
+        let removed = vec![false; lines.len()];
+        let doc = DocView {
+            text,
+            lines: &lines,
+            removed: &removed,
+            protected: &removed,
+            details: false,
+            ends_document: true,
+            first_line: 0,
+        };
+        let considered: Vec<usize> = (0..lines.len()).filter(|&i| !doc.is_blank(i)).collect();
+        LineScorer::title(&doc, &considered)
+    }
+
+    #[test]
+    fn a_first_line_of_menu_entries_is_not_the_title() {
+        let body = "\nRuns a query on the server and returns its rows.\n";
+        assert_eq!(title_of(&format!("Client.query() | Example Docs{body}")), Some(0));
+        assert_eq!(title_of(&format!("Docs | API | Guides | Blog | GitHub{body}")), None);
+        assert_eq!(title_of(&format!("Home · Shop · About us · Contact{body}")), None);
+        assert_eq!(title_of(&format!("Docs | API | Guides\n# Client.query(){body}")), Some(1));
     }
 
     #[test]
