@@ -1630,25 +1630,31 @@ mod tests {
         run_after_rules(detector, text, &[])
     }
 
-    /// `run`, with the lines in `removed_lines` removed by rules first.
-    fn run_after_rules(detector: &dyn Detector, text: &str, removed_lines: &[usize]) -> Vec<Detection> {
+    /// `f` on a view of the whole of `text`, with the lines (0-based) in `removed_lines`
+    /// removed by rules and none protected.
+    fn with_doc<R>(text: &str, removed_lines: &[usize], details: bool, f: impl FnOnce(&DocView<'_>) -> R) -> R {
         let mut lines = Vec::new();
         split_lines(text, &mut lines);
         let removed: Vec<bool> = (0..lines.len()).map(|i| removed_lines.contains(&i)).collect();
-        let mut out = Vec::new();
-        detector.detect(
-            &DocView {
-                text,
-                lines: &lines,
-                removed: &removed,
-                protected: &vec![false; lines.len()],
-                details: true,
-                ends_document: true,
-                first_line: 0,
-            },
-            &mut out,
-        );
-        out
+        let protected = vec![false; lines.len()];
+        f(&DocView {
+            text,
+            lines: &lines,
+            removed: &removed,
+            protected: &protected,
+            details,
+            ends_document: true,
+            first_line: 0,
+        })
+    }
+
+    /// `run`, with the lines in `removed_lines` removed by rules first.
+    fn run_after_rules(detector: &dyn Detector, text: &str, removed_lines: &[usize]) -> Vec<Detection> {
+        with_doc(text, removed_lines, true, |doc| {
+            let mut out = Vec::new();
+            detector.detect(doc, &mut out);
+            out
+        })
     }
 
     const ARTICLE: &str =
@@ -1657,40 +1663,21 @@ mod tests {
     /// The lines `guard_blocks` keeps of those in `drop`, with the lines in `removed` taken
     /// out by rules first.
     fn block_guard(text: &str, removed_lines: &[usize], drop: &[usize], share: f32) -> Vec<usize> {
-        let mut lines = Vec::new();
-        split_lines(text, &mut lines);
-        let removed: Vec<bool> = (0..lines.len()).map(|i| removed_lines.contains(&i)).collect();
-        let doc = DocView {
-            text,
-            lines: &lines,
-            removed: &removed,
-            protected: &vec![false; lines.len()],
-            details: false,
-            ends_document: true,
-            first_line: 0,
-        };
-        let considered: Vec<usize> = (0..lines.len()).filter(|&i| !removed[i] && !doc.is_blank(i)).collect();
-        let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
-        guard_blocks(&doc, 0, &considered, &mut dropped, share, 3);
-        considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
+        with_doc(text, removed_lines, false, |doc| {
+            let considered: Vec<usize> =
+                (0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)).collect();
+            let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
+            guard_blocks(doc, 0, &considered, &mut dropped, share, 3);
+            considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
+        })
     }
 
     /// The title `LineScorer::title` finds in `text` (0-based line), with no line removed.
     fn title_of(text: &str) -> Option<usize> {
-        let mut lines = Vec::new();
-        split_lines(text, &mut lines);
-        let removed = vec![false; lines.len()];
-        let doc = DocView {
-            text,
-            lines: &lines,
-            removed: &removed,
-            protected: &removed,
-            details: false,
-            ends_document: true,
-            first_line: 0,
-        };
-        let considered: Vec<usize> = (0..lines.len()).filter(|&i| !doc.is_blank(i)).collect();
-        LineScorer::title(&doc, &considered)
+        with_doc(text, &[], false, |doc| {
+            let considered: Vec<usize> = (0..doc.lines.len()).filter(|&i| !doc.is_blank(i)).collect();
+            LineScorer::title(doc, &considered)
+        })
     }
 
     #[test]
