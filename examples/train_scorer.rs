@@ -406,7 +406,8 @@ fn new_pack(
     let _ = writeln!(toml, "bias = {:.4}", model.line[0]);
     let _ = writeln!(toml, "phrases = [{}]", PHRASES.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", "));
     toml.push_str(
-        "# Documents with fewer lines (after the pattern rules) are left alone: too little context.\nmin_lines = 5\n",
+        "# Documents with fewer lines (after the pattern rules) are left alone: too little context.\nmin_lines = 5\n\
+         # The block guard's blocks (see block_keep_share): a label and its value are one.\nblock_min_lines = 2\n",
     );
     toml.push_str(
         "\n# Prose lines (this many words, sentence-final punctuation, few links) are kept...\n\
@@ -457,7 +458,7 @@ fn new_pack(
     // how they were measured); the scored tail is added by `train_tail`.
     toml.push_str(
         "\n# The block guard: a dropped line without a link is kept when this share of the other\n\
-         # lines of its block (3+ lines between blank lines) are kept: verse, addresses, lists.\n\
+         # lines of its block (2+ lines between blank lines) are kept: verse, addresses, lists.\n\
          [rule.params.block_keep_share]\n",
     );
     for name in ["conservative", "balanced", "aggressive"] {
