@@ -116,6 +116,32 @@ fn every_profile_keeps_subheadings_and_list_items_that_menus_also_name() {
     }
 }
 
+/// A spec sheet in plain text is label/value pairs between blank lines ("Max Load" over
+/// "130 kg"). The scorer doubts a short label more than its value, and while the block guard
+/// looked at blocks of three lines or more it dropped labels and kept their values (here
+/// `conservative` dropped "Max Load"). `specs.txt` is not in `PROBES`: `balanced` and
+/// `aggressive` still drop the third bike's whole block (labels and values), and
+/// `conservative` keeps the plain share and footer lines, neither of which this test is
+/// about.
+#[test]
+fn no_profile_drops_a_spec_label_and_keeps_its_value() {
+    // 1-based (label, value) pairs of the three bikes' spec blocks.
+    let pairs: Vec<(usize, usize)> =
+        [17, 20, 23, 26, 36, 39, 42, 45, 53, 56, 59, 62].iter().map(|&l| (l, l + 1)).collect();
+    let set = RuleSet::default_rules().unwrap();
+    let text = probe("specs.txt");
+    for profile in [Profile::Conservative, Profile::Balanced, Profile::Aggressive] {
+        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
+        let removed = removed_lines(&engine, &text);
+        let orphaned: Vec<usize> = pairs
+            .iter()
+            .filter(|(label, value)| removed.contains(label) && !removed.contains(value))
+            .map(|p| p.0)
+            .collect();
+        assert!(orphaned.is_empty(), "{profile:?} dropped labels {orphaned:?} and kept their values");
+    }
+}
+
 /// Fenced code is content in every profile (the `fenced-code` keep rule): `balanced` once
 /// dropped the tutorial's second snippet, and the prose between the snippets with it.
 #[test]
