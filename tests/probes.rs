@@ -67,17 +67,26 @@ fn removed_lines(engine: &dechrome::Engine, text: &str) -> Vec<usize> {
     engine.clean(text, Default::default()).removals.iter().flat_map(|r| r.lines.clone()).map(|i| i + 1).collect()
 }
 
-/// Which of `lines` (1-based) of probe page `name` each profile removes.
-fn lost_in_each_profile(name: &str, lines: &[usize]) -> Vec<(Profile, Vec<usize>)> {
+/// The lines (1-based) each profile removes from probe page `name`.
+fn removed_in_each_profile(name: &str) -> Vec<(Profile, Vec<usize>)> {
     let set = RuleSet::default_rules().unwrap();
     let text = probe(name);
     [Profile::Conservative, Profile::Balanced, Profile::Aggressive]
         .into_iter()
         .map(|profile| {
             let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
-            (profile, removed_lines(&engine, &text).into_iter().filter(|i| lines.contains(i)).collect())
+            (profile, removed_lines(&engine, &text))
         })
         .collect()
+}
+
+/// Fails, naming the profile and the lines, unless every profile keeps all of `lines`
+/// (1-based) of probe page `name`.
+fn every_profile_keeps(name: &str, lines: &[usize]) {
+    for (profile, removed) in removed_in_each_profile(name) {
+        let lost: Vec<usize> = removed.into_iter().filter(|i| lines.contains(i)).collect();
+        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
+    }
 }
 
 #[test]
@@ -111,9 +120,7 @@ fn conservative_keeps_all_content_of_pages_unlike_the_dev_split() {
 fn every_profile_keeps_subheadings_and_list_items_that_menus_also_name() {
     // 1-based: the three subheadings and the eight countries.
     let must_keep = [10, 14, 15, 16, 17, 18, 19, 20, 21, 25, 29];
-    for (profile, lost) in lost_in_each_profile("ranking.txt", &must_keep) {
-        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
-    }
+    every_profile_keeps("ranking.txt", &must_keep);
 }
 
 /// A spec sheet in plain text is label/value pairs between blank lines ("Max Load" over
@@ -128,11 +135,7 @@ fn no_profile_drops_a_spec_label_and_keeps_its_value() {
     // 1-based (label, value) pairs of the three bikes' spec blocks.
     let pairs: Vec<(usize, usize)> =
         [17, 20, 23, 26, 36, 39, 42, 45, 53, 56, 59, 62].iter().map(|&l| (l, l + 1)).collect();
-    let set = RuleSet::default_rules().unwrap();
-    let text = probe("specs.txt");
-    for profile in [Profile::Conservative, Profile::Balanced, Profile::Aggressive] {
-        let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
-        let removed = removed_lines(&engine, &text);
+    for (profile, removed) in removed_in_each_profile("specs.txt") {
         let orphaned: Vec<usize> = pairs
             .iter()
             .filter(|(label, value)| removed.contains(label) && !removed.contains(value))
@@ -148,9 +151,7 @@ fn no_profile_drops_a_spec_label_and_keeps_its_value() {
 fn every_profile_keeps_the_tutorials_code_and_the_prose_between_it() {
     // 1-based: the two fenced blocks, and the two lines of prose between them.
     let must_keep = [9, 10, 11, 12, 13, 15, 17, 19, 20, 21, 22];
-    for (profile, lost) in lost_in_each_profile("tutorial.txt", &must_keep) {
-        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
-    }
+    every_profile_keeps("tutorial.txt", &must_keep);
 }
 
 /// The first and last paragraphs of a short article sit next to the menu's and the
@@ -161,9 +162,7 @@ fn every_profile_keeps_the_paragraphs_next_to_the_menu_and_footer() {
     // 1-based: the news story's last paragraph; the tutorial's sentence before its first
     // snippet and the one after its last.
     for (name, must_keep) in [("news.txt", [20, 22]), ("tutorial.txt", [7, 24])] {
-        for (profile, lost) in lost_in_each_profile(name, &must_keep) {
-            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
-        }
+        every_profile_keeps(name, &must_keep);
     }
 }
 
@@ -179,9 +178,7 @@ fn every_profile_keeps_a_sections_details_between_its_heading_and_paragraph() {
         ("event.txt", &[8, 9, 10, 11]),
     ];
     for (name, must_keep) in pages {
-        for (profile, lost) in lost_in_each_profile(name, must_keep) {
-            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
-        }
+        every_profile_keeps(name, must_keep);
     }
 }
 
@@ -192,9 +189,7 @@ fn every_profile_keeps_a_sections_details_between_its_heading_and_paragraph() {
 #[test]
 fn every_profile_keeps_the_last_item_of_a_list_article() {
     // 1-based: the fifth item's heading, its sentence, and the closing note.
-    for (profile, lost) in lost_in_each_profile("listicle.txt", &[28, 30, 32]) {
-        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
-    }
+    every_profile_keeps("listicle.txt", &[28, 30, 32]);
 }
 
 /// Short pages of short lines: a function's reference, a recipe whose ingredients link to
@@ -212,9 +207,7 @@ fn every_profile_keeps_all_content_of_short_pages_of_short_lines() {
             .filter(|i| !text.lines().nth(i - 1).unwrap().trim().is_empty())
             .filter(|i| !chrome.contains(i) && !either.contains(i))
             .collect();
-        for (profile, lost) in lost_in_each_profile(name, &content) {
-            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
-        }
+        every_profile_keeps(name, &content);
     }
 }
 
@@ -223,9 +216,7 @@ fn every_profile_keeps_all_content_of_short_pages_of_short_lines() {
 /// above code is now kept, and the section guard's details may end at a kept heading.
 #[test]
 fn every_profile_keeps_a_reference_pages_summary_and_code_headings() {
-    for (profile, lost) in lost_in_each_profile("reference.txt", &[9, 11, 13, 15, 16, 17, 42]) {
-        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
-    }
+    every_profile_keeps("reference.txt", &[9, 11, 13, 15, 16, 17, 42]);
 }
 
 /// Chinese and Japanese put no spaces between words: a paragraph was one "word", never
@@ -238,9 +229,7 @@ fn every_profile_keeps_a_reference_pages_summary_and_code_headings() {
 #[test]
 fn every_profile_keeps_the_paragraphs_of_chinese_japanese_hindi_and_thai_stories() {
     for name in ["zh-news.txt", "ja-news.txt", "hi-news.txt", "th-news.txt"] {
-        for (profile, lost) in lost_in_each_profile(name, &[8, 10, 12]) {
-            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
-        }
+        every_profile_keeps(name, &[8, 10, 12]);
     }
 }
 
@@ -251,9 +240,7 @@ fn every_profile_keeps_the_paragraphs_of_chinese_japanese_hindi_and_thai_stories
 fn every_profile_keeps_the_title_of_a_short_page_below_its_menu() {
     for name in ["event.txt", "zh-news.txt", "ja-news.txt", "hi-news.txt", "th-news.txt", "news.txt"] {
         let title = probe(name).lines().position(|l| l.starts_with("# ")).unwrap() + 1;
-        for (profile, lost) in lost_in_each_profile(name, &[title]) {
-            assert!(lost.is_empty(), "{profile:?} removed the title (line {title}) of {name}");
-        }
+        every_profile_keeps(name, &[title]);
     }
 }
 
@@ -270,9 +257,7 @@ fn every_profile_keeps_a_list_of_the_articles_own_at_its_end() {
         ("howto.txt", &[11, 12, 13, 14, 15, 16, 17, 19, 21, 22]),
     ];
     for (name, must_keep) in pages {
-        for (profile, lost) in lost_in_each_profile(name, must_keep) {
-            assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {name}");
-        }
+        every_profile_keeps(name, must_keep);
     }
 }
 
@@ -291,7 +276,5 @@ fn every_profile_keeps_a_wrapped_articles_paragraphs() {
         .map(|(i, _)| i + 1)
         .collect();
     assert_eq!(content.len(), 23);
-    for (profile, lost) in lost_in_each_profile("wrapped.txt", &content) {
-        assert!(lost.is_empty(), "{profile:?} removed lines {lost:?}");
-    }
+    every_profile_keeps("wrapped.txt", &content);
 }
