@@ -8,7 +8,8 @@
 //! a play, a forum thread, a question with its answers; a longer reference page and a
 //! longer recipe; a reading list of linked titles above a news list of headline links run
 //! into their teasers; an article wrapped at 72 columns; a report whose subheadings and
-//! numbered list name topics and countries that menus also name): `conservative` must keep
+//! numbered list name topics and countries that menus also name; a plain tutorial with
+//! indented code): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -54,6 +55,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("reading.txt", &[1, 2, 3, 18, 20, 21, 22, 24], &[]),
     ("wrapped.txt", &[1, 2, 3, 4, 5, 37, 38, 39, 40, 42, 43, 44, 45, 47], &[]),
     ("ranking.txt", &[1, 2, 3, 4, 33, 34, 36], &[]),
+    ("indented-code.txt", &[1, 2, 3, 4, 94, 95, 96, 97, 99, 100, 101, 102, 104], &[6, 7]),
 ];
 
 /// A probe page's text.
@@ -121,6 +123,20 @@ fn every_profile_keeps_subheadings_and_list_items_that_menus_also_name() {
     // 1-based: the three subheadings and the eight countries.
     let must_keep = [10, 14, 15, 16, 17, 18, 19, 20, 21, 25, 29];
     every_profile_keeps("ranking.txt", &must_keep);
+}
+
+/// A plain tutorial whose SQL, Python and psql output are indented by four spaces, as
+/// html2text and `lynx -dump` write `<pre>`. `aggressive` dropped the third query's last six
+/// lines (the scorer doubts `FROM events` and `) AS t` as it doubts menu entries); on a dev
+/// page of this kind (mr-toc-missing, without markdown) `balanced` took half the SQL, and
+/// the tail model the rest of the article after the gap. `indented-code` protects them.
+#[test]
+fn every_profile_keeps_indented_code() {
+    let text = probe("indented-code.txt");
+    let code: Vec<usize> =
+        text.lines().enumerate().filter(|(_, l)| l.starts_with("    ")).map(|(i, _)| i + 1).collect();
+    assert_eq!(code.len(), 46);
+    every_profile_keeps("indented-code.txt", &code);
 }
 
 /// A spec sheet in plain text is label/value pairs between blank lines ("Max Load" over

@@ -165,6 +165,32 @@ fn keep_block_takes_block_keys_only() {
 }
 
 #[test]
+fn keep_detector_protects_indented_code_from_line_rules() {
+    let e = engine_from(
+        "[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\ndetector = \"indented-code\"\n\n\
+         [[rule]]\nid = \"l\"\nkind = \"line\"\nwhy = \"w\"\ncontains = [\"from\"]\n",
+    );
+    let code = "    SELECT id\n    FROM events\n    WHERE id > 1;\n";
+    // Indented code is protected; the same line in prose, or in a nested menu, is not.
+    assert_eq!(clean(&e, &format!("Intro.\n\n{code}\nFrom here on.\n")), format!("Intro.\n\n{code}"));
+    assert_eq!(clean(&e, "Menu\n\n    Home\n    From the editor\n"), "Menu\n\n    Home\n");
+}
+
+#[test]
+fn keep_detector_errors_name_the_detector_and_stray_keys() {
+    let pack = |body: &str| {
+        format!(
+            "[pack]\nname = \"t\"\ndescription = \"d\"\n\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\n{body}"
+        )
+    };
+    let err = common::pack_set(&pack("detector = \"indented-code\"\nexact = [\"b\"]\n")).err().unwrap().to_string();
+    assert!(err.contains("`exact` not valid for a keep rule with `detector`"), "{err}");
+    let set = common::pack_set(&pack("detector = \"no-such\"\n")).unwrap();
+    let err = set.compile(&[]).err().unwrap().to_string();
+    assert!(err.contains("unknown keep detector `no-such` (expected one of: indented-code)"), "{err}");
+}
+
+#[test]
 fn detector_rule_removes_a_trailing_headline_list() {
     let e = engine_from(
         "[[rule]]\nid = \"d\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"trailing-headlines\"\nparams = { min_lines = 3 }\n",

@@ -291,6 +291,15 @@ impl Engine {
         }
         self.find_blocks(&block_starts, &block_ends, ctx.continues, s);
         self.find_sequences(s);
+        for k in &self.keepers {
+            if s.active[self.rules[k.rule as usize].pack as usize] {
+                let mut found = Vec::new();
+                k.keeper.find(text, &s.lines, &mut found);
+                for range in found {
+                    s.protected[range].fill(true);
+                }
+            }
+        }
 
         // 3. Detectors see what pattern rules left (but for rules that asked to go
         //    unseen: their lines stay the scorer's context, and only a detector that

@@ -8,6 +8,7 @@ pub mod features;
 pub mod gate;
 pub mod normalize;
 pub mod orphans;
+pub mod protect;
 pub mod scope;
 pub mod tail;
 pub mod tiers;
@@ -233,6 +234,11 @@ impl ReplaceIndex {
     }
 }
 
+pub(crate) struct KeeperInfo {
+    pub rule: u32,
+    pub keeper: Box<dyn protect::Keeper>,
+}
+
 pub(crate) struct DetectorInfo {
     pub rule: u32,
     pub detector: Box<dyn Detector>,
@@ -258,6 +264,7 @@ pub struct Engine {
     pub(crate) replaces: Vec<ReplaceInfo>,
     pub(crate) replace_index: ReplaceIndex,
     pub(crate) detectors: Vec<DetectorInfo>,
+    pub(crate) keepers: Vec<KeeperInfo>,
     /// Regexes that got no gating literal, for `rules check`: in a normalised view every
     /// line is then normalised for them; in the raw view, without even a known first
     /// byte, they run on every line.
@@ -407,6 +414,7 @@ impl Engine {
         // Each detector sees what the ones before it left, in the order of their phase (see
         // `detectors::phase`), then of the packs.
         let mut detectors = Vec::new();
+        let mut keepers = Vec::new();
         for (pack_index, pack) in packs.iter().enumerate() {
             c.current_gate = if pack.scope.is_global() {
                 0
@@ -474,6 +482,10 @@ impl Engine {
                             let phase = detectors::phase(&d.name);
                             detectors.push((phase, DetectorInfo { rule: index, detector, phase }))
                         }
+                        Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
+                    },
+                    RuleKind::KeepDetector(d) => match protect::build(&d.name, &d.params) {
+                        Ok(keeper) => keepers.push(KeeperInfo { rule: index, keeper }),
                         Err(e) => c.error(loc, format!("rule `{id}`: {e}")),
                     },
                 }
@@ -545,6 +557,7 @@ impl Engine {
             replace_index: ReplaceIndex::new(&replaces),
             replaces,
             detectors,
+            keepers,
             ungated_regexes: c.ungated,
             short_anchors: c.short_anchors,
         })

@@ -93,6 +93,9 @@ pub enum RuleKind {
     /// Protect every line from a `start` line through an `end` line (a fenced code block),
     /// found as a `Block` is.
     KeepBlock(Block),
+    /// Protect the blocks a keep detector finds by their shape (indented code), configured
+    /// by `params`.
+    KeepDetector(DetectorSpec),
     /// Drop from a `start` line through an `end` line, or to the end of the document.
     Block(Block),
     /// Drop every occurrence of consecutive lines equal to `lines` (blank lines between
@@ -108,7 +111,7 @@ impl RuleKind {
     pub fn name(&self) -> &'static str {
         match self {
             RuleKind::Line(_) => "line",
-            RuleKind::Keep(_) | RuleKind::KeepBlock(_) => "keep",
+            RuleKind::Keep(_) | RuleKind::KeepBlock(_) | RuleKind::KeepDetector(_) => "keep",
             RuleKind::Block(_) => "block",
             RuleKind::Sequence(_) => "sequence",
             RuleKind::Replace(_) => "replace",

@@ -525,7 +525,10 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     let kind_name = r.kind.get_ref().clone();
     // A keep rule with `start` protects a block of lines, and takes a block's keys.
     let keeps_block = kind_name == "keep" && r.start.is_some();
+    // One with `detector` protects what a keep detector finds (indented code).
+    let keeps_found = kind_name == "keep" && r.detector.is_some();
     let allowed: &[&str] = match kind_name.as_str() {
+        "keep" if keeps_found => &["detector", "params"],
         "keep" if keeps_block => BLOCK_KEYS,
         "line" | "keep" => MATCHER_KEYS,
         "block" => BLOCK_KEYS,
@@ -541,7 +544,9 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     let line_only = |k: &&str| *k == "after_detectors" && kind_name == "line";
     let stray: Vec<_> = stray_keys(&r, allowed).into_iter().filter(|k| !line_only(k)).collect();
     if !stray.is_empty() {
-        let what = if keeps_block {
+        let what = if keeps_found {
+            "a keep rule with `detector`".to_string()
+        } else if keeps_block {
             "a keep rule with `start` (a protected block)".to_string()
         } else {
             format!("kind `{kind_name}`")
@@ -557,6 +562,10 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     }
     let position = Position { within_first: r.within_first, within_last: r.within_last };
     let kind = match kind_name.as_str() {
+        "keep" if keeps_found => {
+            let name = r.detector.take().expect("checked above").into_inner();
+            RuleKind::KeepDetector(DetectorSpec { name, params: r.params.take().unwrap_or_default() })
+        }
         "line" | "keep" if !keeps_block => {
             let m = RawMatcher {
                 exact: r.exact.take(),
