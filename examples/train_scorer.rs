@@ -407,7 +407,8 @@ fn new_pack(
     let _ = writeln!(toml, "phrases = [{}]", PHRASES.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", "));
     toml.push_str(
         "# Documents with fewer lines (after the pattern rules) are left alone: too little context.\nmin_lines = 5\n\
-         # The block guard's blocks (see block_keep_share): a label and its value are one.\nblock_min_lines = 2\n",
+         # The block guard's blocks (see block_keep_share): a label and its value are one.\nblock_min_lines = 2\n\
+         # A page with fewer blank lines than this share of its lines (WET) has no blocks.\nblock_min_blank_share = 0.02\n",
     );
     toml.push_str(
         "\n# Prose lines (this many words, sentence-final punctuation, few links) are kept...\n\

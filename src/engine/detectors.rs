@@ -584,6 +584,7 @@ pub struct LineScorer {
     /// See `LineScorerParams::block_keep_share` (0: off).
     block_keep_share: f32,
     block_min_lines: usize,
+    block_min_blank_share: f32,
     /// See [`Continuation`].
     continuation: Option<Continuation>,
     /// See [`Section`].
@@ -670,6 +671,11 @@ struct LineScorerParams {
     block_keep_share: Option<PerProfile<f64>>,
     #[serde(default = "defaults::scorer_block_min_lines")]
     block_min_lines: usize,
+    /// A page whose blank lines are fewer than this share of its lines has no blocks: a
+    /// Common Crawl WET record or an extractor's text puts no blank line between paragraphs,
+    /// and the whole page as one block, more than half of it kept, kept all of it.
+    #[serde(default)]
+    block_min_blank_share: f64,
     /// Without it, no continuation guard.
     continuation: Option<Continuation>,
     /// Without it, no section guard.
@@ -844,11 +850,14 @@ impl LineScorer {
         let protect_words = p.protect_words.map_or(0, |w| w.get(profile));
         let prose_floor = p.prose_floor.map_or(0.0, |f| f.get(profile)) as f32;
         let block_keep_share = p.block_keep_share.map_or(0.0, |f| f.get(profile)) as f32;
-        if !(0.0..=1.0).contains(&block_keep_share) || p.block_min_lines < 2 {
+        if !(0.0..=1.0).contains(&block_keep_share)
+            || p.block_min_lines < 2
+            || !(0.0..=1.0).contains(&p.block_min_blank_share)
+        {
             return Err(format!(
-                "bad params: block_keep_share {block_keep_share} must be between 0 and 1, block_min_lines {} at \
-                 least 2",
-                p.block_min_lines
+                "bad params: block_keep_share {block_keep_share} and block_min_blank_share {} must be between 0 \
+                 and 1, block_min_lines {} at least 2",
+                p.block_min_blank_share, p.block_min_lines
             ));
         }
         if let Some(c) = p.continuation {
@@ -906,6 +915,7 @@ impl LineScorer {
             min_lines: p.min_lines,
             block_keep_share,
             block_min_lines: p.block_min_lines,
+            block_min_blank_share: p.block_min_blank_share as f32,
             continuation: p.continuation,
             section: p.section,
             closing: p.closing,
@@ -1140,7 +1150,12 @@ impl LineScorer {
                 let from_line = if a == 0 { 0 } else { considered[a] };
                 let lines = &considered[a..b];
                 GuardLog::run(&mut guards, "block", &mut dropped[a..b], |drops| {
-                    guard_blocks(doc, from_line, lines, drops, self.block_keep_share, self.block_min_lines)
+                    let blocks = BlockGuard {
+                        share: self.block_keep_share,
+                        min_lines: self.block_min_lines,
+                        min_blank_share: self.block_min_blank_share,
+                    };
+                    blocks.run(doc, from_line, lines, drops)
                 });
             }
             tail_lines.clear();
@@ -1353,9 +1368,27 @@ struct PageVerdict<'a> {
 /// without a link that the scorer would drop is kept when at least `share` of the block's
 /// other lines are kept (by the rules and the scorer). Verse, addresses and list items
 /// are short lines the scorer doubts one by one; a block that is mostly kept is content.
-/// `dropped` is per considered line; all lines of a block are judged on the scorer's
-/// decisions, before any is changed. Blocks are looked for from `from_line` on (a page of
-/// a text of many starts there).
+/// A page with fewer blank lines than `min_blank_share` of its lines has no blocks.
+struct BlockGuard {
+    share: f32,
+    min_lines: usize,
+    min_blank_share: f32,
+}
+
+impl BlockGuard {
+    /// `dropped` is per considered line; all lines of a block are judged on the scorer's
+    /// decisions, before any is changed. Blocks are looked for from `from_line` on (a page
+    /// of a text of many starts there) to the page's last considered line.
+    fn run(&self, doc: &DocView<'_>, from_line: usize, considered: &[usize], dropped: &mut [bool]) {
+        let page_end = considered.last().map_or(from_line, |&l| l + 1);
+        let blanks = (from_line..page_end).filter(|&i| doc.is_blank(i)).count();
+        if (blanks as f32) < self.min_blank_share * (page_end - from_line) as f32 {
+            return;
+        }
+        guard_blocks(doc, from_line, considered, dropped, self.share, self.min_lines);
+    }
+}
+
 fn guard_blocks(
     doc: &DocView<'_>,
     from_line: usize,
@@ -1663,11 +1696,15 @@ mod tests {
     /// The lines `guard_blocks` keeps of those in `drop`, with the lines in `removed` taken
     /// out by rules first.
     fn block_guard(text: &str, removed_lines: &[usize], drop: &[usize], share: f32) -> Vec<usize> {
+        block_guard_with(text, removed_lines, drop, BlockGuard { share, min_lines: 3, min_blank_share: 0.0 })
+    }
+
+    fn block_guard_with(text: &str, removed_lines: &[usize], drop: &[usize], guard: BlockGuard) -> Vec<usize> {
         with_doc(text, removed_lines, false, |doc| {
             let considered: Vec<usize> =
                 (0..doc.lines.len()).filter(|&i| !doc.removed[i] && !doc.is_blank(i)).collect();
             let mut dropped: Vec<bool> = considered.iter().map(|i| drop.contains(i)).collect();
-            guard_blocks(doc, 0, &considered, &mut dropped, share, 3);
+            guard.run(doc, 0, &considered, &mut dropped);
             considered.iter().zip(&dropped).filter(|(i, d)| drop.contains(i) && !**d).map(|(&i, _)| i).collect()
         })
     }
@@ -1913,6 +1950,19 @@ mod tests {
         assert_eq!(block_guard(&text, &[], &[5, 6], 0.5), Vec::<usize>::new());
         assert_eq!(block_guard(&text, &[], &[8, 1], 0.6), [1, 8]);
         assert_eq!(block_guard(&text, &[], &[8, 9], 0.7), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_page_without_blank_lines_has_no_blocks_for_the_guard() {
+        // A WET record: paragraphs and menu entries on consecutive lines. As one block, two
+        // of four lines kept would keep the menu entries too.
+        let text = format!("Home\nNews\n{ARTICLE}\n{ARTICLE}\n");
+        let guard = |min_blank_share| BlockGuard { share: 0.5, min_lines: 3, min_blank_share };
+        assert_eq!(block_guard_with(&text, &[], &[0, 1], guard(0.0)), [0, 1]);
+        assert_eq!(block_guard_with(&text, &[], &[0, 1], guard(0.02)), Vec::<usize>::new());
+        // One blank line in five is enough for blocks.
+        let text = format!("Home\nNews\n{ARTICLE}\n{ARTICLE}\n\nEnd.\n");
+        assert_eq!(block_guard_with(&text, &[], &[0, 1], guard(0.02)), [0, 1]);
     }
 
     #[test]

@@ -79,7 +79,8 @@ fn reads_like_code(line: &[u8]) -> bool {
         || l.strip_prefix(b"# ").is_some_and(|rest| rest.first().is_some_and(u8::is_ascii_lowercase))
         || l.starts_with(b"$ ")
         || l.starts_with(b">>>");
-    let edges = l.ends_with(b";") || l.starts_with(b")") || l.starts_with(b"]") || l.ends_with(b"(") || l.ends_with(b"[");
+    let edges =
+        l.ends_with(b";") || l.starts_with(b")") || l.starts_with(b"]") || l.ends_with(b"(") || l.ends_with(b"[");
     comment_or_prompt || edges || l.iter().enumerate().any(|(k, &c)| code_at(l, k, c))
 }
 
