@@ -671,9 +671,9 @@ struct LineScorerParams {
     block_keep_share: Option<PerProfile<f64>>,
     #[serde(default = "defaults::scorer_block_min_lines")]
     block_min_lines: usize,
-    /// A page whose blank lines are fewer than this share of its lines has no blocks: a
-    /// Common Crawl WET record or an extractor's text puts no blank line between paragraphs,
-    /// and the whole page as one block, more than half of it kept, kept all of it.
+    /// A page whose blank lines are fewer than this share of its lines has no blocks. A
+    /// Common Crawl WET record puts no blank line between paragraphs: the guard took the
+    /// whole page for one block and, once half of it was kept, kept all of it.
     #[serde(default)]
     block_min_blank_share: f64,
     /// Without it, no continuation guard.
