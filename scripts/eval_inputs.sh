@@ -22,9 +22,9 @@ if [ "$(cat "$work/source" 2>/dev/null)" != "$eval_dir" ]; then
     python3 "$root/scripts/plain_split.py" "$work/plain" --eval-dir "$eval_dir" > /dev/null
     python3 "$root/scripts/wrapped_split.py" "$work/wrapped" --eval-dir "$eval_dir" > /dev/null
     # WET-like: the plain pages, and the gold texts made plain, without their blank lines.
-    python3 - "$work" "$eval_dir" <<'PY'
+    python3 - "$work" "$eval_dir" "$root/scripts" <<'PY'
 import pathlib, sys
-sys.path.insert(0, str(pathlib.Path(sys.argv[1]).parents[1] / "scripts"))
+sys.path.insert(0, sys.argv[3])
 from plain_split import plain_text
 work, eval_dir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 sources = [(work / "plain/dev/raw", work / "wet/dev/raw", False), (eval_dir / "gold", work / "wet/clean/raw", True)]

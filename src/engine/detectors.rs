@@ -1385,44 +1385,33 @@ impl BlockGuard {
         if (blanks as f32) < self.min_blank_share * (page_end - from_line) as f32 {
             return;
         }
-        guard_blocks(doc, from_line, considered, dropped, self.share, self.min_lines);
-    }
-}
-
-fn guard_blocks(
-    doc: &DocView<'_>,
-    from_line: usize,
-    considered: &[usize],
-    dropped: &mut [bool],
-    share: f32,
-    min_lines: usize,
-) {
-    let mut k = 0; // index into `considered` of the first line at or after `start`
-    let mut start = from_line;
-    while start < doc.lines.len() && k < considered.len() {
-        if doc.is_blank(start) {
-            start += 1;
-            continue;
-        }
-        let end = (start..doc.lines.len()).find(|&i| doc.is_blank(i)).unwrap_or(doc.lines.len());
-        let first = k;
-        while k < considered.len() && considered[k] < end {
-            k += 1;
-        }
-        let lines = end - start;
-        if lines >= min_lines {
-            // Lines removed by rules are not considered, and count as not kept.
-            let kept = (first..k).filter(|&j| !dropped[j]).count();
-            let enough = kept as f32 >= share * (lines - 1) as f32;
-            if enough {
-                for j in first..k {
-                    if dropped[j] && !doc.line(considered[j]).contains("](") {
-                        dropped[j] = false;
+        let mut k = 0; // index into `considered` of the first line at or after `start`
+        let mut start = from_line;
+        while start < doc.lines.len() && k < considered.len() {
+            if doc.is_blank(start) {
+                start += 1;
+                continue;
+            }
+            let end = (start..doc.lines.len()).find(|&i| doc.is_blank(i)).unwrap_or(doc.lines.len());
+            let first = k;
+            while k < considered.len() && considered[k] < end {
+                k += 1;
+            }
+            let lines = end - start;
+            if lines >= self.min_lines {
+                // Lines removed by rules are not considered, and count as not kept.
+                let kept = (first..k).filter(|&j| !dropped[j]).count();
+                let enough = kept as f32 >= self.share * (lines - 1) as f32;
+                if enough {
+                    for j in first..k {
+                        if dropped[j] && !doc.line(considered[j]).contains("](") {
+                            dropped[j] = false;
+                        }
                     }
                 }
             }
+            start = end;
         }
-        start = end;
     }
 }
 
@@ -1693,7 +1682,7 @@ mod tests {
     const ARTICLE: &str =
         "This is a long article paragraph with more than sixteen words in it, so it counts as article text for sure.";
 
-    /// The lines `guard_blocks` keeps of those in `drop`, with the lines in `removed` taken
+    /// The lines the block guard keeps of those in `drop`, with the lines in `removed` taken
     /// out by rules first.
     fn block_guard(text: &str, removed_lines: &[usize], drop: &[usize], share: f32) -> Vec<usize> {
         block_guard_with(text, removed_lines, drop, BlockGuard { share, min_lines: 3, min_blank_share: 0.0 })
