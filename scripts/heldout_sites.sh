@@ -9,7 +9,8 @@
 #
 # PLAIN=1 with EVAL_DIR a copy made by `scripts/plain_split.py --with-clean` judges the
 # plain-text weights instead: each fold retrains `[rule.params.plain]`, and the clean
-# texts (clean-*: gold as the input) are reported apart, as the share of them kept.
+# texts (clean-*: gold as the input) are reported apart, as the share of them kept; so
+# are the copies without blank lines (wet-*) that `--with-wet` adds.
 #
 # Run it once on the code before a change and once after: the dev figures of eval.sh are
 # in-sample for the weights, and the trainer's own estimate (one fold, line by line) does
@@ -63,15 +64,23 @@ python3 - "$run" "$profile" <<'PY'
 import json, sys
 run, profile = sys.argv[1:]
 # Pages named clean-* (scripts/plain_split.py --with-clean: a gold text as the input) are
-# reported apart: the share of an already clean text that is kept.
+# reported apart: the share of an already clean text that is kept. So are wet-* pages
+# (--with-wet: a page without its blank lines, as a WET record has it).
 scored = [json.load(open(f"{run}/{k}/score.json"))["pages"] for k in range(5)]
-folds = [[p for p in fold if not p["name"].startswith("clean-")] for fold in scored]
-clean = [p for fold in scored for p in fold if p["name"].startswith("clean-")]
+kind = lambda p: ("wet " if p["name"].startswith("wet-") else "") + ("clean" if "clean-" in p["name"] else "page")
+folds = [[p for p in fold if kind(p) == "page"] for fold in scored]
 mean = lambda pages, key: sum(p["out"][key] for p in pages) / len(pages)
 pages = [p for fold in folds for p in fold]
 print(f"{profile}, {len(pages)} pages on held-out sites: macro P {mean(pages, 'precision'):.4f} "
       f"R {mean(pages, 'recall'):.4f} F1 {mean(pages, 'f1'):.4f}")
 print("F1 per fold: " + " ".join(f"{mean(fold, 'f1'):.4f} ({len(fold)})" for fold in folds))
-if clean:
-    print(f"{len(clean)} clean texts (gold as the input) on held-out sites: macro R {mean(clean, 'recall'):.4f}")
+wet = [p for fold in scored for p in fold if kind(p) == "wet page"]
+if wet:
+    print(f"{len(wet)} pages without blank lines on held-out sites: macro P {mean(wet, 'precision'):.4f} "
+          f"R {mean(wet, 'recall'):.4f} F1 {mean(wet, 'f1'):.4f}")
+for name in ("clean", "wet clean"):
+    clean = [p for fold in scored for p in fold if kind(p) == name]
+    if clean:
+        what = "clean texts" + (" without blank lines" if name != "clean" else "")
+        print(f"{len(clean)} {what} (gold as the input) on held-out sites: macro R {mean(clean, 'recall'):.4f}")
 PY
