@@ -36,6 +36,10 @@ pub fn build(name: &str, params: &toml::Table) -> Result<Box<dyn Keeper>, String
 /// or shell prompt at the start, a table's `|`, `-+-` or box-drawing characters (a
 /// console's output). The line scorer, trained mostly on news, doubts such
 /// lines, and a code sample with lines missing is broken.
+///
+/// A page whose blank lines are fewer than `min_blank_share` of its lines (a Common Crawl
+/// WET record, a corpus that dropped empty lines) has no paragraphs to tell a block from:
+/// there any indented line after an unindented one opens a block.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct IndentedCode {
@@ -43,6 +47,8 @@ pub struct IndentedCode {
     pub min_lines: usize,
     #[serde(default = "default_min_code_share")]
     pub min_code_share: f64,
+    #[serde(default = "default_min_blank_share")]
+    pub min_blank_share: f64,
 }
 
 fn default_min_lines() -> usize {
@@ -53,11 +59,17 @@ fn default_min_code_share() -> f64 {
     1.0 / 3.0
 }
 
+fn default_min_blank_share() -> f64 {
+    0.02
+}
+
 impl IndentedCode {
     fn from_params(params: toml::Table) -> Result<Self, String> {
         let k: Self = params_into(params)?;
-        if k.min_lines == 0 || !(0.0..=1.0).contains(&k.min_code_share) {
-            return Err("bad params: min_lines must be at least 1, min_code_share within 0..1".into());
+        if k.min_lines == 0 || !(0.0..=1.0).contains(&k.min_code_share) || !(0.0..=1.0).contains(&k.min_blank_share) {
+            return Err(
+                "bad params: min_lines must be at least 1, min_code_share and min_blank_share within 0..1".into()
+            );
         }
         Ok(k)
     }
@@ -104,13 +116,26 @@ impl Keeper for IndentedCode {
         let bytes = text.as_bytes();
         let line = |i: usize| &bytes[lines[i].content.clone()];
         let n = lines.len();
+        // Whether the page has paragraphs, counted once it matters (most pages have no
+        // indented line that is not after a blank one).
+        let mut paragraphs = None;
         let mut i = 0;
         while i < n {
             // Only a line after a blank one opens a block: an indented line inside a
-            // paragraph continues it. (Tested in this order, cheapest and rarest first.)
-            if (i > 0 && !lines[i - 1].blank) || lines[i].blank || !indented(line(i)) {
+            // paragraph continues it. Without paragraphs, any line not indented does.
+            // (Tested in this order, cheapest and rarest first.)
+            if lines[i].blank || !indented(line(i)) {
                 i += 1;
                 continue;
+            }
+            if i > 0 && !lines[i - 1].blank {
+                let has_paragraphs = *paragraphs.get_or_insert_with(|| {
+                    lines.iter().filter(|l| l.blank).count() as f64 >= self.min_blank_share * n as f64
+                });
+                if has_paragraphs || indented(line(i - 1)) {
+                    i += 1;
+                    continue;
+                }
             }
             let (mut last, mut total, mut code, mut links) = (i, 0usize, 0usize, false);
             let mut j = i;
@@ -173,8 +198,18 @@ mod tests {
 
     #[test]
     fn an_indented_line_inside_a_paragraph_opens_no_block() {
-        let text = "A paragraph that goes on\n    x = 1\n    y = 2\n";
+        let text = "Intro.\n\nA paragraph that goes on\n    x = 1\n    y = 2\n\nEnd.\n";
         assert!(blocks(text).is_empty());
+    }
+
+    #[test]
+    fn without_blank_lines_an_unindented_line_opens_a_block() {
+        // A WET record: no blank lines, so no paragraph an indented line could continue.
+        let text = "Run this:\n    SELECT name\n    FROM users\n    WHERE id = 42;\nThen look.\n";
+        assert_eq!(blocks(text), vec![1..4]);
+        // The same on a page with paragraphs is a paragraph's continuation.
+        let text = format!("Intro.\n\n{text}\nMore.\n\nEnd.\n");
+        assert!(blocks(&text).is_empty(), "{text:?}");
     }
 
     #[test]
