@@ -344,6 +344,33 @@ fn line_scorer_uses_profiles_guards_and_explains_itself() {
     assert_eq!(clean(&balanced, "* [Home](#)\nText.\n"), "* [Home](#)\nText.\n");
 }
 
+/// `explain` says when the block guard had no blocks to look at: a page without blank
+/// lines (a WET record) is scored line by line, which is why its short lines can go.
+#[test]
+fn explain_says_a_page_without_blank_lines_has_no_block_guard() {
+    let text = "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+         [[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-scorer\"\n\
+         [rule.params]\nbias = -9.0\nmin_lines = 3\nblock_min_blank_share = 0.02\n\
+         [rule.params.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+         [rule.params.block_keep_share]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+         [rule.params.weights]\nlog_words = 0.1\n";
+    let set = common::pack_set(text).unwrap();
+    let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
+    let details = |page: &str| -> Vec<String> {
+        let cleaned = engine.clean(page, Default::default());
+        cleaned.removals.iter().map(|r| r.detail.clone().unwrap_or_default()).collect()
+    };
+    let without_blanks = details("A Title For This Page\nHome\nNews\nSport\nWeather\n");
+    assert!(!without_blanks.is_empty());
+    for detail in &without_blanks {
+        assert!(detail.contains("; no block guard: fewer than 2% of the page's lines are blank"), "{detail}");
+    }
+    // With blank lines the guard has blocks (here none kept enough to keep the rest).
+    let with_blanks = details("A Title For This Page\n\nHome\nNews\n\nSport\nWeather\n");
+    assert!(!with_blanks.is_empty());
+    assert!(with_blanks.iter().all(|d| !d.contains("no block guard")), "{with_blanks:?}");
+}
+
 #[test]
 fn line_scorer_takes_its_plain_text_weights_for_a_text_without_a_markdown_link() {
     // The markdown weights keep every line; the plain-text ones drop every line but the

@@ -1146,16 +1146,15 @@ impl LineScorer {
                 });
                 GuardLog { kept_by: kept_by.collect(), before: Vec::new() }
             });
+            let blocks = BlockGuard {
+                share: self.block_keep_share,
+                min_lines: self.block_min_lines,
+                min_blank_share: self.block_min_blank_share,
+            };
+            let from_line = if a == 0 { 0 } else { considered[a] };
             if self.block_keep_share > 0.0 {
-                let from_line = if a == 0 { 0 } else { considered[a] };
-                let lines = &considered[a..b];
                 GuardLog::run(&mut guards, "block", &mut dropped[a..b], |drops| {
-                    let blocks = BlockGuard {
-                        share: self.block_keep_share,
-                        min_lines: self.block_min_lines,
-                        min_blank_share: self.block_min_blank_share,
-                    };
-                    blocks.run(doc, from_line, lines, drops)
+                    blocks.run(doc, from_line, &considered[a..b], drops)
                 });
             }
             tail_lines.clear();
@@ -1247,6 +1246,10 @@ impl LineScorer {
                 context,
                 one_of_several: last > 0,
                 weights,
+                // Only for `explain`: counting the blank lines again costs a pass.
+                without_blocks: doc.details
+                    && self.block_keep_share > 0.0
+                    && !blocks.has_blocks(doc, from_line, &considered[a..b]),
             };
             for k in a..b {
                 let (line, p) = (considered[k], probs[k]);
@@ -1336,6 +1339,14 @@ impl LineScorer {
         if self.plain.as_ref().is_some_and(|plain| std::ptr::eq(plain, page.weights)) {
             detail.push_str("; plain-text weights: the text has no markdown link");
         }
+        if page.without_blocks {
+            let _ = write!(
+                detail,
+                "; no block guard: fewer than {:.0}% of the page's lines are blank (a WET record), so it has no \
+                 blocks",
+                self.block_min_blank_share * 100.0
+            );
+        }
         if let Some((bias, w, g)) = page.context {
             detail.push_str("; context: ");
             most_negative(&mut detail, &linear(bias, w, &g.row(k - a)).1, features::CONTEXT_NAMES);
@@ -1362,6 +1373,8 @@ struct PageVerdict<'a> {
     context: Option<(f32, &'a [f32; features::CONTEXT_N], &'a features::ContextFeatures)>,
     one_of_several: bool,
     weights: &'a ScorerWeights,
+    /// The block guard is on but the page has too few blank lines for blocks.
+    without_blocks: bool,
 }
 
 /// The block guard: in each block of at least `min_lines` lines between blank lines, a line
@@ -1376,13 +1389,19 @@ struct BlockGuard {
 }
 
 impl BlockGuard {
+    /// Whether the page (from `from_line` to its last considered line) has enough blank
+    /// lines to have blocks.
+    fn has_blocks(&self, doc: &DocView<'_>, from_line: usize, considered: &[usize]) -> bool {
+        let page_end = considered.last().map_or(from_line, |&l| l + 1);
+        let blanks = (from_line..page_end).filter(|&i| doc.is_blank(i)).count();
+        blanks as f32 >= self.min_blank_share * (page_end - from_line) as f32
+    }
+
     /// `dropped` is per considered line; all lines of a block are judged on the scorer's
     /// decisions, before any is changed. Blocks are looked for from `from_line` on (a page
     /// of a text of many starts there) to the page's last considered line.
     fn run(&self, doc: &DocView<'_>, from_line: usize, considered: &[usize], dropped: &mut [bool]) {
-        let page_end = considered.last().map_or(from_line, |&l| l + 1);
-        let blanks = (from_line..page_end).filter(|&i| doc.is_blank(i)).count();
-        if (blanks as f32) < self.min_blank_share * (page_end - from_line) as f32 {
+        if !self.has_blocks(doc, from_line, considered) {
             return;
         }
         let mut k = 0; // index into `considered` of the first line at or after `start`
