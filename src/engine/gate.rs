@@ -116,8 +116,9 @@ pub fn anchor(normalized: &str) -> Option<&str> {
     tokens(normalized).first().copied()
 }
 
-/// Anchors shorter than this are not given more patterns: they are inside many words.
-const SHORT_ANCHOR: usize = 4;
+/// Below this many bytes an anchor is inside too many words (`ap`: happy, capital): it is
+/// not given more patterns, and `rules check` notes a pattern that has no longer one.
+pub const SHORT_ANCHOR: usize = 4;
 
 /// Which of each pattern's words (given best first) is its anchor. Any of them will do:
 /// a line the pattern matches contains them all. Each starts with its best; then,

@@ -319,11 +319,9 @@ impl Compiler {
 
     /// A pattern of a normalised view that can match anywhere in a line, into the gate.
     fn add_anywhere(&mut self, id: &str, pattern: &str, rendered: &str) {
-        /// Below this many bytes an anchor is inside too many words (`ap`: happy, capital).
-        const SHORT_ANCHOR: usize = 4;
         let anchor = self.gates[self.current_gate].1.add_full(rendered);
         // Once per pattern, however many literals a regex has.
-        if anchor.is_none_or(|a| a.len() < SHORT_ANCHOR)
+        if anchor.is_none_or(|a| a.len() < gate::SHORT_ANCHOR)
             && self.short_anchors.last().is_none_or(|(i, p, _)| i != id || p != pattern)
         {
             self.short_anchors.push((id.to_string(), pattern.to_string(), anchor.map(str::to_string)));
