@@ -111,7 +111,7 @@ pub fn render(
         let threshold = scores.and_then(|s| s.threshold).map_or(String::new(), |t| format!(" of {t:.2} on this page"));
         let _ = writeln!(
             out,
-            "  {}P 0.61{}: the line scorer's P(content) of a line it kept; below its threshold{threshold}, the guard that kept it follows (title, prose, block, continuation, heading, section, closing, paragraph)",
+            "  {}P 0.61{}: the line scorer's P(content) of a line it kept; below its threshold{threshold}, the guard that kept it follows (title, prose, keep rule, block, continuation, heading, section, closing, paragraph)",
             p.dim, p.reset
         );
     }

@@ -344,6 +344,33 @@ fn line_scorer_uses_profiles_guards_and_explains_itself() {
     assert_eq!(clean(&balanced, "* [Home](#)\nText.\n"), "* [Home](#)\nText.\n");
 }
 
+/// A code block a keep rule protects is kept, and the line scorer's guards and tail model
+/// see it kept. Counted as dropped (its short lines score low), it was a gap after which
+/// the tail model cut the rest of the article: a plain SQL tutorial lost its last third.
+#[test]
+fn a_protected_code_block_is_no_gap_for_the_tail_model() {
+    // Short lines score low; any dropped line before kept ones makes the tail model cut.
+    let text = "[pack]\nname = \"t\"\ndescription = \"d\"\n\
+         [[rule]]\nid = \"code\"\nkind = \"keep\"\nwhy = \"w\"\n\
+         start = { regex = ['^```'], raw = true }\nend = { regex = ['^```$'], raw = true }\n\
+         [[rule]]\nid = \"s\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-scorer\"\n\
+         [rule.params]\nbias = -6.0\nmin_lines = 3\n\
+         [rule.params.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+         [rule.params.weights]\nlog_words = 3.0\n\
+         [rule.params.tail]\nbias = -5.0\n\
+         [rule.params.tail.threshold]\nconservative = 0.5\nbalanced = 0.5\naggressive = 0.5\n\
+         [rule.params.tail.weights]\nlog_gap_lines = 10.0\n";
+    let set = common::pack_set(text).unwrap();
+    let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], dechrome::Profile::Balanced).unwrap();
+    let prose = "This paragraph of the tutorial is long enough for the scorer to keep it as article text.";
+    let page = format!("{prose}\n\n{prose}\n\n```\nx = 1\ny = f(x)\nprint(y)\n```\n\n{prose}\n\n{prose}\n");
+    assert_eq!(clean(&engine, &page), page);
+    // The same short lines unprotected are a gap, and the tail goes with them.
+    let unfenced = page.replace("```\n", "");
+    let cleaned = clean(&engine, &unfenced);
+    assert_eq!(cleaned.matches(prose).count(), 2, "{cleaned}");
+}
+
 /// `explain` says when the block guard had no blocks to look at: a page without blank
 /// lines (a WET record) is scored line by line, which is why its short lines can go.
 #[test]

@@ -1134,15 +1134,25 @@ impl LineScorer {
             }
             for k in a..b {
                 let p = probs[k];
+                // A line a keep rule protects (code) stays whatever its score, and the guards
+                // and the tail model must see it kept: counted as dropped, a code block was a
+                // gap after which the tail model cut the rest of a plain tutorial.
                 dropped[k] = p < threshold
                     && Some(considered[k]) != title
+                    && !doc.protected[considered[k]]
                     && !(p >= self.prose_floor && self.is_prose(feats, k));
             }
             // For `explain --scores`: which guard kept each line under the threshold.
             let mut guards = scores.is_some().then(|| {
                 let kept_by = (a..b).map(|k| {
                     let guarded = !dropped[k] && probs[k] < threshold;
-                    guarded.then_some(if Some(considered[k]) == title { "title" } else { "prose" })
+                    guarded.then_some(if Some(considered[k]) == title {
+                        "title"
+                    } else if doc.protected[considered[k]] {
+                        "keep rule"
+                    } else {
+                        "prose"
+                    })
                 });
                 GuardLog { kept_by: kept_by.collect(), before: Vec::new() }
             });
