@@ -97,8 +97,8 @@ fn reads_like_code(line: &[u8]) -> bool {
 }
 
 /// One byte's test for [`reads_like_code`], with its neighbours: an operator or a brace, a
-/// call's `(` after a name, a table's `|` or `-+-`, a box-drawing `│` or `─` (E2 94 82,
-/// E2 94 80).
+/// call's `(` after a name, a table's `|` or `-+-`, a command's long option (` --all`) or
+/// home path (`~/`), a box-drawing `│` or `─` (E2 94 82, E2 94 80).
 #[inline]
 fn code_at(l: &[u8], k: usize, c: u8) -> bool {
     let before = |b: u8| k > 0 && l[k - 1] == b;
@@ -106,6 +106,8 @@ fn code_at(l: &[u8], k: usize, c: u8) -> bool {
         b'=' | b'{' | b'}' | b'<' | b'>' | b'|' => true,
         b'(' => k > 0 && (l[k - 1].is_ascii_alphanumeric() || l[k - 1] == b'_'),
         b'+' => before(b'-') && l.get(k + 1) == Some(&b'-'),
+        b'-' => before(b' ') && l.get(k + 1) == Some(&b'-') && l.get(k + 2).is_some_and(u8::is_ascii_lowercase),
+        b'/' => before(b'~'),
         0x94 => before(0xE2) && matches!(l.get(k + 1), Some(0x80 | 0x82)),
         _ => false,
     }
@@ -210,6 +212,16 @@ mod tests {
         // The same on a page with paragraphs is a paragraph's continuation.
         let text = format!("Intro.\n\n{text}\nMore.\n\nEnd.\n");
         assert!(blocks(&text).is_empty(), "{text:?}");
+    }
+
+    #[test]
+    fn shell_commands_read_like_code_by_their_long_options_and_home_paths() {
+        let text = "Install it:\n\n    sudo apt install fooctl\n    fooctl init --dir work\n    cd ~/work\n\nDone.\n";
+        assert_eq!(blocks(text), vec![2..5]);
+        // A dash pair in prose is not an option: spaced after, or between numbers.
+        for line in ["    Pros -- and cons", "    The 2019--2020 season", "    Home / About"] {
+            assert!(!reads_like_code(line.as_bytes()), "{line}");
+        }
     }
 
     #[test]
