@@ -248,6 +248,7 @@ impl Detector for TrailingHeadlines {
             return;
         }
         run.reverse();
+        introduced_lists_are_not_headlines(doc, &mut run);
         let Some(first) = run.iter().position(|&(_, headline)| headline) else { return };
         let zone = &run[first..];
         let headlines = zone.iter().filter(|&&(_, h)| h).count();
@@ -271,6 +272,42 @@ impl Detector for TrailingHeadlines {
         }
     }
 }
+
+/// Lines of a short run (top-down, as `(line, headline-like)`) that a label ending in a colon
+/// introduces ("Key points:"): the block after it, up to the next blank line and at most
+/// [`INTRODUCED_LIST_LINES`] lines, is the article's list, as a list item is. Without its
+/// markers (plain text), a list of the article's own looks like a list of headlines. Only
+/// labels before the run's first headline-like line count: after it, "Articles:" or "Tags:"
+/// introduce the footer's lists.
+fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [(usize, bool)]) {
+    let mut k = 0;
+    while k < run.len() {
+        if run[k].1 {
+            return;
+        }
+        // A heading names a section ("## Other Posts:"); a label introduces a list.
+        let label = doc.line(run[k].0).trim().trim_end_matches(['*', '_']);
+        if !label.ends_with(':') || label.starts_with('#') {
+            k += 1;
+            continue;
+        }
+        // The list is one block: it ends at a blank line after its first line, or with the
+        // text. A text without blank lines (a WET record) has no blocks, and nothing there
+        // tells the list from the footer after it.
+        let mut end = k + 1;
+        while end < run.len() && (end == k + 1 || !(run[end - 1].0 + 1..run[end].0).any(|i| doc.is_blank(i))) {
+            end += 1;
+        }
+        let ended = end < run.len() || (0..doc.lines.len()).any(|i| doc.is_blank(i));
+        if ended && end - k - 1 <= INTRODUCED_LIST_LINES {
+            run[k + 1..end].iter_mut().for_each(|(_, headline)| *headline = false);
+        }
+        k = end;
+    }
+}
+
+/// The most lines of a list a label introduces (see [`introduced_lists_are_not_headlines`]).
+const INTRODUCED_LIST_LINES: usize = 20;
 
 /// The tail of a page from a heading that opens its comments or its related-posts list
 /// ("Leave a Reply", "3 thoughts on …", "Related Posts", "You may also like") to the end
@@ -2038,6 +2075,35 @@ mod tests {
         let found = run(d.as_ref(), &sections);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].lines.start, 7, "{sections}");
+    }
+
+    #[test]
+    fn a_list_a_label_introduces_is_the_articles() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        // Plain text: the steps and key points lost their markers. The cut starts after the
+        // label's block, at the share bar (line 10).
+        let footer =
+            "Share Tweet Email\n\nRelated guides\n\nHow to adjust brakes\nHow to clean a chain\nHow to true a wheel\n";
+        let text = format!(
+            "{ARTICLE}\n\nKey points:\n\nCarry a spare tube\nCheck the pressure weekly\nOil the chain monthly\n\n{footer}"
+        );
+        let found = run(d.as_ref(), &text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 8, "{text}");
+        // A label after the first headline-like line, or a heading, introduces the footer's:
+        // the headlines go (from the heading's first headline; a heading ends like a label).
+        for (label, start) in [("Related guides\n\nMore:", 2), ("## Other posts:", 4)] {
+            let text = format!(
+                "{ARTICLE}\n\n{label}\n\nOne headline here\nTwo headline here\nThree headline\nFour headline\nFive headline\n"
+            );
+            let found = run(d.as_ref(), &text);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].lines.start, start, "{text}");
+        }
+        // Without blank lines (a WET record) no block ends the list: it is judged as before.
+        let wet: String = text.lines().filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
+        assert_eq!(run(d.as_ref(), &wet).len(), 1);
+        assert_eq!(run(d.as_ref(), &wet)[0].lines.start, 2, "{wet}");
     }
 
     #[test]
