@@ -140,11 +140,17 @@ fn every_profile_keeps_subheadings_and_list_items_that_menus_also_name() {
 /// the tail model the rest of the article after the gap. `indented-code` protects them.
 #[test]
 fn every_profile_keeps_indented_code() {
-    let text = probe("indented-code.txt");
+    let code = code_lines(&probe("indented-code.txt"));
+    every_profile_keeps("indented-code.txt", &code);
+}
+
+/// The 1-based lines of `text` indented by four spaces: the indented-code probe's 46 lines
+/// of code, with or without its blank lines.
+fn code_lines(text: &str) -> Vec<usize> {
     let code: Vec<usize> =
         text.lines().enumerate().filter(|(_, l)| l.starts_with("    ")).map(|(i, _)| i + 1).collect();
     assert_eq!(code.len(), 46);
-    every_profile_keeps("indented-code.txt", &code);
+    code
 }
 
 /// The same page without its blank lines, as a Common Crawl WET record has it: there an
@@ -154,9 +160,7 @@ fn every_profile_keeps_indented_code() {
 fn every_profile_keeps_indented_code_without_blank_lines() {
     let text: String =
         probe("indented-code.txt").lines().filter(|l| !l.trim().is_empty()).map(|l| l.to_string() + "\n").collect();
-    let code: Vec<usize> =
-        text.lines().enumerate().filter(|(_, l)| l.starts_with("    ")).map(|(i, _)| i + 1).collect();
-    assert_eq!(code.len(), 46);
+    let code = code_lines(&text);
     every_profile_keeps_in("indented-code.txt without blank lines", &text, &code);
 }
 
