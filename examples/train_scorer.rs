@@ -128,12 +128,18 @@ struct Page {
     removed_content_tokens: f32,
 }
 
-/// The shipped packs without the scorer (balanced profile): what they leave is what the
-/// scorer sees.
+/// The shipped packs without the scorer and without the rules that run after it (balanced
+/// profile): what they leave is what the scorer sees. The rules after it are left out, not
+/// just their removals: removals are united, larger first, so a `dated-cards` run that
+/// spans a share prompt's line would claim that line, and it would look kept here though
+/// the scorer never sees it.
 fn pattern_engine() -> dechrome::Engine {
     let set = dechrome::RuleSet::default_rules().expect("shipped packs load");
-    let has_scorer = set.packs.iter().any(|p| p.rules.iter().any(|r| r.id == "line-scorer"));
-    let disabled = if has_scorer { vec!["line-scorer".to_string()] } else { vec![] };
+    let ids: Vec<String> = set.packs.iter().flat_map(|p| p.rules.iter().map(|r| r.id.clone())).collect();
+    let mut disabled: Vec<String> = ids.iter().filter(|id| *id == "line-scorer").cloned().collect();
+    let all = set.compile(&disabled).expect("shipped packs compile");
+    disabled
+        .extend(ids.iter().filter(|id| all.rule_index(id).is_some_and(|rule| all.runs_after_scorer(rule))).cloned());
     set.compile(&disabled).expect("shipped packs compile")
 }
 
@@ -143,14 +149,13 @@ fn load(dir: &Path, phrases: &PhraseMatcher) -> Vec<Page> {
     for LabelledPage { raw, labels: by_line } in labelled_pages(dir) {
         let all: Vec<&str> = raw.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
         // The scorer sees what the rules before it left: pattern rules and the structural
-        // detectors. Replace rules and `orphan-headings` run after it, so the lines they
-        // remove are still its context and training lines (this trainer's own F1 printout
-        // counts such a line as kept when the scorer keeps it: a few tokens per page).
+        // detectors. Replace rules, `dated-cards` and `orphan-headings` run after it (and
+        // are not in `engine`), so the lines they remove are still its context and training
+        // lines (this trainer's own F1 printout counts such a line as kept when the scorer
+        // keeps it: a few tokens per page).
         let mut removed = vec![false; all.len()];
         for r in engine.clean(&raw, Default::default()).removals {
-            if !engine.runs_after_scorer(r.rule) {
-                removed[r.lines].fill(true);
-            }
+            removed[r.lines].fill(true);
         }
         let removed_content_tokens: f32 = (0..all.len())
             .filter(|&i| removed[i])
