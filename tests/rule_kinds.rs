@@ -618,3 +618,23 @@ fn orphan_headings_sees_what_after_detectors_rules_removed() {
         assert_eq!(rules, ["orphans", "promo"], "{after}");
     }
 }
+
+/// `dated-cards` runs after the line scorer (which judges a page with its cards, as it was
+/// trained; cut before it, the cards moved its position features) and before
+/// `orphan-headings`, which then takes the heading over the cards: whatever the pack order.
+#[test]
+fn dated_cards_run_after_the_scorer_and_before_orphan_headings() {
+    let e = engine_from(
+        "[[rule]]\nid = \"orphans\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"orphan-headings\"\n\
+         params = { min_level = 2 }\n\n\
+         [[rule]]\nid = \"cards\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"dated-cards\"\n\
+         params = { min_cards = 3, max_card_lines = 8, min_prose_before = 2 }\n",
+    );
+    assert!(e.runs_after_scorer(e.rule_index("cards").unwrap()));
+    let article = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
+                   warned that its frame had corroded.\n\nCyclists will keep a lane on the east side while the deck \
+                   is rebuilt, which the city expects to take two years.\n";
+    let cards: Vec<String> =
+        (17..=19).map(|d| format!("### A headline for the {d}th\n\nNovember {d}, 2019\n")).collect();
+    assert_eq!(clean(&e, &format!("{article}\n## More stories\n\n{}", cards.join("\n"))), article);
+}

@@ -94,6 +94,11 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
         |params, _| Ok(Box::new(LinkCards::from_params(params)?)),
     ),
     (
+        "dated-cards",
+        "runs of cards of the same shape, each with a line that is only a date (teasers, recent posts and comments in text without links)",
+        |params, _| Ok(Box::new(super::dated_cards::DatedCards::from_params(params)?)),
+    ),
+    (
         "orphan-headings",
         "a heading whose section the other rules removed (\"## More stories\" above the links the scorer took); runs after them all",
         |params, _| Ok(Box::new(super::orphans::OrphanHeadings::from_params(params)?)),
@@ -107,11 +112,14 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
 
 /// When a detector runs, each seeing what the ones before it removed: the structural ones
 /// first, then the line scorer (it judges a line by its neighbours, so it sees the page
-/// without its tail), then `orphan-headings`, which tidies up after all of them.
+/// without its tail), then `dated-cards` (on what the scorer kept: cut before it, the cards
+/// moved the scorer's position features, and one dev page lost a paragraph of its article),
+/// then `orphan-headings`, which tidies up after all of them.
 pub fn phase(name: &str) -> u8 {
     match name {
         "line-scorer" => 1,
-        "orphan-headings" => 2,
+        "dated-cards" => 2,
+        "orphan-headings" => 3,
         _ => 0,
     }
 }

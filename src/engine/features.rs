@@ -569,7 +569,7 @@ static ASCII_CLASS: [u8; 256] = {
 /// above 0x80 are never marked. Adding to the low seven bits cannot carry into the next
 /// byte, so each byte is compared on its own.
 #[inline(always)]
-fn bytes_between(x: u64, lo: u8, hi: u8) -> u64 {
+pub(crate) fn bytes_between(x: u64, lo: u8, hi: u8) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const TOPS: u64 = ONES * 0x80;
     let low7 = x & !TOPS;

@@ -2,6 +2,7 @@
 //! decide (every rule on the original lines) and apply (once).
 
 pub mod apply;
+pub mod dated_cards;
 pub mod decide;
 pub mod detectors;
 pub mod features;
