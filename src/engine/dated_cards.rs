@@ -211,6 +211,7 @@ impl Detector for DatedCards {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::detectors::tests::run_after_rules;
 
     fn detector() -> DatedCards {
         let params: toml::Table = "min_cards = 3\nmax_card_lines = 8\nmin_prose_before = 2".parse().unwrap();
@@ -219,21 +220,8 @@ mod tests {
 
     /// The lines `detector` removes from `text`: first and last, 1-based.
     fn removed(text: &str) -> Vec<(usize, usize)> {
-        let mut lines = Vec::new();
-        crate::engine::decide::split_lines(text, &mut lines);
-        let (removed, protected) = (vec![false; lines.len()], vec![false; lines.len()]);
-        let doc = DocView {
-            text,
-            lines: &lines,
-            removed: &removed,
-            protected: &protected,
-            details: true,
-            ends_document: true,
-            first_line: 0,
-        };
-        let mut out = Vec::new();
-        detector().detect(&doc, &mut out);
-        out.into_iter().map(|d| (d.lines.start + 1, d.lines.end)).collect()
+        let found = run_after_rules(&detector(), text, &[]);
+        found.into_iter().map(|d| (d.lines.start + 1, d.lines.end)).collect()
     }
 
     const ARTICLE: &str = "The council voted on Tuesday to close the old bridge to cars from next spring, after \

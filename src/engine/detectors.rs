@@ -1718,7 +1718,7 @@ fn f1_optimal_threshold(probs: &[f32], words: impl Fn(usize) -> f32) -> Option<f
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::decide::split_lines;
     use super::*;
 
@@ -1745,7 +1745,8 @@ mod tests {
     }
 
     /// `run`, with the lines in `removed_lines` removed by rules first.
-    fn run_after_rules(detector: &dyn Detector, text: &str, removed_lines: &[usize]) -> Vec<Detection> {
+    /// What `detector` finds in `text` once rules removed `removed_lines` (0-based).
+    pub(crate) fn run_after_rules(detector: &dyn Detector, text: &str, removed_lines: &[usize]) -> Vec<Detection> {
         with_doc(text, removed_lines, true, |doc| {
             let mut out = Vec::new();
             detector.detect(doc, &mut out);

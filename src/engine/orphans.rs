@@ -83,27 +83,13 @@ impl Detector for OrphanHeadings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::decide::split_lines;
+    use crate::engine::detectors::tests::run_after_rules;
 
     /// The lines (0-based) the detector drops from `text`, given the lines the other rules
     /// removed.
     fn orphans(text: &str, removed_lines: &[usize], min_level: usize) -> Vec<usize> {
-        let mut lines = Vec::new();
-        split_lines(text, &mut lines);
-        let removed: Vec<bool> = (0..lines.len()).map(|i| removed_lines.contains(&i)).collect();
-        let protected = vec![false; lines.len()];
-        let doc = DocView {
-            text,
-            lines: &lines,
-            removed: &removed,
-            protected: &protected,
-            details: true,
-            ends_document: true,
-            first_line: 0,
-        };
-        let mut out = Vec::new();
-        OrphanHeadings { min_level }.detect(&doc, &mut out);
-        out.iter().flat_map(|d| d.lines.clone()).collect()
+        let found = run_after_rules(&OrphanHeadings { min_level }, text, removed_lines);
+        found.iter().flat_map(|d| d.lines.clone()).collect()
     }
 
     #[test]
