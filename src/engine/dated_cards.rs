@@ -158,13 +158,19 @@ impl Detector for DatedCards {
         let mut k = 0;
         while k + 1 < dates.len() {
             let period = dates[k + 1] - dates[k];
+            if period < 2 || period > self.max_card_lines {
+                k += 1;
+                continue;
+            }
             let mut last = k + 1;
             while last + 1 < dates.len() && dates[last + 1] - dates[last] == period {
                 last += 1;
             }
             let cards = last - k + 1;
-            if period < 2 || period > self.max_card_lines || cards < self.min_cards {
-                k += 1;
+            if cards < self.min_cards {
+                // A run starting inside this one is shorter still: go on from its end
+                // (each date is passed over once, however the dates fall).
+                k = last;
                 continue;
             }
             // How many lines of a card come before its date: the lines above a date
