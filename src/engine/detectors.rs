@@ -99,6 +99,11 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
         |params, _| Ok(Box::new(super::dated_cards::DatedCards::from_params(params)?)),
     ),
     (
+        "line-runs",
+        "runs of at least `min_lines` short lines that one regex matches (a sidebar's topics or archive months with their post counts)",
+        |params, _| Ok(Box::new(super::line_runs::LineRuns::from_params(params)?)),
+    ),
+    (
         "orphan-headings",
         "a heading whose section the other rules removed (\"## More stories\" above the links the scorer took); runs after them all",
         |params, _| Ok(Box::new(super::orphans::OrphanHeadings::from_params(params)?)),

@@ -7,6 +7,7 @@ pub mod decide;
 pub mod detectors;
 pub mod features;
 pub mod gate;
+pub mod line_runs;
 pub mod normalize;
 pub mod orphans;
 pub mod protect;
