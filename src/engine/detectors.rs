@@ -483,6 +483,36 @@ impl Detector for TailAfterMarker {
     }
 }
 
+/// A run of units (lines, cards) a detector is collecting: its first and last line and how
+/// many units it holds.
+#[derive(Default)]
+pub(crate) struct Run(Option<(usize, usize, usize)>);
+
+impl Run {
+    /// Add a unit on lines `first..=last`.
+    pub(crate) fn add(&mut self, first: usize, last: usize) {
+        let (start, units) = self.0.map_or((first, 0), |(start, _, units)| (start, units));
+        self.0 = Some((start, last, units + 1));
+    }
+
+    /// End the run: a detection if it holds at least `min` units, with `why(units)` as its
+    /// detail when the caller wants details.
+    pub(crate) fn end(
+        &mut self,
+        min: usize,
+        doc: &DocView<'_>,
+        out: &mut Vec<Detection>,
+        why: impl Fn(usize) -> String,
+    ) {
+        if let Some((first, last, units)) = self.0.take()
+            && units >= min
+        {
+            let detail = if doc.details { why(units) } else { String::new() };
+            out.push(Detection { lines: first..last + 1, detail });
+        }
+    }
+}
+
 /// Teaser cards. HTML-to-markdown conversion turns a link that wraps a card (headline,
 /// byline, date) into a `[` line, the card's lines, and a `](#)` line. A run of at least
 /// `min_cards` such links, each closing within `max_card_lines` lines and separated only
@@ -534,27 +564,12 @@ impl LinkCards {
         }
         None
     }
-
-    /// The run so far, (first line, last line, cards), as a detection if long enough.
-    fn flush(&self, doc: &DocView<'_>, run: &mut Option<(usize, usize, usize)>, out: &mut Vec<Detection>) {
-        if let Some((first, last, cards)) = run.take()
-            && cards >= self.min_cards
-        {
-            out.push(Detection {
-                lines: first..last + 1,
-                detail: if doc.details {
-                    format!("{cards} links in a row whose text spans lines (needs ≥{})", self.min_cards)
-                } else {
-                    String::new()
-                },
-            });
-        }
-    }
 }
 
 impl Detector for LinkCards {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
-        let mut run = None;
+        let mut run = Run::default();
+        let why = |cards| format!("{cards} links in a row whose text spans lines (needs ≥{})", self.min_cards);
         let mut i = 0;
         while i < doc.lines.len() {
             if doc.removed[i] || doc.is_blank(i) {
@@ -563,17 +578,16 @@ impl Detector for LinkCards {
             }
             match Self::opens_card(doc.line(i)).then(|| self.card_end(doc, i)).flatten() {
                 Some(end) => {
-                    let (first, cards) = run.map_or((i, 0), |(first, _, cards)| (first, cards));
-                    run = Some((first, end, cards + 1));
+                    run.add(i, end);
                     i = end + 1;
                 }
                 None => {
-                    self.flush(doc, &mut run, out);
+                    run.end(self.min_cards, doc, out, why);
                     i += 1;
                 }
             }
         }
-        self.flush(doc, &mut run, out);
+        run.end(self.min_cards, doc, out, why);
     }
 }
 

@@ -6,7 +6,7 @@
 use regex::Regex;
 use serde::Deserialize;
 
-use super::detectors::{Detection, Detector, DocView};
+use super::detectors::{Detection, Detector, DocView, Run};
 
 /// Drops each run of at least `min_lines` lines that `pattern` matches whole (leading and
 /// trailing whitespace aside), each at most `max_chars` bytes long. Blank lines and lines
@@ -68,39 +68,23 @@ impl LineRuns {
             self.end_anchored.find(line).is_some_and(|m| m.start() == 0)
         }
     }
-
-    /// The run so far, (first line, last line, lines matched), as a detection if long enough.
-    fn flush(&self, doc: &DocView<'_>, run: &mut Option<(usize, usize, usize)>, out: &mut Vec<Detection>) {
-        if let Some((first, last, count)) = run.take()
-            && count >= self.min_lines
-        {
-            out.push(Detection {
-                lines: first..last + 1,
-                detail: if doc.details {
-                    format!("{count} lines in a row match the rule's pattern (needs ≥{})", self.min_lines)
-                } else {
-                    String::new()
-                },
-            });
-        }
-    }
 }
 
 impl Detector for LineRuns {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
-        let mut run = None;
+        let mut run = Run::default();
+        let why = |lines| format!("{lines} lines in a row match the rule's pattern (needs ≥{})", self.min_lines);
         for i in 0..doc.lines.len() {
             if doc.removed[i] || doc.is_blank(i) {
                 continue;
             }
             if self.member(doc, i) {
-                let (first, count) = run.map_or((i, 0), |(first, _, count)| (first, count));
-                run = Some((first, i, count + 1));
-            } else if run.is_some() {
-                self.flush(doc, &mut run, out);
+                run.add(i, i);
+            } else {
+                run.end(self.min_lines, doc, out, why);
             }
         }
-        self.flush(doc, &mut run, out);
+        run.end(self.min_lines, doc, out, why);
     }
 }
 
