@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::detectors::{Detection, Detector, DocView, Run};
 
 /// Drops each run of at least `min_lines` lines that `pattern` matches whole (leading and
-/// trailing whitespace aside), each at most `max_chars` bytes long. Blank lines and lines
+/// trailing ASCII whitespace aside), each at most `max_chars` bytes long. Blank lines and lines
 /// other rules removed sit inside a run without ending it or counting towards it; any
 /// other line ends it.
 #[derive(Debug)]
@@ -49,14 +49,13 @@ impl LineRuns {
             return Err("bad params: max_chars must be at least 1".into());
         }
         let anchored = format!("(?:{})$", p.pattern);
-        let bad = |e: String| format!("bad params: pattern: {e}");
-        let end_anchored = Regex::new(&anchored).map_err(|e| bad(e.to_string()))?;
-        let ends = Ends::new(&anchored).map_err(bad)?;
+        let end_anchored = Regex::new(&anchored).map_err(|e| format!("bad params: pattern: {e}"))?;
+        let ends = Ends::new(&anchored);
         Ok(LineRuns { end_anchored, ends, min_lines: p.min_lines, max_chars: p.max_chars })
     }
 
-    /// Whether line `i` is one of a run's lines: only short lines whose last byte a match
-    /// can end with go to the regex.
+    /// Whether line `i` is one of a run's lines: only short lines whose last two bytes a
+    /// match can end with go to the regex.
     fn member(&self, doc: &DocView<'_>, i: usize) -> bool {
         let span = doc.lines[i].content.clone();
         if span.len() > self.max_chars {
@@ -106,9 +105,23 @@ impl Ends {
     /// pattern ends in a broad class, and building its rows would cost start-up time.
     const MAX_ROWS: usize = 32;
 
-    fn new(end_anchored: &str) -> Result<Self, String> {
+    /// Everything passes: for a pattern the lazy DFA cannot take, the regex decides alone.
+    fn any() -> Self {
+        Ends { last: [1; 256], before: vec![[true; 256]] }
+    }
+
+    /// The filter for `end_anchored`, a pattern the regex crate has accepted.
+    fn new(end_anchored: &str) -> Self {
+        Self::read_off(end_anchored).unwrap_or_else(|_| Self::any())
+    }
+
+    fn read_off(end_anchored: &str) -> Result<Self, String> {
         use regex_automata::{Anchored, Input, hybrid::dfa::DFA, nfa::thompson};
+        // `\b` is a Unicode word boundary, which a lazy DFA takes only by giving up on
+        // non-ASCII bytes: those it gives up on lead to a "quit" state, not a dead one, so
+        // they pass.
         let dfa = DFA::builder()
+            .configure(DFA::config().unicode_word_boundary(true))
             .thompson(thompson::Config::new().reverse(true))
             .build(end_anchored)
             .map_err(|e| e.to_string())?;
@@ -133,8 +146,11 @@ impl Ends {
         }
         for (last, state) in after_last {
             let mut before = [true; 256];
-            for (b, can) in before.iter_mut().enumerate() {
-                *can = !dfa.next_state(&mut cache, state, b as u8).map_err(err)?.is_dead();
+            // Past a quit state the DFA knows nothing: every byte before it passes.
+            if !state.is_quit() {
+                for (b, can) in before.iter_mut().enumerate() {
+                    *can = !dfa.next_state(&mut cache, state, b as u8).map_err(err)?.is_dead();
+                }
             }
             ends.before.push(before);
             ends.last[last as usize] = ends.before.len() as u16;
@@ -142,7 +158,8 @@ impl Ends {
         Ok(ends)
     }
 
-    /// Whether `line` (not empty) may end a match. A one-byte line is left to the regex.
+    /// Whether `line` may end a match. A one-byte line does when its byte can end one:
+    /// a match of one byte has no byte before it.
     fn may_end(&self, line: &[u8]) -> bool {
         match line {
             [.., before, last] => match self.last[*last as usize] {
@@ -203,19 +220,42 @@ mod tests {
 
     #[test]
     fn ends_pass_exactly_the_last_two_bytes_a_match_can_have() {
-        let ends = Ends::new(r"(?:\(\d+\))$").unwrap();
+        let ends = Ends::new(r"(?:\(\d+\))$");
         assert!(ends.may_end(b"x (12)"));
         assert!(!ends.may_end(b"see (a)"), "a letter before `)`");
         assert!(!ends.may_end(b"no count"));
         // One byte that can end a match: the regex decides.
         assert!(ends.may_end(b")") && !ends.may_end(b"x"));
         // A multi-byte character at the end: its last two bytes.
-        let ends = Ends::new("(?:café)$").unwrap();
+        let ends = Ends::new("(?:café)$");
         assert!(ends.may_end("un café".as_bytes()));
         assert!(!ends.may_end("un cafe".as_bytes()));
         // A pattern that matches the empty string lets anything through.
-        let ends = Ends::new("(?:a*)$").unwrap();
+        let ends = Ends::new("(?:a*)$");
         assert!(ends.may_end(b"xyz") && ends.may_end(b"q"));
+        // A Unicode word boundary: the DFA gives up on non-ASCII bytes, which then pass.
+        let ends = Ends::new(r"(?:\bde\b)$");
+        assert!(ends.may_end(b"x de") && ends.may_end("x d\u{e9}".as_bytes()));
+        // A line may end with any of more than `MAX_ROWS` bytes: the byte before is not checked.
+        let ends = Ends::new(r"(?:x\w)$");
+        assert!(ends.before.len() == 1 && ends.may_end(b"ab") && !ends.may_end(b"a."));
+    }
+
+    /// The filter only saves the regex work: a line the pattern matches always passes it.
+    #[test]
+    fn ends_never_turn_away_a_match() {
+        let patterns =
+            [COUNTED, r"\bde\b", r"\w+:", r"[a-z]*", r"café|\d{2,}", r"(?i)share|tweet", r"\p{Greek}+", r"x\s*"];
+        let lines =
+            ["tips (188)", "de", "Note:", "", "z", "un café", "1999", "SHARE", "Tweet", "αβγ", "x  ", "a (1)", "é"];
+        for pattern in patterns {
+            let anchored = format!("(?:{pattern})$");
+            let (regex, ends) = (Regex::new(&anchored).unwrap(), Ends::new(&anchored));
+            for line in lines.iter().filter(|l| !l.is_empty()) {
+                let matched = regex.find(line).is_some_and(|m| m.start() == 0);
+                assert!(!matched || ends.may_end(line.as_bytes()), "{pattern} on {line:?}");
+            }
+        }
     }
 
     #[test]
