@@ -48,6 +48,9 @@ impl LineRuns {
         if p.max_chars == 0 {
             return Err("bad params: max_chars must be at least 1".into());
         }
+        // Parsed as written first, so that an error points into the pack's text, not into
+        // the anchored copy.
+        regex_syntax::Parser::new().parse(&p.pattern).map_err(|e| format!("bad params: pattern: {e}"))?;
         let anchored = format!("(?:{})$", p.pattern);
         let end_anchored = Regex::new(&anchored).map_err(|e| format!("bad params: pattern: {e}"))?;
         let ends = Ends::new(&anchored);
@@ -262,7 +265,8 @@ mod tests {
     fn bad_params_are_named() {
         let err = |table: toml::Table| LineRuns::from_params(table).unwrap_err();
         assert!(err(toml::toml! { pattern = "a" min_lines = 1 max_chars = 80 }).contains("min_lines 1"));
-        assert!(err(toml::toml! { pattern = "(" min_lines = 4 max_chars = 80 }).contains("pattern"));
+        let unclosed = err(toml::toml! { pattern = "(a" min_lines = 4 max_chars = 80 });
+        assert!(unclosed.contains("pattern") && !unclosed.contains("(?:"), "{unclosed}");
         assert!(err(toml::toml! { pattern = "a" min_lines = 4 }).contains("max_chars"));
     }
 }
