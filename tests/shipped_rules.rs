@@ -50,3 +50,22 @@ fn lint_notes_unicode_classes_in_tail_markers() {
     // ASCII classes, `\b`, and an escaped backslash before a `W` are fine.
     assert!(notes(r"'^related posts[[:punct:] ]*$', '^leave a reply\b', '^a\\W$'").is_empty());
 }
+
+#[test]
+fn lint_notes_a_line_runs_pattern_that_compiles_large() {
+    let notes = |pattern: &str| {
+        let text = format!(
+            "[pack]\nname = \"t\"\n[[rule]]\nid = \"runs\"\nkind = \"detector\"\nwhy = \"w\"\n\
+             detector = \"line-runs\"\nexamples.keep = [\"x\"]\n\
+             params = {{ pattern = '{pattern}', min_lines = 4, max_chars = 80 }}\n"
+        );
+        let set = RuleSet::from_sources(&[dechrome::rules::PackSource { name: "t.toml".into(), text }]).unwrap();
+        lint(&set.packs).into_iter().map(|f| f.message).collect::<Vec<_>>()
+    };
+    // `counted-list`'s first pattern: sixty copies of a Unicode class, and Unicode digits.
+    let found = notes(r"[^\s.!?()][^.!?()]{0,59}\s\(\d{1,3}\)");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("NFA states") && found[0].contains("`runs`"), "{}", found[0]);
+    // The shipped one.
+    assert!(notes(r"[^\s.!?()][^.!?()]*\s\([0-9]{1,3}\)").is_empty());
+}
