@@ -111,9 +111,9 @@ fn uses_unicode_class(regex: &str) -> bool {
     false
 }
 
-/// Above this many states a `line-runs` pattern takes about a millisecond to compile: the shipped
-/// `counted-list` has 61; its first version, with `{0,59}` and `\d`, had 724 and cost 7.3M
-/// instructions at start-up against 1.1M.
+/// Above this many states a `line-runs` pattern takes about a millisecond to compile: the
+/// shipped `counted-list` has 61; its first version, with `{0,59}` and `\d`, had 724 and cost
+/// 7.3M instructions at start-up against 1.1M.
 const LARGE_NFA_STATES: usize = 500;
 
 /// The states of `pattern`'s Thompson NFA (forward, no captures), or `None` if it does not
