@@ -69,23 +69,21 @@ pub fn lint(packs: &[Pack]) -> Vec<Finding> {
                         ),
                     });
                 }
-            }
-            if let RuleKind::Detector(d) = &rule.kind
-                && d.name == "line-runs"
-                && let Some(pattern) = d.params.get("pattern").and_then(|p| p.as_str())
-                && let Some(states) = nfa_states(pattern).filter(|&n| n > LARGE_NFA_STATES)
-            {
-                findings.push(Finding {
-                    severity: Severity::Note,
-                    location: rule.location.to_string(),
-                    message: format!(
-                        "rule `{}`: its pattern compiles to {states} NFA states (over {LARGE_NFA_STATES}), slow to \
-                         build at every start: a bounded repetition copies its class (`[^.]{{0,59}}` is 60 \
-                         Unicode classes): `*`, with `max_chars` bounding the line, and `[0-9]` for \
-                         `\\d` (if ASCII digits will do) compile small",
-                        rule.id
-                    ),
-                });
+                let line_runs_pattern =
+                    d.params.get("pattern").and_then(|p| p.as_str()).filter(|_| d.name == "line-runs");
+                if let Some(states) = line_runs_pattern.and_then(nfa_states).filter(|&n| n > LARGE_NFA_STATES) {
+                    findings.push(Finding {
+                        severity: Severity::Note,
+                        location: rule.location.to_string(),
+                        message: format!(
+                            "rule `{}`: its pattern compiles to {states} NFA states (over {LARGE_NFA_STATES}), slow to \
+                             build at every start: a bounded repetition copies its class (`[^.]{{0,59}}` is \
+                             60 Unicode classes): `*`, with `max_chars` bounding the line, and `[0-9]` for \
+                             `\\d` (if ASCII digits will do) compile small",
+                            rule.id
+                        ),
+                    });
+                }
             }
             if rule.examples.remove.is_empty() && rule.examples.keep.is_empty() {
                 findings.push(Finding {
