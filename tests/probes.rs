@@ -164,6 +164,20 @@ fn every_profile_keeps_indented_code_without_blank_lines() {
     every_profile_keeps_in("indented-code.txt without blank lines", &text, &code);
 }
 
+/// The release notes as `w3m -dump` prints them: no markdown, and `•` for a list's bullet.
+/// Taken for headlines, the lists went with the rest of the page to
+/// `trailing-headline-list` in every profile (lines 10-31) until `•` made a list item;
+/// markdown-escaped bullets (`\+ Added …`, mr-tumblr's changelog) count the same.
+#[test]
+fn every_profile_keeps_lists_with_plain_text_bullets() {
+    let text = probe("changelog-bullets.txt");
+    let content: Vec<usize> = (6..=27).filter(|&i| !text.lines().nth(i - 1).unwrap().trim().is_empty()).collect();
+    assert_eq!(content.len(), 14);
+    every_profile_keeps("changelog-bullets.txt", &content);
+    let escaped = text.replace("• ", "\\+ ");
+    every_profile_keeps_in("changelog-bullets.txt with `\\+ ` bullets", &escaped, &content);
+}
+
 /// A spec sheet in plain text is label/value pairs between blank lines ("Max Load" over
 /// "130 kg"). The scorer doubts a short label more than its value, and while the block guard
 /// looked at blocks of three lines or more it dropped labels and kept their values (here

@@ -489,6 +489,17 @@ pub(crate) fn list_item_body(line: &str) -> Option<&str> {
     if let [b'*' | b'-' | b'+', b' ', ..] = line.as_bytes() {
         return Some(&line[2..]);
     }
+    // Bullets that are not markdown's: escaped markers (`\+ Added …`, as a converter
+    // writes a `+` that starts a line of text) and the bullet characters of plain text.
+    match line.as_bytes() {
+        [b'\\', b'*' | b'-' | b'+', b' ', ..] => return Some(&line[3..]),
+        [0xE2, ..] => {
+            if let Some(body) = line.strip_prefix("• ").or_else(|| line.strip_prefix("▪ ")) {
+                return Some(body);
+            }
+        }
+        _ => {}
+    }
     // `1. `, `12. `: a few digits, a dot, a space.
     let digits = line.bytes().take(4).take_while(u8::is_ascii_digit).count();
     ((1..=3).contains(&digits) && line.as_bytes()[digits..].starts_with(b". ")).then(|| &line[digits + 2..])
@@ -1252,6 +1263,23 @@ mod tests {
     fn names_match_the_vector() {
         assert_eq!(NAMES.len(), N);
         assert_eq!(CONTEXT_NAMES.len(), CONTEXT_N);
+    }
+
+    #[test]
+    fn list_items_are_known_by_markdown_escaped_and_plain_bullets() {
+        for (line, body) in [
+            ("* Fixed", Some("Fixed")),
+            ("12. Step", Some("Step")),
+            ("\\+ Added Slime Block", Some("Added Slime Block")),
+            ("\\- Removed Herobrine", Some("Removed Herobrine")),
+            ("• Import bookmarks", Some("Import bookmarks")),
+            ("▪ Docs", Some("Docs")),
+            ("*emphasis*", None),
+            ("– Name, an attribution", None),
+            ("\\+3 points", None),
+        ] {
+            assert_eq!(list_item_body(line), body, "{line}");
+        }
     }
 
     #[test]
