@@ -490,15 +490,16 @@ pub(crate) fn list_item_body(line: &str) -> Option<&str> {
         return Some(&line[2..]);
     }
     // Bullets that are not markdown's: escaped markers (`\+ Added …`, as a converter
-    // writes a `+` that starts a line of text) and the bullet characters of plain text.
-    match line.as_bytes() {
-        [b'\\', b'*' | b'-' | b'+', b' ', ..] => return Some(&line[3..]),
-        [0xE2, ..] => {
-            if let Some(body) = line.strip_prefix("• ").or_else(|| line.strip_prefix("▪ ")) {
-                return Some(body);
-            }
-        }
-        _ => {}
+    // writes a `+` that starts a line of text) and the bullet characters of plain text
+    // (`w3m -dump`). Without markdown a menu has no links to give it away, and its entries
+    // are one or two words, so only an item of three words or more counts.
+    let body = match line.as_bytes() {
+        [b'\\', b'*' | b'-' | b'+', b' ', ..] => Some(&line[3..]),
+        [0xE2, ..] => line.strip_prefix("• ").or_else(|| line.strip_prefix("▪ ")),
+        _ => None,
+    };
+    if let Some(body) = body {
+        return body.split_whitespace().nth(2).is_some().then_some(body);
     }
     // `1. `, `12. `: a few digits, a dot, a space.
     let digits = line.bytes().take(4).take_while(u8::is_ascii_digit).count();
@@ -1266,14 +1267,17 @@ mod tests {
     }
 
     #[test]
-    fn list_items_are_known_by_markdown_escaped_and_plain_bullets() {
+    fn list_items_are_known_by_markdown_escaped_and_plain_bullets_of_three_words_or_more() {
         for (line, body) in [
             ("* Fixed", Some("Fixed")),
             ("12. Step", Some("Step")),
             ("\\+ Added Slime Block", Some("Added Slime Block")),
-            ("\\- Removed Herobrine", Some("Removed Herobrine")),
-            ("• Import bookmarks", Some("Import bookmarks")),
-            ("▪ Docs", Some("Docs")),
+            ("\\- Removed the old launcher", Some("Removed the old launcher")),
+            ("• Import bookmarks from HTML", Some("Import bookmarks from HTML")),
+            ("▪ Dark theme everywhere", Some("Dark theme everywhere")),
+            // A menu's entries, which have no links without markdown.
+            ("• Docs", None),
+            ("\\- Log in", None),
             ("*emphasis*", None),
             ("– Name, an attribution", None),
             ("\\+3 points", None),
