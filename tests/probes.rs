@@ -178,6 +178,25 @@ fn every_profile_keeps_lists_with_plain_text_bullets() {
     every_profile_keeps_in("changelog-bullets.txt with `\\+ ` bullets", &escaped, &content);
 }
 
+/// The news probe as `lynx -dump` prints it: `[N]` before each link's words, and the
+/// numbered list of link targets under "References" at the end, a third of the page's
+/// lines, which every profile kept until `lynx-references` (session 43). The article
+/// stays whole.
+#[test]
+fn every_profile_drops_lynx_references_and_keeps_the_article() {
+    let text = probe("lynx-news.txt");
+    let lines: Vec<&str> = text.lines().collect();
+    let list = lines.iter().position(|l| *l == "References").unwrap() + 1;
+    assert_eq!((list, lines.len()), (29, 40));
+    let article: Vec<usize> = (3..=20).filter(|&i| !lines[i - 1].trim().is_empty()).collect();
+    every_profile_keeps("lynx-news.txt", &article);
+    for (profile, removed) in removed_in_each_profile("lynx-news.txt") {
+        let kept: Vec<usize> =
+            (list..=lines.len()).filter(|i| !lines[i - 1].trim().is_empty() && !removed.contains(i)).collect();
+        assert!(kept.is_empty(), "{profile:?} kept lines {kept:?} of the references");
+    }
+}
+
 /// A spec sheet in plain text is label/value pairs between blank lines ("Max Load" over
 /// "130 kg"). The scorer doubts a short label more than its value, and while the block guard
 /// looked at blocks of three lines or more it dropped labels and kept their values (here

@@ -104,6 +104,11 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
         |params, _| Ok(Box::new(super::line_runs::LineRuns::from_params(params)?)),
     ),
     (
+        "link-list",
+        "the numbered list of link targets that `lynx -dump` appends to a page (\"References\", then \"1. https://…\"), when the text above holds its `[1]` markers",
+        |params, _| Ok(Box::new(super::link_list::LinkList::from_params(params)?)),
+    ),
+    (
         "orphan-headings",
         "a heading whose section the other rules removed (\"## More stories\" above the links the scorer took); runs after them all",
         |params, _| Ok(Box::new(super::orphans::OrphanHeadings::from_params(params)?)),

@@ -8,6 +8,7 @@ pub mod detectors;
 pub mod features;
 pub mod gate;
 pub mod line_runs;
+pub mod link_list;
 pub mod normalize;
 pub mod orphans;
 pub mod protect;
