@@ -32,9 +32,12 @@ COMMANDS = {
 }
 
 ap = argparse.ArgumentParser()
-ap.add_argument("tools", nargs="*", default=["w3m", "lynx-nolist"], choices=list(COMMANDS))
+ap.add_argument("tools", nargs="*", help=f"any of {', '.join(COMMANDS)} (default: w3m lynx-nolist)")
 ap.add_argument("--bin", default=str(root / "target/release/dechrome"))
 args = ap.parse_args()
+for tool in args.tools:
+    if tool not in COMMANDS:
+        ap.error(f"unknown tool {tool!r} (known: {', '.join(COMMANDS)})")
 
 marks = re.findall(r'\("([\w-]+\.txt)", &\[([\d, ]*)\], &\[([\d, ]*)\]\)', (root / "tests/probes.rs").read_text())
 numbers = lambda s: {int(x) for x in s.split(",") if x.strip()}
@@ -43,7 +46,7 @@ tokens = lambda t: collections.Counter(re.findall(r"\w+", t.lower()))
 
 with tempfile.TemporaryDirectory() as tmp:
     tmp = pathlib.Path(tmp)
-    for tool in args.tools:
+    for tool in args.tools or ["w3m", "lynx-nolist"]:
         converted = {}
         for name, _, _ in marks:
             page = (root / "tests/data/probes" / name).read_text()

@@ -181,7 +181,7 @@ fn every_profile_keeps_lists_with_plain_text_bullets() {
 /// The news probe as `lynx -dump` prints it: `[N]` before each link's words, and the
 /// numbered list of link targets under "References" at the end, a third of the page's
 /// lines, which every profile kept until `lynx-references` (session 43). The article
-/// stays whole.
+/// stays whole, and the markers go.
 #[test]
 fn every_profile_drops_lynx_references_and_keeps_the_article() {
     let text = probe("lynx-news.txt");
@@ -195,6 +195,15 @@ fn every_profile_drops_lynx_references_and_keeps_the_article() {
             (list..=lines.len()).filter(|i| !lines[i - 1].trim().is_empty() && !removed.contains(i)).collect();
         assert!(kept.is_empty(), "{profile:?} kept lines {kept:?} of the references");
     }
+    // The `[N]` before each link's words go too (`lynx-link-marker`): "Related: Five ways to
+    // prepare", not "Related: [5]Five ways to prepare".
+    let set = RuleSet::default_rules().unwrap();
+    let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], Profile::Conservative).unwrap();
+    let cleaned = engine.clean(&text, Default::default());
+    assert!(!cleaned.rewrites.is_empty());
+    let marker = regex::Regex::new(r"\[[0-9]+\]\w").unwrap();
+    assert!(!marker.is_match(&cleaned.text), "{}", cleaned.text);
+    assert!(cleaned.text.contains("A winter storm swept across the region overnight."));
 }
 
 /// A spec sheet in plain text is label/value pairs between blank lines ("Max Load" over
