@@ -13,7 +13,9 @@ Each probe page (tests/data/probes/, marks from tests/probes.rs) is rendered to 
 the markdown package, then dumped by the converter. A probe line is found in a text by its
 words (markdown taken out, whitespace and bullets ignored), so a line the converter wraps
 still counts; lines it does not print at all, and lines of under four characters, are left
-out. Token F1 is score.py's kind (bags of lower-cased words, macro over pages) with the
+out. A short line whose words also stand elsewhere in the output ("Partager" in "Partager
+les frais") counts as found: the chrome counts are upper bounds, the content losses lower
+bounds. Token F1 is score.py's kind (bags of lower-cased words, macro over pages) with the
 content lines as the gold text.
 """
 import argparse, collections, pathlib, re, subprocess, sys, tempfile
