@@ -195,8 +195,8 @@ fn every_profile_drops_lynx_references_and_keeps_the_article() {
             (list..=lines.len()).filter(|i| !lines[i - 1].trim().is_empty() && !removed.contains(i)).collect();
         assert!(kept.is_empty(), "{profile:?} kept lines {kept:?} of the references");
     }
-    // The `[N]` before each link's words go too (`lynx-link-marker`): "Related: Five ways to
-    // prepare", not "Related: [5]Five ways to prepare".
+    // The `[N]` before each link's words go too (`lynx-link-marker`): what is kept of
+    // "[1]Skip to content * [2]World" reads "Skip to content * World".
     let set = RuleSet::default_rules().unwrap();
     let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], Profile::Conservative).unwrap();
     let cleaned = engine.clean(&text, Default::default());

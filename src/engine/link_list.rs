@@ -1,4 +1,4 @@
-//! `link-list`: the numbered list of link targets that `lynx -dump` (and `links`, `elinks`)
+//! `link-list`: the numbered list of link targets that `lynx -dump` (and `elinks -dump`)
 //! append to a page: a "References" line, then "1. https://…" for every link, whose number
 //! the text above gives as a `[1]` marker before the link's words. The list is a tenth to a
 //! half of such a page's words, and none of them is the article's.
@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::detectors::{Detection, Detector, DocView};
 
-/// Drops the list from its heading to the end of the document. Every non-blank line from
-/// the heading on must be one of `headings` (a trailing colon aside) or an entry: a number,
+/// Drops the list from its heading to the end of the document. Every non-blank line after
+/// the `heading` must be one of `dividers` (a trailing colon aside) or an entry: a number,
 /// a dot and one word that holds `:` or `/` (a URL); there must be at least one entry, and
 /// the text above the heading must hold the first entry's marker (`[1]`). A bibliography
 /// ("References", then "1. Smith, J. …") has more than one word an entry, and an article's
@@ -126,7 +126,7 @@ mod tests {
         assert!(dropped("Text [1]x.\n\nReferences\n\n1. https://a.example/\n\nMore article text.\n").is_empty());
         // No entry at all.
         assert!(dropped("Text [1]x.\n\nReferences\n").is_empty());
-        // Another heading ("Sources"), or the heading in another case.
+        // The heading in another case.
         assert!(dropped("Text [1]x.\n\nreferences\n\n1. https://a.example/\n").is_empty());
     }
 
