@@ -482,28 +482,27 @@ impl LineStats {
     }
 }
 
-/// The text of a markdown list item (`* `, `- `, `+ `, or `1. ` to `999. `) after its
-/// marker; `None` when `line` (from its first non-blank character) is not one.
+/// The text of a list item after its marker; `None` when `line` (from its first non-blank
+/// character) is not one. Markdown's markers (`* `, `- `, `+ `, `1. ` to `999. `) make an
+/// item. So do bullets that are not markdown's: escaped markers (`\+ Added …`, as a
+/// converter writes a `+` that starts a line of text) and the bullet characters of plain
+/// text (`•`, `▪`: `w3m -dump`), but only before three words or more: without markdown a
+/// menu has no links to give it away, and its entries are one or two words.
 #[inline]
 pub(crate) fn list_item_body(line: &str) -> Option<&str> {
-    if let [b'*' | b'-' | b'+', b' ', ..] = line.as_bytes() {
-        return Some(&line[2..]);
-    }
-    // Bullets that are not markdown's: escaped markers (`\+ Added …`, as a converter
-    // writes a `+` that starts a line of text) and the bullet characters of plain text
-    // (`w3m -dump`). Without markdown a menu has no links to give it away, and its entries
-    // are one or two words, so only an item of three words or more counts.
-    let body = match line.as_bytes() {
-        [b'\\', b'*' | b'-' | b'+', b' ', ..] => Some(&line[3..]),
-        [0xE2, ..] => line.strip_prefix("• ").or_else(|| line.strip_prefix("▪ ")),
+    let three_words = |body: &'_ str| body.split_whitespace().nth(2).is_some();
+    // One look at the first byte: this runs on every line.
+    match line.as_bytes() {
+        [b'*' | b'-' | b'+', b' ', ..] => Some(&line[2..]),
+        [b'\\', b'*' | b'-' | b'+', b' ', ..] => Some(&line[3..]).filter(|b| three_words(b)),
+        [0xE2, ..] => line.strip_prefix("• ").or_else(|| line.strip_prefix("▪ ")).filter(|b| three_words(b)),
+        // `1. `, `12. `: a few digits, a dot, a space.
+        [b'0'..=b'9', ..] => {
+            let digits = line.bytes().take(4).take_while(u8::is_ascii_digit).count();
+            ((1..=3).contains(&digits) && line.as_bytes()[digits..].starts_with(b". ")).then(|| &line[digits + 2..])
+        }
         _ => None,
-    };
-    if let Some(body) = body {
-        return body.split_whitespace().nth(2).is_some().then_some(body);
     }
-    // `1. `, `12. `: a few digits, a dot, a space.
-    let digits = line.bytes().take(4).take_while(u8::is_ascii_digit).count();
-    ((1..=3).contains(&digits) && line.as_bytes()[digits..].starts_with(b". ")).then(|| &line[digits + 2..])
 }
 
 /// The level of a markdown (ATX) heading: 1 to 6 `#`s, then a space or the line's end.
