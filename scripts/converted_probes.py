@@ -36,6 +36,7 @@ COMMANDS = {
 ap = argparse.ArgumentParser()
 ap.add_argument("tools", nargs="*", help=f"any of {', '.join(COMMANDS)} (default: w3m lynx-nolist)")
 ap.add_argument("--bin", default=str(root / "target/release/dechrome"))
+ap.add_argument("--per-page", action="store_true", help="also print each page's token F1 (to compare two builds)")
 args = ap.parse_args()
 for tool in args.tools:
     if tool not in COMMANDS:
@@ -87,5 +88,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 common = sum((gold & cleaned).values())
                 p, r = common / max(1, sum(cleaned.values())), common / max(1, sum(gold.values()))
                 f1 += 2 * p * r / (p + r) if p + r else 0.0
+                if args.per_page:
+                    print(f"  {tool} {profile} {name}: token F1 {2 * p * r / (p + r) if p + r else 0.0:.4f}")
             print(f"{tool} {profile}: token F1 {f1 / len(marks):.4f}; {lost} of {content} content lines lost, "
                   f"{kept} of {chrome_n} chrome lines kept | lost: {'; '.join(per_page) or '-'}")

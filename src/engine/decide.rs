@@ -309,6 +309,7 @@ impl Engine {
             self.mark_pattern_removals(s, false, &mut removed);
             let mut found = std::mem::take(&mut s.detections);
             let mut hidden_shown = false;
+            let wrap = std::cell::OnceCell::new();
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
                     continue;
@@ -326,6 +327,7 @@ impl Engine {
                     details: !s.skip_details,
                     ends_document: !ctx.continues,
                     first_line: ctx.first_line,
+                    wrap: &wrap,
                 };
                 match s.scores.as_mut() {
                     Some(scores) => d.detector.detect_scored(&view, &mut found, scores),

@@ -2,6 +2,7 @@
 //! names one of these and gives its `params`; adding a detector means adding an entry
 //! to `REGISTRY`, not touching the rule parser.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -26,6 +27,9 @@ pub struct DocView<'a> {
     pub ends_document: bool,
     /// Lines of the document before this text, for explanations that name lines.
     pub first_line: usize,
+    /// The width the text is wrapped at, once a detector asked (see [`DocView::wrap_width`]);
+    /// shared by the detectors of one text.
+    pub wrap: &'a OnceCell<Option<usize>>,
 }
 
 impl DocView<'_> {
@@ -35,6 +39,36 @@ impl DocView<'_> {
     }
     pub fn is_blank(&self, i: usize) -> bool {
         self.lines[i].blank
+    }
+
+    /// The width at which the text's paragraphs were cut into lines (html2text, `lynx -dump`,
+    /// mail archives), if they were: judged on the non-blank lines the first time it is asked.
+    pub fn wrap_width(&self) -> Option<usize> {
+        *self.wrap.get_or_init(|| {
+            let non_blank = (0..self.lines.len()).filter(|&i| !self.is_blank(i)).map(|i| self.line(i));
+            super::unwrap::wrap_width(non_blank)
+        })
+    }
+
+    /// Whether a wrapper cut line `i` off from line `i + 1`, as it cuts a paragraph into the
+    /// lines of a text wrapped at a fixed width (see [`super::unwrap::broke_before`]). The
+    /// cheap tests come first: most texts are never asked their width.
+    pub fn wrapped_into_next(&self, i: usize) -> bool {
+        i + 1 < self.lines.len()
+            && !self.is_blank(i)
+            && !self.is_blank(i + 1)
+            && self.wrap_width().is_some_and(|w| super::unwrap::broke_before(self.line(i), self.line(i + 1), w))
+    }
+
+    /// The first line of the wrapped paragraph that line `i` belongs to: `i` itself unless
+    /// the text is wrapped and line `i` continues the one above it. Sentences may end at a
+    /// line's end inside the paragraph.
+    pub fn wrapped_paragraph_start(&self, i: usize) -> usize {
+        let mut start = i;
+        while start > 0 && self.wrapped_into_next(start - 1) {
+            start -= 1;
+        }
+        start
     }
 }
 
@@ -214,6 +248,17 @@ impl TrailingHeadlines {
         }
         Ok(d)
     }
+
+    /// Line `i` ends a paragraph wrapped at a fixed width whose lines make more than
+    /// `max_words` words: an article's paragraph, though each of its lines is short.
+    fn ends_wrapped_paragraph(&self, doc: &DocView<'_>, i: usize) -> bool {
+        if i == 0 || doc.is_blank(i - 1) || doc.removed[i - 1] {
+            return false;
+        }
+        let start = doc.wrapped_paragraph_start(i);
+        start < i
+            && (start..=i).map(|l| count_words_up_to(doc.line(l), self.max_words + 1)).sum::<usize>() > self.max_words
+    }
 }
 
 /// Ends like a sentence or a label (`.`, `!`, `:`, `;`, `,`), ignoring closing quotes
@@ -253,7 +298,7 @@ impl Detector for TrailingHeadlines {
             if norm.is_empty() {
                 continue;
             }
-            if word_count(&norm) > self.max_words {
+            if word_count(&norm) > self.max_words || self.ends_wrapped_paragraph(doc, i) {
                 // A paragraph that ends in a colon announces the list after it ("Here
                 // are the offers:"): the list is the article's.
                 article_line_before = !norm.trim_end().ends_with(':');
@@ -417,6 +462,24 @@ impl TailAfterMarker {
         (ends_like_sentence(end) || (!end.is_ascii() && cjk_end())) && words() >= self.prose_words
     }
 
+    /// Line `i` is a paragraph of prose, or ends one wrapped at a fixed width.
+    fn is_prose_at(&self, doc: &DocView<'_>, i: usize) -> bool {
+        self.is_prose(doc.line(i)) || self.ends_wrapped_prose(doc, i)
+    }
+
+    /// Line `i` ends a paragraph of prose wrapped at a fixed width: it ends like a sentence
+    /// and, with the lines above that it continues, makes `prose_words` words. Each of the
+    /// lines is short of them, as every line of a wrapped text is.
+    fn ends_wrapped_prose(&self, doc: &DocView<'_>, i: usize) -> bool {
+        let end = doc.line(i).trim_end_matches(['*', '_', ' ', '\t']);
+        if i == 0 || doc.is_blank(i - 1) || !ends_like_sentence(end) {
+            return false;
+        }
+        let start = doc.wrapped_paragraph_start(i);
+        start < i
+            && (start..=i).map(|l| count_words_up_to(doc.line(l), self.prose_words)).sum::<usize>() >= self.prose_words
+    }
+
     /// Whether the normalised line could start like a marker, judged by its first ASCII
     /// letter (normalising keeps it: it drops only markup and list numbers before it).
     fn may_start_marker(&self, line: &str) -> bool {
@@ -448,7 +511,7 @@ impl Detector for TailAfterMarker {
             // Cheap tests first: words are counted only for lines that could need them.
             // A removed line is no prose, but it may be the marker.
             let line = doc.line(i);
-            if !doc.removed[i] && self.is_prose(line) {
+            if !doc.removed[i] && self.is_prose_at(doc, i) {
                 prose += 1;
                 continue;
             }
@@ -461,12 +524,15 @@ impl Detector for TailAfterMarker {
             normalize_into(line, true, &mut norm);
             // The normal form has single spaces between words.
             let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
-            if words <= self.max_words && self.markers.is_match(&norm) {
+            // In a wrapped text a heading is a paragraph of its own line; a paragraph's line
+            // may start with a marker's words ("leave a comment below…").
+            let own_paragraph = || !doc.wrapped_into_next(i) && (i == 0 || !doc.wrapped_into_next(i - 1));
+            if words <= self.max_words && self.markers.is_match(&norm) && own_paragraph() {
                 let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));
                 if doc.removed[i]
                     && self
                         .removed_marker_max_prose_after
-                        .is_some_and(|max| kept_after(i + 1).filter(|&l| self.is_prose(doc.line(l))).nth(max).is_some())
+                        .is_some_and(|max| kept_after(i + 1).filter(|&l| self.is_prose_at(doc, l)).nth(max).is_some())
                 {
                     continue;
                 }
@@ -1146,7 +1212,7 @@ impl LineScorer {
         }
         // A text wrapped at a fixed width is scored a paragraph at a time: `considered`
         // then holds each paragraph's first line.
-        let wrapped = paragraphs.join(considered, |i| doc.line(i));
+        let wrapped = paragraphs.join(considered, |i| doc.line(i), doc.wrap_width());
         let considered = &*considered;
         feats.compute(
             considered.len(),
@@ -1765,6 +1831,7 @@ pub(crate) mod tests {
             details,
             ends_document: true,
             first_line: 0,
+            wrap: &OnceCell::new(),
         })
     }
 
@@ -2208,6 +2275,61 @@ pub(crate) mod tests {
         // Off in the profiles that say so.
         let off = build("tail-after-marker", &params(600), Profile::Conservative).unwrap();
         assert!(run(off.as_ref(), &page).is_empty());
+    }
+
+    /// Three paragraphs wrapped at 72 columns by a greedy wrapper (Python's `textwrap`): no
+    /// line of them is long.
+    const WRAPPED_ARTICLE: &str = "The council voted on Tuesday to close the old bridge to cars from next\n\
+        spring. Engineers warned the city last year that the steel frame under\n\
+        its deck had corroded badly, and that the repairs would cost more than a\n\
+        new bridge.\n\n\
+        Residents who cross it every day said they had not been told how long\n\
+        the detour would add to their trips, and several of them asked the\n\
+        council to run a ferry instead.\n\n\
+        A ferry across the river ran until 1962, when the bridge opened, and the\n\
+        council has now asked two operators what a new service would cost the\n\
+        city each year.\n\n";
+
+    #[test]
+    fn tail_after_marker_counts_a_wrapped_paragraph_as_prose_but_not_its_lines_as_markers() {
+        let params: toml::Table = toml::from_str(
+            "markers = ['^leave a reply$', '^you may also like\\b']\nmax_words = 24\n\
+             enabled = { conservative = true, balanced = true, aggressive = true }",
+        )
+        .unwrap();
+        let d = build("tail-after-marker", &params, Profile::Balanced).unwrap();
+        let page = format!("{WRAPPED_ARTICLE}Leave a Reply\n\nJane says: nice.\n");
+        let found = run(d.as_ref(), &page);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].lines, 13..16);
+        assert!(found[0].detail.contains("after 3 lines of prose"), "{}", found[0].detail);
+        // A line of a wrapped paragraph that starts with a marker's words is no heading.
+        let inside = WRAPPED_ARTICLE.replace(
+            "Residents who cross it every day said they had not been told how long",
+            "You may also like the old bridge, said residents who were not told how",
+        );
+        let found = run(d.as_ref(), &format!("{WRAPPED_ARTICLE}{inside}"));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn trailing_headlines_start_after_the_last_wrapped_paragraph() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let list = "Top News\n\nMayor opens new library\n\nStorm warning for the coast\n\n\
+                    Schools to stay open in snow\n\nMinister defends ration card cancellation\n";
+        let page = format!("{WRAPPED_ARTICLE}{list}");
+        let found = run(d.as_ref(), &page);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].lines, 13..page.lines().count());
+        // The last paragraph's lines each end a sentence and are short of the limit: still a
+        // paragraph, after which only one short line follows. Taken for two short lines, they
+        // would leave the list above them, and their own text, in the run that is cut.
+        let sentences = "The bridge will close to all cars next spring, the council said today.\n\
+                         Engineers warned the city last year that its steel frame had corroded.\n\n";
+        let more = "Ferry operators bid for the crossing\n\nTolls to rise on the ring road\n\n\
+                    Cycle lane opens on the quay\n\n";
+        let page = format!("{WRAPPED_ARTICLE}{list}\n{more}{sentences}See what the council decided\n");
+        assert!(run(d.as_ref(), &page).is_empty(), "{:?}", run(d.as_ref(), &page));
     }
 
     #[test]

@@ -28,25 +28,24 @@ const NEAR_WIDTH: usize = 10;
 const MAX_SHORTFALL: usize = 25;
 
 impl Paragraphs {
-    /// When the lines `considered` (document line numbers of the lines the scorer sees,
-    /// `line` their text) look wrapped at a fixed width, joins each paragraph's lines:
-    /// `considered` keeps each paragraph's first line, and `line(k)` and `end(k)` give the
-    /// `k`th one's joined text and where it ends. Returns whether it joined any; if not,
-    /// `considered` is as it was.
-    pub fn join<'a>(&mut self, considered: &mut Vec<usize>, line: impl Fn(usize) -> &'a str) -> bool {
+    /// When the text was wrapped at `width` (see [`wrap_width`]: judged on all of its lines,
+    /// since what rules removed does not change how it was wrapped), joins each paragraph's
+    /// lines among `considered` (document line numbers of the lines the scorer sees, `line`
+    /// their text): `considered` keeps each paragraph's first line, and `line(k)` and
+    /// `end(k)` give the `k`th one's joined text and where it ends. Returns whether it
+    /// joined any; if not, `considered` is as it was.
+    pub fn join<'a>(
+        &mut self,
+        considered: &mut Vec<usize>,
+        line: impl Fn(usize) -> &'a str,
+        width: Option<usize>,
+    ) -> bool {
         self.text.clear();
         self.spans.clear();
         self.ends.clear();
-        let Some(width) = wrap_width(considered, &line) else { return false };
+        let Some(width) = width else { return false };
         let continues = |j: usize| {
-            let (here, next) = (line(considered[j]).trim_end(), line(considered[j + 1]).trim());
-            let len = here.chars().count();
-            let first_word = next.split(' ').next().map_or(0, |w| w.chars().count());
-            considered[j + 1] == considered[j] + 1
-                && len + MAX_SHORTFALL >= width
-                && len + 1 + first_word > width
-                && !here.ends_with(['.', '!', '?', ':', ';'])
-                && !starts_block(next)
+            considered[j + 1] == considered[j] + 1 && runs_on(line(considered[j]), line(considered[j + 1]), width)
         };
         if !(0..considered.len().saturating_sub(1)).any(continues) {
             return false;
@@ -85,28 +84,49 @@ impl Paragraphs {
 /// The width the lines were wrapped at, if they look wrapped: the 99th percentile of their
 /// lengths, between [`MIN_WIDTH`] and [`MAX_WIDTH`], with a tenth of the lines (and 5)
 /// within [`NEAR_WIDTH`] of it. A text that is not wrapped has paragraphs far longer.
-fn wrap_width<'a>(considered: &[usize], line: &impl Fn(usize) -> &'a str) -> Option<usize> {
-    if considered.len() < 10 {
+pub fn wrap_width<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<usize> {
+    let n = lines.clone().count();
+    if n < 10 {
         return None;
     }
     // Most texts have paragraphs: more than 1% of their lines past the widest width, found
     // after a few of them and without counting characters (a line of up to MAX_WIDTH bytes
     // has at most as many characters, one of more than four times that has more).
-    let allowed = considered.len() - 1 - (considered.len() - 1) * 99 / 100;
+    let allowed = n - 1 - (n - 1) * 99 / 100;
     let mut past = 0;
-    for &i in considered {
-        let line = line(i).trim_end();
+    for line in lines.clone() {
+        let line = line.trim_end();
         let long = line.len() > MAX_WIDTH && (line.len() > 4 * MAX_WIDTH || line.chars().count() > MAX_WIDTH);
         past += long as usize;
         if past > allowed {
             return None;
         }
     }
-    let mut lengths: Vec<usize> = considered.iter().map(|&i| line(i).trim_end().chars().count()).collect();
+    let mut lengths: Vec<usize> = lines.map(|l| l.trim_end().chars().count()).collect();
     lengths.sort_unstable();
     let width = lengths[(lengths.len() - 1) * 99 / 100];
     let near = lengths.iter().filter(|&&l| l + NEAR_WIDTH >= width && l <= width).count();
     ((MIN_WIDTH..=MAX_WIDTH).contains(&width) && near >= 5 && near * 10 >= lengths.len()).then_some(width)
+}
+
+/// Whether line `next`, right below `here` in a text wrapped at `width`, goes on with its
+/// paragraph: a greedy wrapper broke the line there (see [`broke_before`]), and `here` does
+/// not end a sentence. Where it does, a line of its own may follow as well.
+pub fn runs_on(here: &str, next: &str, width: usize) -> bool {
+    !here.trim_end().ends_with(['.', '!', '?', ':', ';']) && broke_before(here, next, width)
+}
+
+/// Whether a greedy wrapper at `width` broke a line between `here` and `next`: `here` is
+/// as full as it leaves a line (`next`'s first word would not have fitted), and `next`
+/// opens no block of its own.
+pub fn broke_before(here: &str, next: &str, width: usize) -> bool {
+    let (here, next) = (here.trim_end(), next.trim());
+    if here.len() + MAX_SHORTFALL < width {
+        return false; // a line of n bytes has at most n characters
+    }
+    let len = here.chars().count();
+    let first_word = next.split(' ').next().map_or(0, |w| w.chars().count());
+    len + MAX_SHORTFALL >= width && len + 1 + first_word > width && !starts_block(next)
 }
 
 /// A line that starts a block of its own: a list item, a heading, a quote, a table row.
@@ -122,7 +142,8 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         let mut considered: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].trim().is_empty()).collect();
         let mut p = Paragraphs::default();
-        p.join(&mut considered, |i| lines[i]).then(|| {
+        let width = wrap_width(considered.iter().map(|&i| lines[i]));
+        p.join(&mut considered, |i| lines[i], width).then(|| {
             let joined = (0..considered.len()).map(|k| p.line(k).to_string()).collect();
             let ends = (0..considered.len()).map(|k| p.end(k)).collect();
             (considered, joined, ends)
