@@ -536,7 +536,8 @@ impl Detector for TailAfterMarker {
                 {
                     continue;
                 }
-                let tail = kept_after(i).count();
+                // A wrapped paragraph counts once, as it would on one line.
+                let tail = kept_after(i).filter(|&l| l == 0 || !doc.wrapped_into_next(l - 1)).count();
                 if tail > self.max_tail_lines {
                     return;
                 }
@@ -2291,7 +2292,7 @@ pub(crate) mod tests {
         city each year.\n\n";
 
     #[test]
-    fn tail_after_marker_counts_a_wrapped_paragraph_as_prose_but_not_its_lines_as_markers() {
+    fn tail_after_marker_reads_a_wrapped_paragraph_as_one_line() {
         let params: toml::Table = toml::from_str(
             "markers = ['^leave a reply$', '^you may also like\\b']\nmax_words = 24\n\
              enabled = { conservative = true, balanced = true, aggressive = true }",
@@ -2310,6 +2311,16 @@ pub(crate) mod tests {
         );
         let found = run(d.as_ref(), &format!("{WRAPPED_ARTICLE}{inside}"));
         assert!(found.is_empty(), "{found:?}");
+        // The most lines a tail may have count a wrapped paragraph once: this tail is the
+        // marker and one comment of 3 lines, 2 paragraphs.
+        let mut short: toml::Table = params.clone();
+        short.insert("max_tail_lines".into(), 2.into());
+        let d = build("tail-after-marker", &short, Profile::Balanced).unwrap();
+        let comment = WRAPPED_ARTICLE.split("\n\n").nth(1).unwrap();
+        assert_eq!(comment.lines().count(), 3);
+        let page = format!("{WRAPPED_ARTICLE}Leave a Reply\n\n{comment}\n");
+        assert_eq!(run(d.as_ref(), &page).len(), 1);
+        assert!(run(d.as_ref(), &format!("{page}\n{comment}\n")).is_empty());
     }
 
     #[test]
