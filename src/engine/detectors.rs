@@ -60,6 +60,16 @@ impl DocView<'_> {
             && self.wrap_width().is_some_and(|w| super::unwrap::broke_before(self.line(i), self.line(i + 1), w))
     }
 
+    /// The last line of the wrapped paragraph that line `i` belongs to: `i` itself unless the
+    /// text is wrapped and line `i` goes on in the next.
+    pub fn wrapped_paragraph_end(&self, i: usize) -> usize {
+        let mut end = i;
+        while self.wrapped_into_next(end) {
+            end += 1;
+        }
+        end
+    }
+
     /// The first line of the wrapped paragraph that line `i` belongs to: `i` itself unless
     /// the text is wrapped and line `i` continues the one above it. Sentences may end at a
     /// line's end inside the paragraph.
@@ -524,10 +534,16 @@ impl Detector for TailAfterMarker {
             normalize_into(line, true, &mut norm);
             // The normal form has single spaces between words.
             let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
-            // In a wrapped text a heading is a paragraph of its own line; a paragraph's line
-            // may start with a marker's words ("leave a comment below…").
-            let own_paragraph = || !doc.wrapped_into_next(i) && (i == 0 || !doc.wrapped_into_next(i - 1));
-            if words <= self.max_words && self.markers.is_match(&norm) && own_paragraph() {
+            // In a wrapped text the marker starts a paragraph (a long heading may wrap), and
+            // the whole paragraph is short: a paragraph's lines may start with a marker's
+            // words ("leave a comment below…").
+            let heads_short_paragraph = || {
+                let end = doc.wrapped_paragraph_end(i);
+                (i == 0 || !doc.wrapped_into_next(i - 1))
+                    && (i + 1..=end).map(|l| count_words_up_to(doc.line(l), self.max_words + 1)).sum::<usize>() + words
+                        <= self.max_words
+            };
+            if words <= self.max_words && self.markers.is_match(&norm) && heads_short_paragraph() {
                 let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));
                 if doc.removed[i]
                     && self
@@ -2294,7 +2310,7 @@ pub(crate) mod tests {
     #[test]
     fn tail_after_marker_reads_a_wrapped_paragraph_as_one_line() {
         let params: toml::Table = toml::from_str(
-            "markers = ['^leave a reply$', '^you may also like\\b']\nmax_words = 24\n\
+            "markers = ['^leave a reply$', '^you may also like\\b', '^\\d+ replies to\\b']\nmax_words = 24\n\
              enabled = { conservative = true, balanced = true, aggressive = true }",
         )
         .unwrap();
@@ -2311,6 +2327,12 @@ pub(crate) mod tests {
         );
         let found = run(d.as_ref(), &format!("{WRAPPED_ARTICLE}{inside}"));
         assert!(found.is_empty(), "{found:?}");
+        // A heading the wrapper cut in two is a marker still.
+        let heading = "## 15 Replies to “Why the council chose to close the old bridge to all\n\
+                       cars from next spring”\n\nJane says: nice.\n";
+        let found = run(d.as_ref(), &format!("{WRAPPED_ARTICLE}{heading}"));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].lines, 13..17);
         // The most lines a tail may have count a wrapped paragraph once: this tail is the
         // marker and one comment of 3 lines, 2 paragraphs.
         let mut short: toml::Table = params.clone();
