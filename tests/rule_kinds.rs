@@ -638,3 +638,28 @@ fn dated_cards_run_after_the_scorer_and_before_orphan_headings() {
         (17..=19).map(|d| format!("### A headline for the {d}th\n\nNovember {d}, 2019\n")).collect();
     assert_eq!(clean(&e, &format!("{article}\n## More stories\n\n{}", cards.join("\n"))), article);
 }
+
+/// A text wrapped at 72 columns by a greedy wrapper (Python's `textwrap`), as html2text,
+/// `lynx -dump` and mail archives give it: three paragraphs of article.
+const WRAPPED: &str = "The council voted on Tuesday to close the old bridge to cars from next\n\
+    spring, after engineers warned that its steel frame had corroded badly\n\
+    over the years.\n\n";
+
+#[test]
+fn a_line_rule_takes_the_wrapped_paragraph_its_match_opens() {
+    let e =
+        engine_from("[[rule]]\nid = \"d\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"disclaimer:\"]\nmax_words = 30\n");
+    let article = WRAPPED.repeat(3);
+    let short = "Disclaimer: the views expressed by the experts on this site are their\n\
+                 own, and not those of the site or of its owners.\n";
+    assert_eq!(clean(&e, &format!("{article}{short}")), article.trim_end().to_string() + "\n");
+    // 39 words: past `max_words`, as the unwrapped line would be, so nothing goes.
+    let long = "Disclaimer: the views expressed by the experts on this site are their\n\
+                own, and not those of the site or of its owners, who ask readers to\n\
+                check with a certified adviser before they act on any of them.\n";
+    let doc = format!("{article}{long}");
+    assert_eq!(clean(&e, &doc), doc);
+    // Unwrapped, the rule takes its line as ever.
+    let one_line = short.replace("their\nown", "their own");
+    assert_eq!(clean(&e, &format!("{article}{one_line}")), article.trim_end().to_string() + "\n");
+}

@@ -6,6 +6,7 @@ use std::ops::Range;
 use super::detectors::DocView;
 use super::scope::DocContext;
 use super::tiers::{MatcherId, TierScratch};
+use super::unwrap::Wrapping;
 use super::{Engine, Role, View, gate, normalize};
 
 /// One line of the input: its content (without terminator) and where it ends
@@ -165,6 +166,19 @@ pub fn is_blank(s: &str) -> bool {
     }
 }
 
+/// The lines a line rule's match on `line` removes: the line, or in a text wrapped at a
+/// fixed width, the whole paragraph that the line opens (the wrapper cut one line of chrome
+/// into several), if the paragraph is within the rule's `max_words` as the line would have
+/// been; `None` when it is not.
+fn wrapped_match(wrapping: &Wrapping<'_>, line: usize, max_words: Option<usize>) -> Option<Range<usize>> {
+    if !wrapping.broke_after(line) || (line > 0 && wrapping.broke_after(line - 1)) {
+        return Some(line..line + 1);
+    }
+    let end = wrapping.paragraph_end(line);
+    let within = |max: usize| (line..=end).map(|l| wrapping.words(l)).sum::<usize>() <= max;
+    max_words.is_none_or(within).then_some(line..end + 1)
+}
+
 impl Engine {
     pub fn decide(&self, text: &str, ctx: DocContext, s: &mut Scratch) -> Decisions {
         split_lines(text, &mut s.lines);
@@ -278,17 +292,22 @@ impl Engine {
         s.candidates.clear();
         let mut block_starts: Vec<(u32, usize)> = Vec::new();
         let mut block_ends: Vec<(u32, usize)> = Vec::new();
+        let wrapping = Wrapping::new(text, &s.lines, None);
         for &(line, m) in &s.hits {
             let info = &self.matchers[m as usize];
             let line = line as usize;
             match info.role {
-                Role::Remove => s.candidates.push(Candidate { rule: info.rule, lines: line..line + 1, detail: None }),
+                Role::Remove => {
+                    let Some(lines) = wrapped_match(&wrapping, line, info.max_words) else { continue };
+                    s.candidates.push(Candidate { rule: info.rule, lines, detail: None })
+                }
                 Role::Keep => s.protected[line] = true,
                 Role::BlockStart(b) => block_starts.push((b, line)),
                 Role::BlockEnd(b) => block_ends.push((b, line)),
                 Role::SequenceStep => {}
             }
         }
+        let known_wrapping = wrapping.known();
         self.find_blocks(&block_starts, &block_ends, ctx.continues, s);
         self.find_sequences(s);
         for k in &self.keepers {
@@ -309,7 +328,7 @@ impl Engine {
             self.mark_pattern_removals(s, false, &mut removed);
             let mut found = std::mem::take(&mut s.detections);
             let mut hidden_shown = false;
-            let wrap = std::cell::OnceCell::new();
+            let wrapping = Wrapping::new(text, &s.lines, known_wrapping);
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
                     continue;
@@ -327,7 +346,7 @@ impl Engine {
                     details: !s.skip_details,
                     ends_document: !ctx.continues,
                     first_line: ctx.first_line,
-                    wrap: &wrap,
+                    wrapping: &wrapping,
                 };
                 match s.scores.as_mut() {
                     Some(scores) => d.detector.detect_scored(&view, &mut found, scores),

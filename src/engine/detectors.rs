@@ -2,7 +2,6 @@
 //! names one of these and gives its `params`; adding a detector means adding an entry
 //! to `REGISTRY`, not touching the rule parser.
 
-use std::cell::OnceCell;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -11,6 +10,7 @@ use super::decide::{LineScores, LineSpan, ScoredLine};
 use super::features;
 use super::normalize::{normalize_into, strip_block_markers, word_count};
 use super::tail;
+use super::unwrap::Wrapping;
 
 /// What a detector sees: the document's lines, and which of them pattern rules already
 /// remove (detectors look at the structure that is left, so cleaning stays idempotent).
@@ -27,9 +27,8 @@ pub struct DocView<'a> {
     pub ends_document: bool,
     /// Lines of the document before this text, for explanations that name lines.
     pub first_line: usize,
-    /// The width the text is wrapped at, once a detector asked (see [`DocView::wrap_width`]);
-    /// shared by the detectors of one text.
-    pub wrap: &'a OnceCell<Option<usize>>,
+    /// How the text was wrapped, if it was: judged once for all the detectors.
+    pub wrapping: &'a Wrapping<'a>,
 }
 
 impl DocView<'_> {
@@ -39,46 +38,6 @@ impl DocView<'_> {
     }
     pub fn is_blank(&self, i: usize) -> bool {
         self.lines[i].blank
-    }
-
-    /// The width at which the text's paragraphs were cut into lines (html2text, `lynx -dump`,
-    /// mail archives), if they were: judged on the non-blank lines the first time it is asked.
-    pub fn wrap_width(&self) -> Option<usize> {
-        *self.wrap.get_or_init(|| {
-            let non_blank = (0..self.lines.len()).filter(|&i| !self.is_blank(i)).map(|i| self.line(i));
-            super::unwrap::wrap_width(non_blank)
-        })
-    }
-
-    /// Whether a wrapper cut line `i` off from line `i + 1`, as it cuts a paragraph into the
-    /// lines of a text wrapped at a fixed width (see [`super::unwrap::broke_before`]). The
-    /// cheap tests come first: most texts are never asked their width.
-    pub fn wrapped_into_next(&self, i: usize) -> bool {
-        i + 1 < self.lines.len()
-            && !self.is_blank(i)
-            && !self.is_blank(i + 1)
-            && self.wrap_width().is_some_and(|w| super::unwrap::broke_before(self.line(i), self.line(i + 1), w))
-    }
-
-    /// The last line of the wrapped paragraph that line `i` belongs to: `i` itself unless the
-    /// text is wrapped and line `i` goes on in the next.
-    pub fn wrapped_paragraph_end(&self, i: usize) -> usize {
-        let mut end = i;
-        while self.wrapped_into_next(end) {
-            end += 1;
-        }
-        end
-    }
-
-    /// The first line of the wrapped paragraph that line `i` belongs to: `i` itself unless
-    /// the text is wrapped and line `i` continues the one above it. Sentences may end at a
-    /// line's end inside the paragraph.
-    pub fn wrapped_paragraph_start(&self, i: usize) -> usize {
-        let mut start = i;
-        while start > 0 && self.wrapped_into_next(start - 1) {
-            start -= 1;
-        }
-        start
     }
 }
 
@@ -265,7 +224,7 @@ impl TrailingHeadlines {
         if i == 0 || doc.is_blank(i - 1) || doc.removed[i - 1] {
             return false;
         }
-        let start = doc.wrapped_paragraph_start(i);
+        let start = doc.wrapping.paragraph_start(i);
         start < i
             && (start..=i).map(|l| count_words_up_to(doc.line(l), self.max_words + 1)).sum::<usize>() > self.max_words
     }
@@ -485,7 +444,7 @@ impl TailAfterMarker {
         if i == 0 || doc.is_blank(i - 1) || !ends_like_sentence(end) {
             return false;
         }
-        let start = doc.wrapped_paragraph_start(i);
+        let start = doc.wrapping.paragraph_start(i);
         start < i
             && (start..=i).map(|l| count_words_up_to(doc.line(l), self.prose_words)).sum::<usize>() >= self.prose_words
     }
@@ -538,8 +497,8 @@ impl Detector for TailAfterMarker {
             // the whole paragraph is short: a paragraph's lines may start with a marker's
             // words ("leave a comment below…").
             let heads_short_paragraph = || {
-                let end = doc.wrapped_paragraph_end(i);
-                (i == 0 || !doc.wrapped_into_next(i - 1))
+                let end = doc.wrapping.paragraph_end(i);
+                (i == 0 || !doc.wrapping.broke_after(i - 1))
                     && (i + 1..=end).map(|l| count_words_up_to(doc.line(l), self.max_words + 1)).sum::<usize>() + words
                         <= self.max_words
             };
@@ -553,7 +512,7 @@ impl Detector for TailAfterMarker {
                     continue;
                 }
                 // A wrapped paragraph counts once, as it would on one line.
-                let tail = kept_after(i).filter(|&l| l == 0 || !doc.wrapped_into_next(l - 1)).count();
+                let tail = kept_after(i).filter(|&l| l == 0 || !doc.wrapping.broke_after(l - 1)).count();
                 if tail > self.max_tail_lines {
                     return;
                 }
@@ -1229,7 +1188,7 @@ impl LineScorer {
         }
         // A text wrapped at a fixed width is scored a paragraph at a time: `considered`
         // then holds each paragraph's first line.
-        let wrapped = paragraphs.join(considered, |i| doc.line(i), doc.wrap_width());
+        let wrapped = paragraphs.join(considered, |i| doc.line(i), doc.wrapping.width());
         let considered = &*considered;
         feats.compute(
             considered.len(),
@@ -1848,7 +1807,7 @@ pub(crate) mod tests {
             details,
             ends_document: true,
             first_line: 0,
-            wrap: &OnceCell::new(),
+            wrapping: &Wrapping::new(text, &lines, None),
         })
     }
 

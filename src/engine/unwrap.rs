@@ -6,7 +6,81 @@
 //! and dropped them. A greedy wrapper breaks a line only where the next word would not fit:
 //! where that holds, the lines are joined back and scored as one.
 
+use std::cell::OnceCell;
 use std::ops::Range;
+
+use super::decide::LineSpan;
+
+/// How one text was wrapped, judged once on all of its non-blank lines (what rules remove
+/// does not change it) and only when first asked: most texts never are.
+pub struct Wrapping<'a> {
+    text: &'a str,
+    lines: &'a [LineSpan],
+    width: OnceCell<Option<usize>>,
+}
+
+impl<'a> Wrapping<'a> {
+    /// `known`: the width a `Wrapping` of the same text judged before, if it did.
+    pub fn new(text: &'a str, lines: &'a [LineSpan], known: Option<Option<usize>>) -> Self {
+        let width = OnceCell::new();
+        if let Some(w) = known {
+            let _ = width.set(w);
+        }
+        Wrapping { text, lines, width }
+    }
+
+    /// Line `i`'s words.
+    pub fn words(&self, i: usize) -> usize {
+        self.line(i).split_whitespace().count()
+    }
+
+    /// The width, if it was judged already.
+    pub fn known(&self) -> Option<Option<usize>> {
+        self.width.get().copied()
+    }
+
+    fn line(&self, i: usize) -> &'a str {
+        &self.text[self.lines[i].content.clone()]
+    }
+
+    /// The width at which the text's paragraphs were cut into lines (html2text, `lynx -dump`,
+    /// mail archives), if they were (see [`wrap_width`]).
+    pub fn width(&self) -> Option<usize> {
+        *self
+            .width
+            .get_or_init(|| wrap_width((0..self.lines.len()).filter(|&i| !self.lines[i].blank).map(|i| self.line(i))))
+    }
+
+    /// Whether the wrapper cut line `i` off from line `i + 1` (see [`broke_before`]). The
+    /// cheap tests come first.
+    pub fn broke_after(&self, i: usize) -> bool {
+        i + 1 < self.lines.len()
+            && !self.lines[i].blank
+            && !self.lines[i + 1].blank
+            && self.width().is_some_and(|w| broke_before(self.line(i), self.line(i + 1), w))
+    }
+
+    /// The first line of the wrapped paragraph that line `i` belongs to: `i` itself unless
+    /// the text is wrapped and line `i` continues the one above it. Sentences may end at a
+    /// line's end inside the paragraph.
+    pub fn paragraph_start(&self, i: usize) -> usize {
+        let mut start = i;
+        while start > 0 && self.broke_after(start - 1) {
+            start -= 1;
+        }
+        start
+    }
+
+    /// The last line of the wrapped paragraph that line `i` belongs to: `i` itself unless the
+    /// text is wrapped and line `i` goes on in the next.
+    pub fn paragraph_end(&self, i: usize) -> usize {
+        let mut end = i;
+        while self.broke_after(end) {
+            end += 1;
+        }
+        end
+    }
+}
 
 /// The joined paragraphs of one text, reused from one document to the next.
 #[derive(Default)]
