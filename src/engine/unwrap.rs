@@ -1,10 +1,13 @@
-//! Paragraphs of a text wrapped at a fixed width, for the line scorer.
+//! Paragraphs of a text wrapped at a fixed width.
 //!
 //! html2text (78 columns by default), `lynx -dump` and mail archives cut every paragraph
 //! into lines of at most a width. Each such line is short and most end without a sentence's
 //! punctuation, which is what a menu entry looks like, so the scorer judged them one by one
 //! and dropped them. A greedy wrapper breaks a line only where the next word would not fit:
-//! where that holds, the lines are joined back and scored as one.
+//! where that holds, the lines are one paragraph. [`Wrapping`] tells the rule stage and the
+//! detectors where paragraphs run (a line rule takes the paragraph its match opens; the tail
+//! detectors count a paragraph as one line of prose), and [`Paragraphs`] joins them for the
+//! scorer, which scores each as one line.
 
 use std::cell::OnceCell;
 use std::ops::Range;
