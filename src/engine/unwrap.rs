@@ -47,7 +47,7 @@ impl<'a> Wrapping<'a> {
     }
 
     /// The width at which the text's paragraphs were cut into lines (html2text, `lynx -dump`,
-    /// mail archives), if they were (see [`wrap_width`]).
+    /// mail archives), if they were (see `wrap_width`).
     pub fn width(&self) -> Option<usize> {
         *self
             .width
@@ -107,7 +107,7 @@ const NEAR_WIDTH: usize = 10;
 const MAX_SHORTFALL: usize = 25;
 
 impl Paragraphs {
-    /// When the text was wrapped at `width` (see [`wrap_width`]: judged on all of its lines,
+    /// When the text was wrapped at `width` (see `wrap_width`: judged on all of its lines,
     /// since what rules removed does not change how it was wrapped), joins each paragraph's
     /// lines among `considered` (document line numbers of the lines the scorer sees, `line`
     /// their text): `considered` keeps each paragraph's first line, and `line(k)` and
@@ -163,7 +163,7 @@ impl Paragraphs {
 /// The width the lines were wrapped at, if they look wrapped: the 99th percentile of their
 /// lengths, between [`MIN_WIDTH`] and [`MAX_WIDTH`], with 5 of the lines and 2% of them
 /// within [`NEAR_WIDTH`] of it. A text that is not wrapped has paragraphs far longer.
-pub fn wrap_width<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<usize> {
+fn wrap_width<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<usize> {
     let n = lines.clone().count();
     if n < 10 {
         return None;
