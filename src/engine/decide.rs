@@ -175,7 +175,7 @@ fn wrapped_match(wrapping: &Wrapping<'_>, line: usize, max_words: Option<usize>)
         return Some(line..line + 1);
     }
     let end = wrapping.paragraph_end(line);
-    let within = |max: usize| (line..=end).map(|l| wrapping.words(l)).sum::<usize>() <= max;
+    let within = |max: usize| wrapping.words(line..=end) <= max;
     max_words.is_none_or(within).then_some(line..end + 1)
 }
 

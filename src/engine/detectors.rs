@@ -225,8 +225,7 @@ impl TrailingHeadlines {
             return false;
         }
         let start = doc.wrapping.paragraph_start(i);
-        start < i
-            && (start..=i).map(|l| count_words_up_to(doc.line(l), self.max_words + 1)).sum::<usize>() > self.max_words
+        start < i && doc.wrapping.words(start..=i) > self.max_words
     }
 }
 
@@ -445,8 +444,7 @@ impl TailAfterMarker {
             return false;
         }
         let start = doc.wrapping.paragraph_start(i);
-        start < i
-            && (start..=i).map(|l| count_words_up_to(doc.line(l), self.prose_words)).sum::<usize>() >= self.prose_words
+        start < i && doc.wrapping.words(start..=i) >= self.prose_words
     }
 
     /// Whether the normalised line could start like a marker, judged by its first ASCII
@@ -499,8 +497,7 @@ impl Detector for TailAfterMarker {
             let heads_short_paragraph = || {
                 let end = doc.wrapping.paragraph_end(i);
                 (i == 0 || !doc.wrapping.broke_after(i - 1))
-                    && (i + 1..=end).map(|l| count_words_up_to(doc.line(l), self.max_words + 1)).sum::<usize>() + words
-                        <= self.max_words
+                    && words + doc.wrapping.words(i + 1..=end) <= self.max_words
             };
             if words <= self.max_words && self.markers.is_match(&norm) && heads_short_paragraph() {
                 let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));

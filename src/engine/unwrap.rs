@@ -10,7 +10,7 @@
 //! scorer, which scores each as one line.
 
 use std::cell::OnceCell;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 
 use super::decide::LineSpan;
 
@@ -32,9 +32,9 @@ impl<'a> Wrapping<'a> {
         Wrapping { text, lines, width }
     }
 
-    /// Line `i`'s words.
-    pub fn words(&self, i: usize) -> usize {
-        self.line(i).split_whitespace().count()
+    /// The words of `lines` (a paragraph's, or part of one).
+    pub fn words(&self, lines: RangeInclusive<usize>) -> usize {
+        lines.map(|i| self.line(i).split_whitespace().count()).sum()
     }
 
     /// The width, if it was judged already.
