@@ -663,3 +663,24 @@ fn a_line_rule_takes_the_wrapped_paragraph_its_match_opens() {
     let one_line = short.replace("their\nown", "their own");
     assert_eq!(clean(&e, &format!("{article}{one_line}")), article.trim_end().to_string() + "\n");
 }
+
+/// In wrapped text the line rules match each paragraph as the one line it was before the
+/// wrapper cut it: a phrase cut in two is found, and a pattern anchored at a line's start
+/// holds only at the paragraph's, not at a line the wrapper happened to start with it.
+#[test]
+fn line_rules_match_a_wrapped_paragraph_as_one_line() {
+    let e = engine_from(
+        "[[rule]]\nid = \"ship\"\nkind = \"line\"\nwhy = \"w\"\ncontains = [\"information on shipping rates\"]\n\
+         max_words = 30\n\n\
+         [[rule]]\nid = \"photo\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"photo:\"]\nmax_words = 30\n",
+    );
+    let article = WRAPPED.repeat(3);
+    let promo = "Orders over $50 ship free within the country. For more information on\n\
+                 shipping rates and timelines, see our delivery page.\n";
+    assert_eq!(clean(&e, &format!("{article}{promo}")), article.trim_end().to_string() + "\n");
+    // "Photo:" opens the second line of a paragraph, not the paragraph: no caption.
+    let inner = "The agency kept its archive in the basement of the old library, with\n\
+                 photo: prints and negatives sorted by the year they were taken.\n";
+    let doc = format!("{article}{inner}");
+    assert_eq!(clean(&e, &doc), doc);
+}

@@ -1,5 +1,6 @@
-//! Decide: every active rule looks at the document's original lines; the removals are
-//! united so that each removed line has exactly one reason.
+//! Decide: every active rule looks at the document's original lines (the line rules see a
+//! wrapped paragraph as one line); the removals are united so that each removed line has
+//! exactly one reason.
 
 use std::ops::Range;
 
@@ -78,6 +79,11 @@ pub struct Scratch {
     /// each document.
     pub scores: Option<LineScores>,
     pub(crate) lines: Vec<LineSpan>,
+    /// A wrapped text with each paragraph on one line, its lines, and each one's first line
+    /// in the text (see [`Wrapping::join_paragraphs`]).
+    joined: String,
+    joined_lines: Vec<LineSpan>,
+    paragraph_starts: Vec<u32>,
     view_text: [String; 4],
     tier: TierScratch,
     found: Vec<MatcherId>,
@@ -166,17 +172,25 @@ pub fn is_blank(s: &str) -> bool {
     }
 }
 
-/// The lines a line rule's match on `line` removes: the line, or in a text wrapped at a
-/// fixed width, the whole paragraph that the line opens (the wrapper cut one line of chrome
-/// into several), if the paragraph is within the rule's `max_words` as the line would have
-/// been; `None` when it is not.
-fn wrapped_match(wrapping: &Wrapping<'_>, line: usize, max_words: Option<usize>) -> Option<Range<usize>> {
-    if !wrapping.broke_after(line) || (line > 0 && wrapping.broke_after(line - 1)) {
-        return Some(line..line + 1);
+/// Per line, how many non-blank lines come before it; returns all of them.
+fn rank_nonblank(lines: &[LineSpan], ranks: &mut Vec<u32>) -> usize {
+    ranks.clear();
+    let mut nonblank = 0u32;
+    for line in lines {
+        ranks.push(nonblank);
+        if !line.blank {
+            nonblank += 1;
+        }
     }
-    let end = wrapping.paragraph_end(line);
-    let within = |max: usize| wrapping.words(line..=end) <= max;
-    max_words.is_none_or(within).then_some(line..end + 1)
+    nonblank as usize
+}
+
+/// The lines of a text that lines `joined` of its joined copy cover (see
+/// [`Wrapping::join_paragraphs`]: `starts` gives each joined line's first line, `lines` is
+/// how many the text has).
+fn unjoin(starts: &[u32], lines: usize, joined: Range<usize>) -> Range<usize> {
+    let at = |j: usize| starts.get(j).map_or(lines, |&line| line as usize);
+    at(joined.start)..at(joined.end)
 }
 
 impl Engine {
@@ -190,15 +204,23 @@ impl Engine {
         self.scope.active(ctx, text, &mut s.active);
         let repair_paragraphs = self.packs.iter().zip(&s.active).all(|(p, &active)| !active || p.repair_paragraphs);
 
-        s.nonblank_rank.clear();
-        let mut nonblank = 0u32;
-        for line in &s.lines {
-            s.nonblank_rank.push(nonblank);
-            if !line.blank {
-                nonblank += 1;
-            }
-        }
-        let total_nonblank = nonblank as usize;
+        // In a text wrapped at a fixed width, the pattern rules see each paragraph as one
+        // line (steps 1 and 2), then their findings are mapped back to the text's lines.
+        let mut joined = std::mem::take(&mut s.joined);
+        let mut starts = std::mem::take(&mut s.paragraph_starts);
+        let (known_wrapping, wrapped) = {
+            let wrapping = Wrapping::new(text, &s.lines, None);
+            let wrapped = wrapping.join_paragraphs(&mut joined, &mut starts);
+            (wrapping.known(), wrapped)
+        };
+        let rule_text: &str = if wrapped {
+            split_lines(&joined, &mut s.joined_lines);
+            std::mem::swap(&mut s.lines, &mut s.joined_lines);
+            &joined
+        } else {
+            text
+        };
+        let total_nonblank = rank_nonblank(&s.lines, &mut s.nonblank_rank);
 
         // 1. Line matching, all tiers, every view in use; normalised views only on
         //    candidate lines.
@@ -208,15 +230,15 @@ impl Engine {
             .chain(self.scoped_gates.iter().filter(|g| active[g.pack as usize]).map(|g| &g.gate));
         let head_limit = gates.clone().map(|g| g.head_limit).max().unwrap_or(0);
         if self.views[View::Normalized as usize].is_some() || self.views[View::NormalizedCase as usize].is_some() {
-            gate::candidates(gates, text, &s.lines, &mut s.lower, &mut s.head, &mut s.candidate);
+            gate::candidates(gates, rule_text, &s.lines, &mut s.lower, &mut s.head, &mut s.candidate);
         }
         s.hits.clear();
-        for i in 0..n {
+        for i in 0..s.lines.len() {
             if s.lines[i].blank {
                 continue;
             }
             let line_hits = s.hits.len();
-            let line = &text[s.lines[i].content.clone()];
+            let line = &rule_text[s.lines[i].content.clone()];
             let rank = s.nonblank_rank[i] as usize;
             for view in View::ALL {
                 let Some(tiers) = &self.views[view as usize] else { continue };
@@ -288,28 +310,35 @@ impl Engine {
 
         // 2. Interpret hits.
         s.protected.clear();
-        s.protected.resize(n, false);
+        s.protected.resize(s.lines.len(), false);
         s.candidates.clear();
         let mut block_starts: Vec<(u32, usize)> = Vec::new();
         let mut block_ends: Vec<(u32, usize)> = Vec::new();
-        let wrapping = Wrapping::new(text, &s.lines, None);
         for &(line, m) in &s.hits {
             let info = &self.matchers[m as usize];
             let line = line as usize;
             match info.role {
-                Role::Remove => {
-                    let Some(lines) = wrapped_match(&wrapping, line, info.max_words) else { continue };
-                    s.candidates.push(Candidate { rule: info.rule, lines, detail: None })
-                }
+                Role::Remove => s.candidates.push(Candidate { rule: info.rule, lines: line..line + 1, detail: None }),
                 Role::Keep => s.protected[line] = true,
                 Role::BlockStart(b) => block_starts.push((b, line)),
                 Role::BlockEnd(b) => block_ends.push((b, line)),
                 Role::SequenceStep => {}
             }
         }
-        let known_wrapping = wrapping.known();
         self.find_blocks(&block_starts, &block_ends, ctx.continues, s);
         self.find_sequences(s);
+        if wrapped {
+            std::mem::swap(&mut s.lines, &mut s.joined_lines);
+            for c in &mut s.candidates {
+                c.lines = unjoin(&starts, n, c.lines.clone());
+            }
+            let joined_protected = std::mem::replace(&mut s.protected, vec![false; n]);
+            for (j, _) in joined_protected.iter().enumerate().filter(|(_, p)| **p) {
+                s.protected[unjoin(&starts, n, j..j + 1)].fill(true);
+            }
+            rank_nonblank(&s.lines, &mut s.nonblank_rank);
+        }
+        (s.joined, s.paragraph_starts) = (joined, starts);
         for k in &self.keepers {
             if s.active[self.rules[k.rule as usize].pack as usize] {
                 let mut found = Vec::new();

@@ -5,7 +5,7 @@
 //! punctuation, which is what a menu entry looks like, so the scorer judged them one by one
 //! and dropped them. A greedy wrapper breaks a line only where the next word would not fit:
 //! where that holds, the lines are one paragraph. [`Wrapping`] tells the rule stage and the
-//! detectors where paragraphs run (a line rule takes the paragraph its match opens; the tail
+//! detectors where paragraphs run (the line rules match each paragraph as one line; the tail
 //! detectors count a paragraph as one line of prose), and [`Paragraphs`] joins them for the
 //! scorer, which scores each as one line.
 
@@ -82,6 +82,34 @@ impl<'a> Wrapping<'a> {
             end += 1;
         }
         end
+    }
+
+    /// When the text is wrapped: writes it into `joined` with each paragraph on one line
+    /// (the line breaks the wrapper made become spaces, so every byte keeps its offset),
+    /// and into `starts`, per line of `joined`, its first line here. The line rules match
+    /// there as they would on the text before it was wrapped: a phrase cut in two is found,
+    /// and a pattern anchored at a line's start or end holds at the paragraph's.
+    pub fn join_paragraphs(&self, joined: &mut String, starts: &mut Vec<u32>) -> bool {
+        if self.width().is_none() {
+            return false;
+        }
+        joined.clear();
+        starts.clear();
+        let (mut copied, mut goes_on) = (0, false);
+        for i in 0..self.lines.len() {
+            if !goes_on {
+                starts.push(i as u32);
+            }
+            goes_on = self.broke_after(i);
+            if goes_on {
+                let (end, next) = (self.lines[i].content.end, self.lines[i + 1].content.start);
+                joined.push_str(&self.text[copied..end]);
+                joined.extend(std::iter::repeat_n(' ', next - end));
+                copied = next;
+            }
+        }
+        joined.push_str(&self.text[copied..]);
+        true
     }
 }
 
