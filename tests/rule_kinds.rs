@@ -684,3 +684,72 @@ fn line_rules_match_a_wrapped_paragraph_as_one_line() {
     let doc = format!("{article}{inner}");
     assert_eq!(clean(&e, &doc), doc);
 }
+
+/// Three paragraphs wrapped at 72 columns by a greedy wrapper (Python's `textwrap`): no
+/// line of them is long.
+const WRAPPED_ARTICLE: &str = "The council voted on Tuesday to close the old bridge to cars from next\n\
+    spring. Engineers warned the city last year that the steel frame under\n\
+    its deck had corroded badly, and that the repairs would cost more than a\n\
+    new bridge.\n\n\
+    Residents who cross it every day said they had not been told how long\n\
+    the detour would add to their trips, and several of them asked the\n\
+    council to run a ferry instead.\n\n\
+    A ferry across the river ran until 1962, when the bridge opened, and the\n\
+    council has now asked two operators what a new service would cost the\n\
+    city each year.\n\n";
+
+/// The detectors (but the line scorer, which joins paragraphs its own way) see each wrapped
+/// paragraph as one line: three paragraphs of 30 words or more are three lines of prose,
+/// though no line of them has 15 words.
+#[test]
+fn tail_after_marker_reads_a_wrapped_paragraph_as_one_line() {
+    let engine = |extra: &str| {
+        engine_from(&format!(
+            "[[rule]]\nid = \"tail\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"tail-after-marker\"\n\
+             params = {{ markers = ['^leave a reply$', '^you may also like\\b', '^\\d+ replies to\\b'], \
+             max_words = 24, min_prose_before = 3, {extra}\
+             enabled = {{ conservative = true, balanced = true, aggressive = true }} }}\n"
+        ))
+    };
+    let e = engine("");
+    let article = WRAPPED_ARTICLE.trim_end().to_string() + "\n";
+    assert_eq!(clean(&e, &format!("{WRAPPED_ARTICLE}Leave a Reply\n\nJane says: nice.\n")), article);
+    // A line of a wrapped paragraph that starts with a marker's words is no heading.
+    let inside = WRAPPED_ARTICLE.replace(
+        "Residents who cross it every day said they had not been told how long",
+        "You may also like the old bridge, said residents who were not told how",
+    );
+    let doc = format!("{WRAPPED_ARTICLE}{inside}");
+    assert_eq!(clean(&e, &doc), doc);
+    // A heading the wrapper cut in two is a marker still.
+    let heading = "## 15 Replies to “Why the council chose to close the old bridge to all\n\
+                   cars from next spring”\n\nJane says: nice.\n";
+    assert_eq!(clean(&e, &format!("{WRAPPED_ARTICLE}{heading}")), article);
+    // The most lines a tail may have count a wrapped paragraph once: this tail is the
+    // marker and one comment of 3 lines, 2 paragraphs.
+    let short = engine("max_tail_lines = 2, ");
+    let comment = WRAPPED_ARTICLE.split("\n\n").nth(1).unwrap();
+    assert_eq!(comment.lines().count(), 3);
+    let page = format!("{WRAPPED_ARTICLE}Leave a Reply\n\n{comment}\n");
+    assert_eq!(clean(&short, &page), article);
+    let longer = format!("{page}\n{comment}\n");
+    assert_eq!(clean(&short, &longer), longer);
+}
+
+#[test]
+fn trailing_headlines_start_after_the_last_wrapped_paragraph() {
+    let e =
+        engine_from("[[rule]]\nid = \"heads\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"trailing-headlines\"\n");
+    let list = "Top News\n\nMayor opens new library\n\nStorm warning for the coast\n\n\
+                Schools to stay open in snow\n\nMinister defends ration card cancellation\n";
+    assert_eq!(clean(&e, &format!("{WRAPPED_ARTICLE}{list}")), WRAPPED_ARTICLE.trim_end().to_string() + "\n");
+    // The last paragraph's lines each end a sentence and are short of the limit: still a
+    // paragraph, after which only one short line follows. Taken for two short lines, they
+    // would leave the list above them, and their own text, in the run that is cut.
+    let sentences = "The bridge will close to all cars next spring, the council said today.\n\
+                     Engineers warned the city last year that its steel frame had corroded.\n\n";
+    let more = "Ferry operators bid for the crossing\n\nTolls to rise on the ring road\n\n\
+                Cycle lane opens on the quay\n\n";
+    let doc = format!("{WRAPPED_ARTICLE}{list}\n{more}{sentences}See what the council decided\n");
+    assert_eq!(clean(&e, &doc), doc);
+}

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::detectors::DocView;
+use super::detectors::{self, DocView};
 use super::scope::DocContext;
 use super::tiers::{MatcherId, TierScratch};
 use super::unwrap::Wrapping;
@@ -208,11 +208,11 @@ impl Engine {
         // line (steps 1 and 2), then their findings are mapped back to the text's lines.
         let mut joined = std::mem::take(&mut s.joined);
         let mut starts = std::mem::take(&mut s.paragraph_starts);
-        let (known_wrapping, wrapped) = {
-            let wrapping = Wrapping::new(text, &s.lines, None);
-            let wrapped = wrapping.join_paragraphs(&mut joined, &mut starts);
-            (wrapping.known(), wrapped)
-        };
+        let wrap_width = Wrapping::of(text, &s.lines).map(|wrapping| {
+            wrapping.join_paragraphs(&mut joined, &mut starts);
+            wrapping.width()
+        });
+        let wrapped = wrap_width.is_some();
         let rule_text: &str = if wrapped {
             split_lines(&joined, &mut s.joined_lines);
             std::mem::swap(&mut s.lines, &mut s.joined_lines);
@@ -357,7 +357,7 @@ impl Engine {
             self.mark_pattern_removals(s, false, &mut removed);
             let mut found = std::mem::take(&mut s.detections);
             let mut hidden_shown = false;
-            let wrapping = Wrapping::new(text, &s.lines, known_wrapping);
+            let (mut joined_removed, mut joined_protected) = (Vec::new(), Vec::new());
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
                     continue;
@@ -367,19 +367,48 @@ impl Engine {
                     self.mark_pattern_removals(s, true, &mut removed);
                 }
                 found.clear();
-                let view = DocView {
-                    text,
-                    lines: &s.lines,
-                    removed: &removed,
-                    protected: &s.protected,
-                    details: !s.skip_details,
-                    ends_document: !ctx.continues,
-                    first_line: ctx.first_line,
-                    wrapping: &wrapping,
+                // A wrapped text's paragraphs are one line each to every detector but the
+                // scorer, which joins them its own way (see `unwrap::Paragraphs`).
+                let joined = wrapped && d.phase != detectors::phase("line-scorer");
+                let view = if joined {
+                    let starts = &s.paragraph_starts;
+                    let lines_of = |j: usize| unjoin(starts, n, j..j + 1);
+                    joined_removed.clear();
+                    joined_removed.extend((0..starts.len()).map(|j| lines_of(j).all(|l| removed[l])));
+                    joined_protected.clear();
+                    joined_protected.extend((0..starts.len()).map(|j| lines_of(j).any(|l| s.protected[l])));
+                    DocView {
+                        text: &s.joined,
+                        lines: &s.joined_lines,
+                        removed: &joined_removed,
+                        protected: &joined_protected,
+                        details: !s.skip_details,
+                        ends_document: !ctx.continues,
+                        first_line: ctx.first_line,
+                        wrap_width: None,
+                        joined_from: Some(starts),
+                    }
+                } else {
+                    DocView {
+                        text,
+                        lines: &s.lines,
+                        removed: &removed,
+                        protected: &s.protected,
+                        details: !s.skip_details,
+                        ends_document: !ctx.continues,
+                        first_line: ctx.first_line,
+                        wrap_width,
+                        joined_from: None,
+                    }
                 };
                 match s.scores.as_mut() {
                     Some(scores) => d.detector.detect_scored(&view, &mut found, scores),
                     None => d.detector.detect(&view, &mut found),
+                }
+                if joined {
+                    for det in &mut found {
+                        det.lines = unjoin(&s.paragraph_starts, n, det.lines.clone());
+                    }
                 }
                 // Later detectors (the line scorer last) see what earlier ones left.
                 for det in found.drain(..) {

@@ -10,7 +10,6 @@ use super::decide::{LineScores, LineSpan, ScoredLine};
 use super::features;
 use super::normalize::{normalize_into, strip_block_markers, word_count};
 use super::tail;
-use super::unwrap::Wrapping;
 
 /// What a detector sees: the document's lines, and which of them pattern rules already
 /// remove (detectors look at the structure that is left, so cleaning stays idempotent).
@@ -27,8 +26,12 @@ pub struct DocView<'a> {
     pub ends_document: bool,
     /// Lines of the document before this text, for explanations that name lines.
     pub first_line: usize,
-    /// How the text was wrapped, if it was: judged once for all the detectors.
-    pub wrapping: &'a Wrapping<'a>,
+    /// The width the text was wrapped at, if it was (for the line scorer, which joins a
+    /// wrapped paragraph's lines itself).
+    pub wrap_width: Option<usize>,
+    /// When this view has a wrapped text's paragraphs each on one line (what every detector
+    /// but the scorer sees): each line's first line in the text.
+    pub joined_from: Option<&'a [u32]>,
 }
 
 impl DocView<'_> {
@@ -38,6 +41,10 @@ impl DocView<'_> {
     }
     pub fn is_blank(&self, i: usize) -> bool {
         self.lines[i].blank
+    }
+    /// Line `i`'s number in the document, from 1, for explanations.
+    pub fn line_number(&self, i: usize) -> usize {
+        self.first_line + self.joined_from.map_or(i, |starts| starts[i] as usize) + 1
     }
 }
 
@@ -217,16 +224,6 @@ impl TrailingHeadlines {
         }
         Ok(d)
     }
-
-    /// Line `i` ends a paragraph wrapped at a fixed width whose lines make more than
-    /// `max_words` words: an article's paragraph, though each of its lines is short.
-    fn ends_wrapped_paragraph(&self, doc: &DocView<'_>, i: usize) -> bool {
-        if i == 0 || doc.is_blank(i - 1) || doc.removed[i - 1] {
-            return false;
-        }
-        let start = doc.wrapping.paragraph_start(i);
-        start < i && doc.wrapping.words(start..=i) > self.max_words
-    }
 }
 
 /// Ends like a sentence or a label (`.`, `!`, `:`, `;`, `,`), ignoring closing quotes
@@ -266,7 +263,7 @@ impl Detector for TrailingHeadlines {
             if norm.is_empty() {
                 continue;
             }
-            if word_count(&norm) > self.max_words || self.ends_wrapped_paragraph(doc, i) {
+            if word_count(&norm) > self.max_words {
                 // A paragraph that ends in a colon announces the list after it ("Here
                 // are the offers:"): the list is the article's.
                 article_line_before = !norm.trim_end().ends_with(':');
@@ -430,23 +427,6 @@ impl TailAfterMarker {
         (ends_like_sentence(end) || (!end.is_ascii() && cjk_end())) && words() >= self.prose_words
     }
 
-    /// Line `i` is a paragraph of prose, or ends one wrapped at a fixed width.
-    fn is_prose_at(&self, doc: &DocView<'_>, i: usize) -> bool {
-        self.is_prose(doc.line(i)) || self.ends_wrapped_prose(doc, i)
-    }
-
-    /// Line `i` ends a paragraph of prose wrapped at a fixed width: it ends like a sentence
-    /// and, with the lines above that it continues, makes `prose_words` words. Each of the
-    /// lines is short of them, as every line of a wrapped text is.
-    fn ends_wrapped_prose(&self, doc: &DocView<'_>, i: usize) -> bool {
-        let end = doc.line(i).trim_end_matches(['*', '_', ' ', '\t']);
-        if i == 0 || doc.is_blank(i - 1) || !ends_like_sentence(end) {
-            return false;
-        }
-        let start = doc.wrapping.paragraph_start(i);
-        start < i && doc.wrapping.words(start..=i) >= self.prose_words
-    }
-
     /// Whether the normalised line could start like a marker, judged by its first ASCII
     /// letter (normalising keeps it: it drops only markup and list numbers before it).
     fn may_start_marker(&self, line: &str) -> bool {
@@ -478,7 +458,7 @@ impl Detector for TailAfterMarker {
             // Cheap tests first: words are counted only for lines that could need them.
             // A removed line is no prose, but it may be the marker.
             let line = doc.line(i);
-            if !doc.removed[i] && self.is_prose_at(doc, i) {
+            if !doc.removed[i] && self.is_prose(line) {
                 prose += 1;
                 continue;
             }
@@ -491,25 +471,16 @@ impl Detector for TailAfterMarker {
             normalize_into(line, true, &mut norm);
             // The normal form has single spaces between words.
             let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
-            // In a wrapped text the marker starts a paragraph (a long heading may wrap), and
-            // the whole paragraph is short: a paragraph's lines may start with a marker's
-            // words ("leave a comment below…").
-            let heads_short_paragraph = || {
-                let end = doc.wrapping.paragraph_end(i);
-                (i == 0 || !doc.wrapping.broke_after(i - 1))
-                    && words + doc.wrapping.words(i + 1..=end) <= self.max_words
-            };
-            if words <= self.max_words && self.markers.is_match(&norm) && heads_short_paragraph() {
+            if words <= self.max_words && self.markers.is_match(&norm) {
                 let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));
                 if doc.removed[i]
                     && self
                         .removed_marker_max_prose_after
-                        .is_some_and(|max| kept_after(i + 1).filter(|&l| self.is_prose_at(doc, l)).nth(max).is_some())
+                        .is_some_and(|max| kept_after(i + 1).filter(|&l| self.is_prose(doc.line(l))).nth(max).is_some())
                 {
                     continue;
                 }
-                // A wrapped paragraph counts once, as it would on one line.
-                let tail = kept_after(i).filter(|&l| l == 0 || !doc.wrapping.broke_after(l - 1)).count();
+                let tail = kept_after(i).count();
                 if tail > self.max_tail_lines {
                     return;
                 }
@@ -1185,7 +1156,7 @@ impl LineScorer {
         }
         // A text wrapped at a fixed width is scored a paragraph at a time: `considered`
         // then holds each paragraph's first line.
-        let wrapped = paragraphs.join(considered, |i| doc.line(i), doc.wrapping.width());
+        let wrapped = paragraphs.join(considered, |i| doc.line(i), doc.wrap_width);
         let considered = &*considered;
         feats.compute(
             considered.len(),
@@ -1414,7 +1385,7 @@ impl LineScorer {
                 "P(content) {p:.2}, kept by the threshold {:.2}, but in the page's tail: from line {} on, \
                  P(the rest is chrome) {:.2} > {:.2}; ",
                 page.threshold,
-                doc.first_line + considered[a + cut.from] + 1,
+                doc.line_number(considered[a + cut.from]),
                 cut.p,
                 self.tail.as_ref().map_or(0.0, |m| m.threshold),
             );
@@ -1450,8 +1421,8 @@ impl LineScorer {
             let _ = write!(
                 detail,
                 "; scored as one page, lines {}-{}, of the several this text seems to hold",
-                doc.first_line + considered[a] + 1,
-                doc.first_line + considered[b - 1] + 1
+                doc.line_number(considered[a]),
+                doc.line_number(considered[b - 1])
             );
         }
         if self.plain.as_ref().is_some_and(|plain| std::ptr::eq(plain, page.weights)) {
@@ -1804,7 +1775,8 @@ pub(crate) mod tests {
             details,
             ends_document: true,
             first_line: 0,
-            wrapping: &Wrapping::new(text, &lines, None),
+            wrap_width: None,
+            joined_from: None,
         })
     }
 
@@ -2248,77 +2220,6 @@ pub(crate) mod tests {
         // Off in the profiles that say so.
         let off = build("tail-after-marker", &params(600), Profile::Conservative).unwrap();
         assert!(run(off.as_ref(), &page).is_empty());
-    }
-
-    /// Three paragraphs wrapped at 72 columns by a greedy wrapper (Python's `textwrap`): no
-    /// line of them is long.
-    const WRAPPED_ARTICLE: &str = "The council voted on Tuesday to close the old bridge to cars from next\n\
-        spring. Engineers warned the city last year that the steel frame under\n\
-        its deck had corroded badly, and that the repairs would cost more than a\n\
-        new bridge.\n\n\
-        Residents who cross it every day said they had not been told how long\n\
-        the detour would add to their trips, and several of them asked the\n\
-        council to run a ferry instead.\n\n\
-        A ferry across the river ran until 1962, when the bridge opened, and the\n\
-        council has now asked two operators what a new service would cost the\n\
-        city each year.\n\n";
-
-    #[test]
-    fn tail_after_marker_reads_a_wrapped_paragraph_as_one_line() {
-        let params: toml::Table = toml::from_str(
-            "markers = ['^leave a reply$', '^you may also like\\b', '^\\d+ replies to\\b']\nmax_words = 24\n\
-             enabled = { conservative = true, balanced = true, aggressive = true }",
-        )
-        .unwrap();
-        let d = build("tail-after-marker", &params, Profile::Balanced).unwrap();
-        let page = format!("{WRAPPED_ARTICLE}Leave a Reply\n\nJane says: nice.\n");
-        let found = run(d.as_ref(), &page);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].lines, 13..16);
-        assert!(found[0].detail.contains("after 3 lines of prose"), "{}", found[0].detail);
-        // A line of a wrapped paragraph that starts with a marker's words is no heading.
-        let inside = WRAPPED_ARTICLE.replace(
-            "Residents who cross it every day said they had not been told how long",
-            "You may also like the old bridge, said residents who were not told how",
-        );
-        let found = run(d.as_ref(), &format!("{WRAPPED_ARTICLE}{inside}"));
-        assert!(found.is_empty(), "{found:?}");
-        // A heading the wrapper cut in two is a marker still.
-        let heading = "## 15 Replies to “Why the council chose to close the old bridge to all\n\
-                       cars from next spring”\n\nJane says: nice.\n";
-        let found = run(d.as_ref(), &format!("{WRAPPED_ARTICLE}{heading}"));
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].lines, 13..17);
-        // The most lines a tail may have count a wrapped paragraph once: this tail is the
-        // marker and one comment of 3 lines, 2 paragraphs.
-        let mut short: toml::Table = params.clone();
-        short.insert("max_tail_lines".into(), 2.into());
-        let d = build("tail-after-marker", &short, Profile::Balanced).unwrap();
-        let comment = WRAPPED_ARTICLE.split("\n\n").nth(1).unwrap();
-        assert_eq!(comment.lines().count(), 3);
-        let page = format!("{WRAPPED_ARTICLE}Leave a Reply\n\n{comment}\n");
-        assert_eq!(run(d.as_ref(), &page).len(), 1);
-        assert!(run(d.as_ref(), &format!("{page}\n{comment}\n")).is_empty());
-    }
-
-    #[test]
-    fn trailing_headlines_start_after_the_last_wrapped_paragraph() {
-        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
-        let list = "Top News\n\nMayor opens new library\n\nStorm warning for the coast\n\n\
-                    Schools to stay open in snow\n\nMinister defends ration card cancellation\n";
-        let page = format!("{WRAPPED_ARTICLE}{list}");
-        let found = run(d.as_ref(), &page);
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].lines, 13..page.lines().count());
-        // The last paragraph's lines each end a sentence and are short of the limit: still a
-        // paragraph, after which only one short line follows. Taken for two short lines, they
-        // would leave the list above them, and their own text, in the run that is cut.
-        let sentences = "The bridge will close to all cars next spring, the council said today.\n\
-                         Engineers warned the city last year that its steel frame had corroded.\n\n";
-        let more = "Ferry operators bid for the crossing\n\nTolls to rise on the ring road\n\n\
-                    Cycle lane opens on the quay\n\n";
-        let page = format!("{WRAPPED_ARTICLE}{list}\n{more}{sentences}See what the council decided\n");
-        assert!(run(d.as_ref(), &page).is_empty(), "{:?}", run(d.as_ref(), &page));
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl Detector for OrphanHeadings {
                     match next_kept {
                         Some((next, _)) => format!(
                             "a heading with nothing left under it: every line up to the next higher heading (line {}) was removed",
-                            doc.first_line + next + 1
+                            doc.line_number(next)
                         ),
                         None => "a heading with nothing left under it: every line after it was removed".to_string(),
                     }

@@ -4,95 +4,57 @@
 //! into lines of at most a width. Each such line is short and most end without a sentence's
 //! punctuation, which is what a menu entry looks like, so the scorer judged them one by one
 //! and dropped them. A greedy wrapper breaks a line only where the next word would not fit:
-//! where that holds, the lines are one paragraph. [`Wrapping`] tells the rule stage and the
-//! detectors where paragraphs run (the line rules match each paragraph as one line; the tail
-//! detectors count a paragraph as one line of prose), and [`Paragraphs`] joins them for the
-//! scorer, which scores each as one line.
+//! where that holds, the lines are one paragraph. [`Wrapping`] joins them for the line rules
+//! and the structural detectors, which see each paragraph as one line, as they would have
+//! before the text was wrapped; [`Paragraphs`] joins them for the scorer, which scores each
+//! as one line (and ends a paragraph at a sentence's end as well: see `runs_on`).
 
-use std::cell::OnceCell;
-use std::ops::{Range, RangeInclusive};
+use std::ops::Range;
 
 use super::decide::LineSpan;
 
-/// How one text was wrapped, judged once on all of its non-blank lines (what rules remove
-/// does not change it) and only when first asked: most texts never are.
+/// A text wrapped at a fixed width, judged once on all of its non-blank lines (what rules
+/// remove does not change it).
 pub struct Wrapping<'a> {
     text: &'a str,
     lines: &'a [LineSpan],
-    width: OnceCell<Option<usize>>,
+    width: usize,
 }
 
 impl<'a> Wrapping<'a> {
-    /// `known`: the width a `Wrapping` of the same text judged before, if it did.
-    pub fn new(text: &'a str, lines: &'a [LineSpan], known: Option<Option<usize>>) -> Self {
-        let width = OnceCell::new();
-        if let Some(w) = known {
-            let _ = width.set(w);
-        }
-        Wrapping { text, lines, width }
+    /// How `text` was wrapped (html2text, `lynx -dump`, mail archives), if it was (see
+    /// `wrap_width`).
+    pub fn of(text: &'a str, lines: &'a [LineSpan]) -> Option<Self> {
+        let line = |i: usize| &text[lines[i].content.clone()];
+        let width = wrap_width((0..lines.len()).filter(|&i| !lines[i].blank).map(line))?;
+        Some(Wrapping { text, lines, width })
     }
 
-    /// The words of `lines` (a paragraph's, or part of one).
-    pub fn words(&self, lines: RangeInclusive<usize>) -> usize {
-        lines.map(|i| self.line(i).split_whitespace().count()).sum()
-    }
-
-    /// The width, if it was judged already.
-    pub fn known(&self) -> Option<Option<usize>> {
-        self.width.get().copied()
+    /// The width its paragraphs were cut at.
+    pub fn width(&self) -> usize {
+        self.width
     }
 
     fn line(&self, i: usize) -> &'a str {
         &self.text[self.lines[i].content.clone()]
     }
 
-    /// The width at which the text's paragraphs were cut into lines (html2text, `lynx -dump`,
-    /// mail archives), if they were (see `wrap_width`).
-    pub fn width(&self) -> Option<usize> {
-        *self
-            .width
-            .get_or_init(|| wrap_width((0..self.lines.len()).filter(|&i| !self.lines[i].blank).map(|i| self.line(i))))
-    }
-
-    /// Whether the wrapper cut line `i` off from line `i + 1` (see [`broke_before`]). The
-    /// cheap tests come first.
-    pub fn broke_after(&self, i: usize) -> bool {
+    /// Whether the wrapper cut line `i` off from line `i + 1` (see [`broke_before`]):
+    /// sentences may end at a line's end inside a paragraph. The cheap tests come first.
+    fn broke_after(&self, i: usize) -> bool {
         i + 1 < self.lines.len()
             && !self.lines[i].blank
             && !self.lines[i + 1].blank
-            && self.width().is_some_and(|w| broke_before(self.line(i), self.line(i + 1), w))
+            && broke_before(self.line(i), self.line(i + 1), self.width)
     }
 
-    /// The first line of the wrapped paragraph that line `i` belongs to: `i` itself unless
-    /// the text is wrapped and line `i` continues the one above it. Sentences may end at a
-    /// line's end inside the paragraph.
-    pub fn paragraph_start(&self, i: usize) -> usize {
-        let mut start = i;
-        while start > 0 && self.broke_after(start - 1) {
-            start -= 1;
-        }
-        start
-    }
-
-    /// The last line of the wrapped paragraph that line `i` belongs to: `i` itself unless the
-    /// text is wrapped and line `i` goes on in the next.
-    pub fn paragraph_end(&self, i: usize) -> usize {
-        let mut end = i;
-        while self.broke_after(end) {
-            end += 1;
-        }
-        end
-    }
-
-    /// When the text is wrapped: writes it into `joined` with each paragraph on one line
-    /// (the line breaks the wrapper made become spaces, so every byte keeps its offset),
-    /// and into `starts`, per line of `joined`, its first line here. The line rules match
-    /// there as they would on the text before it was wrapped: a phrase cut in two is found,
-    /// and a pattern anchored at a line's start or end holds at the paragraph's.
-    pub fn join_paragraphs(&self, joined: &mut String, starts: &mut Vec<u32>) -> bool {
-        if self.width().is_none() {
-            return false;
-        }
+    /// Writes the text into `joined` with each paragraph on one line (the line breaks the
+    /// wrapper made become spaces, so every byte keeps its offset), and into `starts`, per
+    /// line of `joined`, its first line here. The rules match there as they would on the
+    /// text before it was wrapped: a phrase cut in two is found, a pattern anchored at a
+    /// line's start or end holds at the paragraph's, and a detector counts a paragraph as one
+    /// line.
+    pub fn join_paragraphs(&self, joined: &mut String, starts: &mut Vec<u32>) {
         joined.clear();
         starts.clear();
         let (mut copied, mut goes_on) = (0, false);
@@ -109,7 +71,6 @@ impl<'a> Wrapping<'a> {
             }
         }
         joined.push_str(&self.text[copied..]);
-        true
     }
 }
 
