@@ -1,6 +1,6 @@
-//! Decide: every active rule looks at the document's original lines (the line rules see a
-//! wrapped paragraph as one line); the removals are united so that each removed line has
-//! exactly one reason.
+//! Decide: every active rule looks at the document's original lines (in a text wrapped at
+//! a fixed width, the line rules and every detector but the scorer see each paragraph as one
+//! line); the removals are united so that each removed line has exactly one reason.
 
 use std::ops::Range;
 
