@@ -357,7 +357,13 @@ impl Engine {
             self.mark_pattern_removals(s, false, &mut removed);
             let mut found = std::mem::take(&mut s.detections);
             let mut hidden_shown = false;
-            let (mut joined_removed, mut joined_protected) = (Vec::new(), Vec::new());
+            // What the joined copy's lines are to a detector that sees it: removed when all
+            // of their lines are (per detector: each one removes more), protected when any
+            // is (the keep rules are done by now).
+            let lines_of = |j: usize| unjoin(&s.paragraph_starts, n, j..j + 1);
+            let joined_lines = if wrapped { s.paragraph_starts.len() } else { 0 };
+            let joined_protected: Vec<bool> = (0..joined_lines).map(|j| lines_of(j).any(|l| s.protected[l])).collect();
+            let mut joined_removed = Vec::new();
             for d in &self.detectors {
                 if !s.active[self.rules[d.rule as usize].pack as usize] {
                     continue;
@@ -371,12 +377,8 @@ impl Engine {
                 // scorer, which joins them its own way (see `unwrap::Paragraphs`).
                 let joined = wrapped && d.phase != detectors::phase("line-scorer");
                 let view = if joined {
-                    let starts = &s.paragraph_starts;
-                    let lines_of = |j: usize| unjoin(starts, n, j..j + 1);
                     joined_removed.clear();
-                    joined_removed.extend((0..starts.len()).map(|j| lines_of(j).all(|l| removed[l])));
-                    joined_protected.clear();
-                    joined_protected.extend((0..starts.len()).map(|j| lines_of(j).any(|l| s.protected[l])));
+                    joined_removed.extend((0..joined_lines).map(|j| lines_of(j).all(|l| removed[l])));
                     DocView {
                         text: &s.joined,
                         lines: &s.joined_lines,
@@ -386,7 +388,7 @@ impl Engine {
                         ends_document: !ctx.continues,
                         first_line: ctx.first_line,
                         wrap_width: None,
-                        joined_from: Some(starts),
+                        joined_from: Some(&s.paragraph_starts),
                     }
                 } else {
                     DocView {
