@@ -310,9 +310,11 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
     }
     if !args.quiet {
         let c = &outcome.counts;
+        // A text file (or each part between `--doc-separator`s) is a document, not a record.
+        let unit = if jobs.iter().all(|j| j.format == Format::Text) { "document" } else { "record" };
         eprintln!(
             "dechrome: {} read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}{}",
-            plural(c.read, "record"),
+            plural(c.read, unit),
             c.written,
             c.dropped,
             c.rejected,

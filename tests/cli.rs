@@ -82,7 +82,7 @@ fn a_text_file_cleaned_in_segments_gets_a_note_about_the_scorer() {
     let first = stderr("1", &[]);
     assert!(first.contains(&format!("note: 1 document(s) above 1 MiB or 131,072 lines were {note}")), "{first}");
     // One file, one document, however many segments it was cleaned in.
-    assert!(first.contains("dechrome: 1 record read: 1 written,"), "{first}");
+    assert!(first.contains("dechrome: 1 document read: 1 written,"), "{first}");
     assert!(first.contains("dechrome: 1 document cleaned,"), "{first}");
     assert!(first.contains("--doc-separator LINE"), "{first}");
     assert!(!stderr("1", &["--disable", "line-scorer"]).contains(note));
@@ -368,7 +368,7 @@ fn usage_and_io_errors_exit_2_and_good_inputs_survive_bad_ones() {
     let assert = dechrome().arg("clean").arg(&dir).arg("-o").arg(&out).assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("b.png:1: binary data"), "{stderr}");
-    assert!(stderr.contains("2 records read: 1 written, 0 dropped (--max-removed), 1 rejected (bad)"), "{stderr}");
+    assert!(stderr.contains("2 documents read: 1 written, 0 dropped (--max-removed), 1 rejected (bad)"), "{stderr}");
     assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "good text\n");
     assert!(!out.join("b.png").exists());
 
@@ -449,7 +449,7 @@ fn a_stray_byte_costs_itself_not_the_page() {
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).to_string();
     assert_eq!(stderr.matches("warning: ").count(), 2, "{stderr}");
     assert!(
-        stderr.contains("1 record read: 1 written, 0 dropped (--max-removed), 0 rejected (bad); 1 with invalid"),
+        stderr.contains("1 document read: 1 written, 0 dropped (--max-removed), 0 rejected (bad); 1 with invalid"),
         "{stderr}"
     );
 }

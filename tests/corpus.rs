@@ -466,7 +466,7 @@ fn max_removed_leaves_no_hole_in_a_text_document_cleaned_in_segments() {
     assert!(!plain.contains("Share this") && plain.len() > 2 << 20, "the chrome goes, the article stays");
     let (guarded, stderr) = clean(&["--max-removed", "0.5"]);
     assert!(guarded == plain, "{} bytes with --max-removed, {} without", guarded.len(), plain.len());
-    assert!(stderr.contains("1 record read: 1 written, 0 dropped"), "{stderr}");
+    assert!(stderr.contains("1 document read: 1 written, 0 dropped"), "{stderr}");
 }
 
 /// A text file is one document; beyond --segment-mib it is cleaned in segments cut at
@@ -536,7 +536,7 @@ fn a_bad_document_between_separators_costs_only_itself() {
     big.extend_from_slice(b"---\nthird page, kept\n");
     fs::write(&input, &big).unwrap();
     let stderr = clean(&["--doc-separator", "---", "--segment-mib", "1"]);
-    assert!(stderr.contains("3 records read: 2 written, 0 dropped (--max-removed), 1 rejected (bad)"), "{stderr}");
+    assert!(stderr.contains("3 documents read: 2 written, 0 dropped (--max-removed), 1 rejected (bad)"), "{stderr}");
     assert_eq!(fs::read_to_string(&out).unwrap(), "first page, kept\n---\n---\nthird page, kept\n");
     // On JSONL the option does nothing, and says so.
     let jsonl = tmp.path().join("pages.jsonl");
@@ -639,7 +639,7 @@ fn binary_data_late_in_a_document_is_kept_but_a_broken_stream_costs_the_file() {
     };
     let stderr = clean(&input, 0);
     assert!(stderr.contains("pages.txt:80003: binary data (invalid UTF-8 and NUL bytes) inside"), "{stderr}");
-    assert!(stderr.contains("3 records read: 3 written, 0 dropped (--max-removed), 0 rejected (bad)"), "{stderr}");
+    assert!(stderr.contains("3 documents read: 3 written, 0 dropped (--max-removed), 0 rejected (bad)"), "{stderr}");
     let written = fs::read_to_string(&out).unwrap();
     assert!(written.starts_with("first page, kept\n---\n"), "{}", &written[..40]);
     assert!(written.ends_with("\0\u{FFFD}\u{FFFD}\n---\nthird page, kept\n"), "{}", &written[written.len() - 40..]);
@@ -653,7 +653,7 @@ fn binary_data_late_in_a_document_is_kept_but_a_broken_stream_costs_the_file() {
     assert!(!out.exists());
     assert!(stderr.contains("truncated or corrupt input"), "{stderr}");
     assert!(stderr.contains("pages.txt.gz: not written, for the bad data above"), "{stderr}");
-    let counts = "records read: 0 written, 0 dropped (--max-removed), 1 rejected (bad), ";
+    let counts = "documents read: 0 written, 0 dropped (--max-removed), 1 rejected (bad), ";
     assert!(stderr.contains(counts) && stderr.contains(" not written with their file"), "{stderr}");
 }
 
