@@ -599,11 +599,40 @@ fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
     let (late, late_rules) = promo_pack_cleans("after_detectors = true", tail, doc);
     assert_eq!(late, "", "{late_rules:?}");
     assert_eq!(late_rules, ["promo", "promo", "tail"]);
-    // Only line rules take the key.
+    // Only line and detector rules take the key.
     let keep = "[pack]\nname = \"t\"\ndescription = \"d\"\n[[rule]]\nid = \"k\"\nkind = \"keep\"\nwhy = \"w\"\n\
                 prefix = [\"x\"]\nafter_detectors = true\n";
     let err = common::pack_set(keep).err().expect("a keep rule has no after_detectors");
     assert!(err.to_string().contains("`after_detectors` not valid"), "{err}");
+}
+
+/// A detector rule with `after_detectors = true` removes what it finds, but the detectors
+/// after it still see those lines: here a second `line-runs` rule, whose run of four needs
+/// the first one's lines, finds it only while it sees them. `orphan-headings`, which judges
+/// what the reader is left with, sees them gone either way.
+#[test]
+fn after_detectors_hides_a_detectors_removals_from_the_later_ones() {
+    let engine = |after: &str| {
+        engine_from(&format!(
+            "[[rule]]\nid = \"labels\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-runs\"\n{after}\n\
+             params = {{ pattern = 'label', min_lines = 2, max_chars = 20 }}\n\n\
+             [[rule]]\nid = \"short\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"line-runs\"\n\
+             params = {{ pattern = 'label|note', min_lines = 4, max_chars = 20 }}\n\n\
+             [[rule]]\nid = \"orphans\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"orphan-headings\"\n\
+             params = {{ min_level = 2 }}\n"
+        ))
+    };
+    let doc = "# Title\n\nThe article's text.\n\n## Labels\n\nlabel\nlabel\nnote\nnote\n";
+    let seen = engine("");
+    assert!(!seen.runs_after_scorer(seen.rule_index("labels").unwrap()));
+    assert_eq!(clean(&seen, doc), "# Title\n\nThe article's text.\n\n## Labels\n\nnote\nnote\n");
+    let hidden = engine("after_detectors = true");
+    // The scorer's trainer keeps such a rule's lines as context, as the run does.
+    assert!(hidden.runs_after_scorer(hidden.rule_index("labels").unwrap()));
+    let cleaned = hidden.clean(doc, Default::default());
+    assert_eq!(cleaned.text, "# Title\n\nThe article's text.\n");
+    let rules: Vec<_> = cleaned.removals.iter().map(|r| hidden.rules[r.rule as usize].id.as_str()).collect();
+    assert_eq!(rules, ["orphans", "short"]);
 }
 
 /// `orphan-headings` judges what the reader is left with: a heading over nothing goes,

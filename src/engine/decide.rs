@@ -354,7 +354,7 @@ impl Engine {
         //    judges what is left, run last, sees them).
         if !self.detectors.is_empty() {
             let mut removed = vec![false; n];
-            self.mark_pattern_removals(s, false, &mut removed);
+            self.mark_removals(s, false, &mut removed);
             let mut found = std::mem::take(&mut s.detections);
             let mut hidden_shown = false;
             // What the joined copy's lines are to a detector that sees it: removed when all
@@ -370,8 +370,9 @@ impl Engine {
                 }
                 if d.detector.sees_every_removal() && !hidden_shown {
                     hidden_shown = true;
-                    self.mark_pattern_removals(s, true, &mut removed);
+                    self.mark_removals(s, true, &mut removed);
                 }
+                let hidden = self.rules[d.rule as usize].after_detectors;
                 found.clear();
                 // A wrapped text's paragraphs are one line each to every detector but the
                 // scorer, which joins them its own way (see `unwrap::Paragraphs`).
@@ -412,10 +413,14 @@ impl Engine {
                         det.lines = unjoin(&s.paragraph_starts, n, det.lines.clone());
                     }
                 }
-                // Later detectors (the line scorer last) see what earlier ones left.
+                // Later detectors (the line scorer last) see what earlier ones left, but
+                // for a detector's with `after_detectors`: `mark_removals` shows those to
+                // the detector that sees every removal.
                 for det in found.drain(..) {
-                    for l in det.lines.clone() {
-                        removed[l] |= !s.protected[l];
+                    if !hidden {
+                        for l in det.lines.clone() {
+                            removed[l] |= !s.protected[l];
+                        }
                     }
                     let detail = (!det.detail.is_empty()).then_some(det.detail);
                     s.candidates.push(Candidate { rule: d.rule, lines: det.lines, detail });
@@ -559,9 +564,10 @@ impl Engine {
         Decisions { removals, removed, rewrites, repair_paragraphs }
     }
 
-    /// Marks in `removed` the unprotected lines of the pattern rules' candidates so far:
-    /// those of rules with `after_detectors` when `hidden`, else the others.
-    fn mark_pattern_removals(&self, s: &Scratch, hidden: bool, removed: &mut [bool]) {
+    /// Marks in `removed` the unprotected lines of the candidates so far (the pattern
+    /// rules', and the detectors' that ran): those of rules with `after_detectors` when
+    /// `hidden`, else the others.
+    fn mark_removals(&self, s: &Scratch, hidden: bool, removed: &mut [bool]) {
         for c in s.candidates.iter().filter(|c| self.rules[c.rule as usize].after_detectors == hidden) {
             for l in c.lines.clone() {
                 removed[l] |= !s.protected[l];

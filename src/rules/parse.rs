@@ -540,8 +540,9 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
             return None;
         }
     };
-    // Whether the detectors see its removals: a line rule's key, not a keep rule's.
-    let line_only = |k: &&str| *k == "after_detectors" && kind_name == "line";
+    // Whether the (other) detectors see its removals: a line or detector rule's key, not
+    // a keep rule's.
+    let line_only = |k: &&str| *k == "after_detectors" && matches!(kind_name.as_str(), "line" | "detector");
     let stray: Vec<_> = stray_keys(&r, allowed).into_iter().filter(|k| !line_only(k)).collect();
     if !stray.is_empty() {
         let what = if keeps_found {
