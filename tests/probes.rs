@@ -9,7 +9,8 @@
 //! longer recipe; a reading list of linked titles above a news list of headline links run
 //! into their teasers; an article wrapped at 72 columns; a report whose subheadings and
 //! numbered list name topics and countries that menus also name; a plain tutorial with
-//! indented code): `conservative` must keep
+//! indented code; a short news story as a WET record has it, its share and follow buttons
+//! one per line): `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -56,6 +57,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("wrapped.txt", &[1, 2, 3, 4, 5, 37, 38, 39, 40, 42, 43, 44, 45, 47], &[]),
     ("ranking.txt", &[1, 2, 3, 4, 33, 34, 36], &[]),
     ("indented-code.txt", &[1, 2, 3, 4, 94, 95, 96, 97, 99, 100, 101, 102, 104], &[6, 7]),
+    ("wet-news.txt", &[4, 5, 6, 7, 8, 12, 13, 14, 15], &[]),
 ];
 
 /// A probe page's text.
