@@ -180,14 +180,14 @@ fn wrap_width<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<usize>
 /// Whether line `next`, right below `here` in a text wrapped at `width`, goes on with its
 /// paragraph: a greedy wrapper broke the line there (see [`broke_before`]), and `here` does
 /// not end a sentence. Where it does, a line of its own may follow as well.
-pub fn runs_on(here: &str, next: &str, width: usize) -> bool {
+fn runs_on(here: &str, next: &str, width: usize) -> bool {
     !here.trim_end().ends_with(['.', '!', '?', ':', ';']) && broke_before(here, next, width)
 }
 
 /// Whether a greedy wrapper at `width` broke a line between `here` and `next`: `here` is
 /// as full as it leaves a line (`next`'s first word would not have fitted), and `next`
 /// opens no block of its own.
-pub fn broke_before(here: &str, next: &str, width: usize) -> bool {
+fn broke_before(here: &str, next: &str, width: usize) -> bool {
     let (here, next) = (here.trim_end(), next.trim());
     if here.len() + MAX_SHORTFALL < width {
         return false; // a line of n bytes has at most n characters
