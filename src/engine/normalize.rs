@@ -76,7 +76,7 @@ fn normalize_up_to<const FIRST_TOKEN: bool>(line: &str, fold_case: bool, out: &m
         if b < 0x80 {
             match b {
                 b'[' => {
-                    i += 1;
+                    i += lynx_marker_len(bytes, i).unwrap_or(1);
                     continue;
                 }
                 b'!' if bytes.get(i + 1) == Some(&b'[') => {
@@ -180,6 +180,22 @@ fn push(out: &mut String, c: char, fold_case: bool, pending_space: &mut bool) {
     } else {
         out.push(c);
     }
+}
+
+/// The length of the `[N]` that `lynx -dump` puts before a link's words (`[12]Facebook`)
+/// when one starts at `at`: 1 to 4 digits in brackets, at the line's start or after a
+/// space or `(`, a letter, digit or quote right after. A citation follows a word
+/// (`disagree.[4]`) and is left as it is (its brackets dropped, as any).
+fn lynx_marker_len(bytes: &[u8], at: usize) -> Option<usize> {
+    if at > 0 && !matches!(bytes[at - 1], b' ' | b'\t' | b'(') {
+        return None;
+    }
+    let digits = bytes[at + 1..].iter().take(5).take_while(|b| b.is_ascii_digit()).count();
+    let after = *bytes.get(at + 2 + digits)?;
+    ((1..=4).contains(&digits)
+        && bytes[at + 1 + digits] == b']'
+        && (after.is_ascii_alphanumeric() || after >= 0x80 || matches!(after, b'"' | b'\'')))
+    .then_some(digits + 2)
 }
 
 /// How far a link target is looked for once one on the line never closed.
@@ -302,6 +318,21 @@ mod tests {
         assert!(normalize(&far, true).ends_with(") c"), "beyond the bound after an unclosed target: kept");
         let many = "[x](#".repeat(20_000);
         assert_eq!(normalize(&many, true), "x(#".repeat(20_000));
+    }
+
+    /// `lynx -dump`'s link numbers go, so that `[12]Facebook [13]Twitter` is a share row
+    /// to the rules; citations, markdown's reference links and bracketed years are not
+    /// markers.
+    #[test]
+    fn lynx_link_markers_are_dropped() {
+        assert_eq!(
+            normalize("   [12]Facebook [13]Twitter ([14]\u{201C}Email\u{201D})", true),
+            "facebook twitter (\"email\")"
+        );
+        assert_eq!(normalize("[1]Home", false), "Home");
+        assert_eq!(normalize("as they said.[4] Then", true), "as they said.4 then");
+        assert_eq!(normalize("[1]: https://x.org", true), "1: https://x.org");
+        assert_eq!(normalize("[2](#) [20231]Report [12] items", true), "2 20231report 12 items");
     }
 
     #[test]
