@@ -413,9 +413,9 @@ impl Engine {
                         det.lines = unjoin(&s.paragraph_starts, n, det.lines.clone());
                     }
                 }
-                // Later detectors (the line scorer last) see what earlier ones left, but
-                // for a detector's with `after_detectors`: `mark_removals` shows those to
-                // the detector that sees every removal.
+                // Later detectors (the line scorer last) see what earlier ones left, except
+                // what a rule with `after_detectors` removed: `mark_removals` shows that
+                // only to the detector that sees every removal.
                 for det in found.drain(..) {
                     if !hidden {
                         for l in det.lines.clone() {
