@@ -9,8 +9,9 @@
 //! longer recipe; a reading list of linked titles above a news list of headline links run
 //! into their teasers; an article wrapped at 72 columns; a report whose subheadings and
 //! numbered list name topics and countries that menus also name; a plain tutorial with
-//! indented code; a short news story as a WET record has it, its share and follow buttons
-//! one per line): `conservative` must keep
+//! indented code; short news stories and a recipe blog as WET records have them, without
+//! blank lines, a share column between paragraphs, a comment form and footer after):
+//! `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
 
@@ -58,6 +59,16 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("ranking.txt", &[1, 2, 3, 4, 33, 34, 36], &[]),
     ("indented-code.txt", &[1, 2, 3, 4, 94, 95, 96, 97, 99, 100, 101, 102, 104], &[6, 7]),
     ("wet-news.txt", &[4, 5, 6, 7, 8, 12, 13, 14, 15], &[]),
+    (
+        "wet-council.txt",
+        &[
+            1, 2, 3, 4, 5, 6, 7, 14, 16, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
+            37, 38,
+        ],
+        &[9, 10, 11],
+    ),
+    ("wet-heatwave.txt", &[1, 2, 3, 4, 6, 7, 8, 10, 12, 13, 14, 15, 17, 19, 22, 23], &[20, 21]),
+    ("wet-recipe.txt", &[1, 2, 3, 4, 5, 6, 7, 8, 13, 25, 26, 27, 30, 31, 32, 33, 34, 35, 36, 37, 38], &[10, 28, 29]),
 ];
 
 /// A probe page's text.
