@@ -9,6 +9,8 @@
 /// - markdown links and images reduced to their text (`[text](url)` → `text`);
 /// - emphasis and code markers (`*`, `_` at word edges, `` ` ``, `~~`) removed;
 /// - typographic quotes, dashes, ellipsis and unusual spaces folded to ASCII;
+/// - emoji, arrows, check marks and other pictographs read as spaces (`🔊 Listen to
+///   this article`, `Read more →`): decoration, never a word of the rule's;
 /// - whitespace collapsed to single spaces and trimmed;
 /// - lower-cased when `fold_case`.
 pub fn normalize_into(line: &str, fold_case: bool, out: &mut String) {
@@ -146,11 +148,27 @@ fn normalize_up_to<const FIRST_TOKEN: bool>(line: &str, fold_case: bool, out: &m
                 }
             }
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
-            c if c.is_whitespace() => pending_space = !out.is_empty(),
+            c if c.is_whitespace() || is_pictograph(c) => pending_space = !out.is_empty(),
             c => push(out, c, fold_case, &mut pending_space),
         }
     }
     true
+}
+
+/// Emoji and the symbol blocks pages decorate chrome with: arrows, technical symbols
+/// (`⏱`), geometric shapes (`▶ ●`), miscellaneous symbols and dingbats (`☎ ✓ ✉`),
+/// `⭐ ⬇`, the emoji planes, and the selectors and tags that compose emoji. Not `©`, `®`,
+/// `°` or `™` (rules name them), not box drawing (a text table's borders).
+fn is_pictograph(c: char) -> bool {
+    matches!(c,
+        '\u{2190}'..='\u{21FF}'
+            | '\u{2300}'..='\u{23FF}'
+            | '\u{25A0}'..='\u{25FF}'
+            | '\u{2600}'..='\u{27BF}'
+            | '\u{2B00}'..='\u{2BFF}'
+            | '\u{1F000}'..='\u{1FAFF}'
+            | '\u{FE0E}' | '\u{FE0F}' | '\u{20E3}'
+            | '\u{E0020}'..='\u{E007F}')
 }
 
 /// ASCII bytes that normalise to themselves (ASCII case aside) whatever surrounds them:
@@ -333,6 +351,17 @@ mod tests {
         assert_eq!(normalize("as they said.[4] Then", true), "as they said.4 then");
         assert_eq!(normalize("[1]: https://x.org", true), "1: https://x.org");
         assert_eq!(normalize("[2](#) [20231]Report [12] items", true), "2 20231report 12 items");
+    }
+
+    #[test]
+    fn pictographs_read_as_spaces() {
+        assert_eq!(normalize("\u{1F50A} Listen to this article", true), "listen to this article");
+        assert_eq!(normalize("Read more \u{2192}", true), "read more");
+        assert_eq!(normalize("\u{2714}\u{FE0F}Subscribe\u{1F4E9}now", true), "subscribe now");
+        assert_eq!(normalize("\u{1F44D}\u{1F3FD} \u{1F468}\u{200D}\u{1F469}", true), "");
+        // Symbols that rules name, and a text table's borders, stay.
+        assert_eq!(normalize("\u{00A9} 2024 Acme\u{2122} 20\u{00B0}C", true), "\u{00A9} 2024 acme\u{2122} 20\u{00B0}c");
+        assert_eq!(normalize("\u{2500}\u{253C}\u{2500}", true), "\u{2500}\u{253C}\u{2500}");
     }
 
     #[test]
