@@ -606,6 +606,27 @@ fn after_detectors_hides_a_line_rules_removals_from_the_detectors() {
     assert!(err.to_string().contains("`after_detectors` not valid"), "{err}");
 }
 
+/// Block rules take `after_detectors` too: here the tail detector finds the prose it wants
+/// before its marker only while the promotion's block is still shown to it.
+#[test]
+fn after_detectors_hides_a_block_rules_removals_from_the_detectors() {
+    let engine = |after: &str| {
+        engine_from(&format!(
+            "[[rule]]\nid = \"promo\"\nkind = \"block\"\nwhy = \"w\"\n{after}\n\
+             start = {{ prefix = [\"buy the book\"] }}\nend = {{ prefix = [\"offer ends\"] }}\n\n\
+             [[rule]]\nid = \"tail\"\nkind = \"detector\"\nwhy = \"w\"\ndetector = \"tail-after-marker\"\n\
+             params = {{ markers = ['^related posts$'], prose_words = 5, \
+             enabled = {{ conservative = true, balanced = true, aggressive = true }} }}\n"
+        ))
+    };
+    let doc = "Buy the book at your local shop this week.\n\nIt makes a fine gift for a friend, who will thank you.\n\n\
+               Offer ends Sunday.\n\n## Related posts\n\n[Another story](#)\n";
+    assert_eq!(clean(&engine(""), doc), "## Related posts\n\n[Another story](#)\n");
+    let hidden = engine("after_detectors = true");
+    assert!(hidden.runs_after_scorer(hidden.rule_index("promo").unwrap()));
+    assert_eq!(clean(&hidden, doc), "");
+}
+
 /// A detector rule with `after_detectors = true` removes what it finds, but the detectors
 /// after it still see those lines: here a second `line-runs` rule, whose run of four needs
 /// the first one's lines, finds it only while it sees them. `orphan-headings`, which judges

@@ -565,7 +565,7 @@ impl Engine {
     }
 
     /// Whether `rule` removes lines after the line scorer has judged them (replace rules,
-    /// line rules with `after_detectors`, `orphan-headings`), so that the scorer saw them as
+    /// rules with `after_detectors`, `orphan-headings`), so that the scorer saw them as
     /// context: its trainer must too.
     pub fn runs_after_scorer(&self, rule: u32) -> bool {
         let info = &self.rules[rule as usize];

@@ -66,7 +66,7 @@ pub struct Rule {
     pub kind: RuleKind,
     /// Only lines among the first / last N non-blank lines of a document are considered.
     pub position: Position,
-    /// A line or detector rule whose removals the (other) detectors do not see
+    /// A line, block, sequence or detector rule whose removals the (other) detectors do not see
     /// (`after_detectors = true`): the line scorer still has the line as context, as it
     /// has a replace rule's.
     pub after_detectors: bool,

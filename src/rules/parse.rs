@@ -540,9 +540,10 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
             return None;
         }
     };
-    // Whether the (other) detectors see its removals: a line or detector rule's key, not
-    // a keep rule's.
-    let line_only = |k: &&str| *k == "after_detectors" && matches!(kind_name.as_str(), "line" | "detector");
+    // Whether the (other) detectors see its removals: the key of a rule that removes whole
+    // lines (line, block, sequence, detector), not a keep or replace rule's.
+    let line_only =
+        |k: &&str| *k == "after_detectors" && matches!(kind_name.as_str(), "line" | "block" | "sequence" | "detector");
     let stray: Vec<_> = stray_keys(&r, allowed).into_iter().filter(|k| !line_only(k)).collect();
     if !stray.is_empty() {
         let what = if keeps_found {
