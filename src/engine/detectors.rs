@@ -510,6 +510,11 @@ impl Run {
         self.0 = Some((start, last, units + 1));
     }
 
+    /// Start a run at line `first` that counts no unit yet (a label above its units).
+    pub(crate) fn open_at(&mut self, first: usize) {
+        self.0 = Some((first, first, 0));
+    }
+
     /// End the run: a detection if it holds at least `min` units, with `why(units)` as its
     /// detail when the caller wants details.
     pub(crate) fn end(

@@ -7,6 +7,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use super::detectors::{Detection, Detector, DocView, Run};
+use super::normalize::{normalize_head_into, normalize_into};
 
 /// Drops each run of at least `min_lines` lines that `pattern` matches whole (leading and
 /// trailing ASCII whitespace aside), each at most `max_chars` bytes long. Blank lines and lines
@@ -24,6 +25,21 @@ pub struct LineRuns {
     ends: Ends,
     min_lines: usize,
     max_chars: usize,
+    /// With a label: only a run right under a line this matches whole counts, and the
+    /// label goes with it.
+    label: Option<Label>,
+}
+
+/// The line a run must follow ("Related articles", "Read more"): a pattern matched whole
+/// against the normalised, lower-cased line, as a line rule's would be.
+#[derive(Debug)]
+struct Label {
+    whole: Regex,
+    /// Longer lines are not normalised to be tried: a label is a few words.
+    max_chars: usize,
+    /// The first bytes a label can have: most short lines are turned away by the start of
+    /// their normalised form, without normalising the rest.
+    heads: Heads,
 }
 
 #[derive(Deserialize)]
@@ -34,7 +50,13 @@ struct Params {
     /// Longer lines are never in a run and are not matched at all: the pattern costs
     /// nothing on the article's paragraphs.
     max_chars: usize,
+    /// The label a run must follow (see `Label`); blank lines and removed lines may come
+    /// between. Without it, any run counts.
+    after: Option<String>,
 }
+
+/// What a label line is longer than, at most, in bytes of the original line.
+const MAX_LABEL_CHARS: usize = 60;
 
 impl LineRuns {
     pub fn from_params(params: toml::Table) -> Result<Self, String> {
@@ -54,11 +76,41 @@ impl LineRuns {
         let anchored = format!("(?:{})$", p.pattern);
         let end_anchored = Regex::new(&anchored).map_err(|e| format!("bad params: pattern: {e}"))?;
         let ends = Ends::new(&anchored);
-        Ok(LineRuns { end_anchored, ends, min_lines: p.min_lines, max_chars: p.max_chars })
+        let label = match p.after {
+            Some(after) => {
+                regex_syntax::Parser::new().parse(&after).map_err(|e| format!("bad params: after: {e}"))?;
+                let anchored = format!("^(?:{after})$");
+                let whole = Regex::new(&anchored).map_err(|e| format!("bad params: after: {e}"))?;
+                Some(Label { whole, max_chars: MAX_LABEL_CHARS, heads: Heads::new(&anchored) })
+            }
+            None => None,
+        };
+        Ok(LineRuns { end_anchored, ends, min_lines: p.min_lines, max_chars: p.max_chars, label })
+    }
+
+    /// Whether line `i` is a label that a run may follow. A list item is not one, nor an
+    /// indented line (a list whose bullets a converter dropped): "See also" in a table of
+    /// contents is an entry, not a label over the lines after it.
+    fn is_label(&self, label: &Label, doc: &DocView<'_>, i: usize, norm: &mut String) -> bool {
+        if doc.lines[i].content.len() > label.max_chars {
+            return false;
+        }
+        let line = doc.line(i);
+        label.heads.may_start_raw(line)
+            && matches!(Shape::of(line), Shape::Heading | Shape::Plain)
+            && {
+                normalize_head_into(line, true, norm, Heads::LEN);
+                label.heads.may_start(norm.as_bytes())
+            }
+            && {
+                normalize_into(line, true, norm);
+                label.whole.is_match(norm)
+            }
     }
 
     /// Whether line `i` is one of a run's lines: only short lines whose last two bytes a
     /// match can end with go to the regex.
+    #[inline(always)]
     fn member(&self, doc: &DocView<'_>, i: usize) -> bool {
         let span = doc.lines[i].content.clone();
         if span.len() > self.max_chars {
@@ -74,6 +126,9 @@ impl LineRuns {
 
 impl Detector for LineRuns {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
+        if let Some(label) = &self.label {
+            return self.detect_after(label, doc, out);
+        }
         let mut run = Run::default();
         let why = |lines| format!("{lines} lines in a row match the rule's pattern (needs ≥{})", self.min_lines);
         for i in 0..doc.lines.len() {
@@ -87,6 +142,213 @@ impl Detector for LineRuns {
             }
         }
         run.end(self.min_lines, doc, out, why);
+    }
+}
+
+impl LineRuns {
+    /// Runs under a label: the label opens a run (removed or not: a line rule may have
+    /// taken it already), its members follow, and any other kept line closes it.
+    fn detect_after(&self, label: &Label, doc: &DocView<'_>, out: &mut Vec<Detection>) {
+        let mut run = Run::default();
+        let mut open = false;
+        // The first member's shape: the others have it too. A list of headlines is all list
+        // items, all headings or all plain lines; a line of another shape is the article
+        // going on (its next section's heading, after the list).
+        let mut shape = None;
+        let mut norm = String::new();
+        let why = |lines| {
+            format!("{lines} lines in a row under the rule's label match its pattern (needs ≥{})", self.min_lines)
+        };
+        for i in 0..doc.lines.len() {
+            if doc.is_blank(i) {
+                continue;
+            }
+            if self.is_label(label, doc, i, &mut norm) {
+                run.end(self.min_lines, doc, out, why);
+                run.open_at(i);
+                (open, shape) = (true, None);
+            } else if doc.removed[i] {
+                continue;
+            } else if open
+                && *shape.get_or_insert_with(|| Shape::of(doc.line(i))) == Shape::of(doc.line(i))
+                && self.member(doc, i)
+            {
+                run.add(i, i);
+            } else {
+                run.end(self.min_lines, doc, out, why);
+                open = false;
+            }
+        }
+        run.end(self.min_lines, doc, out, why);
+    }
+}
+
+/// The first `LEN` bytes of the matches of a start-anchored pattern, read off its lazy DFA
+/// (see `Ends` for the reverse case): every path of `LEN` bytes from the start state that
+/// does not die. `None` lets every line through: a pattern whose matches start too many
+/// ways (a broad class), or that the lazy DFA gives up on.
+#[derive(Debug)]
+struct Heads {
+    heads: Option<Vec<[u8; Heads::LEN]>>,
+    /// The same paths one and two bytes long, when each starts with a lower-case ASCII
+    /// letter: enough to look at the original line without normalising it.
+    raw: Option<RawStarts>,
+}
+
+#[derive(Debug)]
+struct RawStarts {
+    letters: [bool; 26],
+    /// `pairs[a][b]`: some match starts with letters `a` then `b`.
+    pairs: [[bool; 26]; 26],
+    /// Bit `(a * 26 + b) * 26 + c`: some match starts with letters `a`, `b`, `c`.
+    triples: [u64; 26 * 26 * 26 / 64 + 1],
+}
+
+impl RawStarts {
+    fn triple(a: usize, b: usize, c: usize) -> (usize, u64) {
+        let bit = (a * 26 + b) * 26 + c;
+        (bit / 64, 1 << (bit % 64))
+    }
+}
+
+impl Heads {
+    const LEN: usize = 3;
+    const MAX_HEADS: usize = 256;
+
+    fn new(start_anchored: &str) -> Self {
+        let Ok(Some([firsts, seconds, thirds])) = Self::read_off(start_anchored) else {
+            return Heads { heads: None, raw: None };
+        };
+        let letter = |b: u8| b.is_ascii_lowercase().then(|| (b - b'a') as usize);
+        let raw = firsts.iter().all(|p| letter(p[0]).is_some()).then(|| {
+            let mut raw =
+                RawStarts { letters: [false; 26], pairs: [[false; 26]; 26], triples: [0; 26 * 26 * 26 / 64 + 1] };
+            firsts.iter().filter_map(|p| letter(p[0])).for_each(|a| raw.letters[a] = true);
+            for p in &seconds {
+                if let (Some(a), Some(b)) = (letter(p[0]), letter(p[1])) {
+                    raw.pairs[a][b] = true;
+                }
+            }
+            for p in &thirds {
+                if let (Some(a), Some(b), Some(c)) = (letter(p[0]), letter(p[1]), letter(p[2])) {
+                    let (word, bit) = RawStarts::triple(a, b, c);
+                    raw.triples[word] |= bit;
+                }
+            }
+            raw
+        });
+        let mut heads: Vec<[u8; Self::LEN]> = thirds.into_iter().map(|p| p.try_into().expect("LEN bytes")).collect();
+        heads.sort_unstable();
+        Heads { heads: Some(heads), raw }
+    }
+
+    /// A first look at the original line, before normalising its head. Past the markup
+    /// that normalising drops or a list's marker, one, two or three ASCII letters that no
+    /// match starts with mean no match: normalising only lower-cases them. (It may keep a
+    /// `-`, `+` or `#` skipped here, but then the line starts with no letter, and no match
+    /// does.) Anything else (a digit, a non-ASCII character, a letter then markup) is left
+    /// to `may_start`.
+    fn may_start_raw(&self, line: &str) -> bool {
+        let Some(raw) = &self.raw else { return true };
+        let bytes = line.as_bytes();
+        let Some(at) = bytes.iter().position(|b| {
+            !matches!(b, b' ' | b'\t' | b'#' | b'>' | b'*' | b'_' | b'[' | b'!' | b'`' | b'~' | b'-' | b'+')
+        }) else {
+            return true;
+        };
+        let letter = |at: usize| {
+            bytes.get(at).filter(|b| b.is_ascii_alphabetic()).map(|b| (b.to_ascii_lowercase() - b'a') as usize)
+        };
+        match (letter(at), letter(at + 1), letter(at + 2)) {
+            (Some(a), Some(b), Some(c)) => {
+                let (word, bit) = RawStarts::triple(a, b, c);
+                raw.triples[word] & bit != 0
+            }
+            (Some(a), Some(b), None) => raw.pairs[a][b],
+            (Some(a), None, _) => raw.letters[a],
+            // A letter of another script stays one (lower-cased) once normalised: no
+            // match starts with it. (Emoji, quotes and dashes are not letters.)
+            _ if bytes[at] >= 0x80 => line[at..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphabetic() || c.to_lowercase().next().is_some_and(|lower| lower.is_ascii())),
+            _ => true,
+        }
+    }
+
+    /// The paths one, two and `LEN` bytes long from the start state.
+    fn read_off(start_anchored: &str) -> Result<Option<[Vec<Vec<u8>>; Self::LEN]>, String> {
+        use regex_automata::{Anchored, Input, hybrid::dfa::DFA};
+        let dfa = DFA::new(start_anchored).map_err(|e| e.to_string())?;
+        let mut cache = dfa.create_cache();
+        let start =
+            dfa.start_state_forward(&mut cache, &Input::new("").anchored(Anchored::Yes)).map_err(|e| e.to_string())?;
+        let mut paths = vec![(Vec::new(), start)];
+        let mut levels: [Vec<Vec<u8>>; Self::LEN] = Default::default();
+        for level in &mut levels {
+            let mut longer = Vec::new();
+            for (path, state) in paths {
+                for b in 0..=255u8 {
+                    let next = dfa.next_state(&mut cache, state, b).map_err(|e| e.to_string())?;
+                    if next.is_quit() {
+                        return Ok(None);
+                    }
+                    if !next.is_dead() {
+                        let mut p: Vec<u8> = path.clone();
+                        p.push(b);
+                        longer.push((p, next));
+                    }
+                }
+            }
+            if longer.len() > Self::MAX_HEADS {
+                return Ok(None);
+            }
+            *level = longer.iter().map(|(p, _)| p.clone()).collect();
+            paths = longer;
+        }
+        Ok(Some(levels))
+    }
+
+    /// Whether a line whose normalised form starts with `head` may match. A head shorter
+    /// than `LEN` is the whole line: the regex decides.
+    fn may_start(&self, head: &[u8]) -> bool {
+        match (&self.heads, head.first_chunk::<{ Self::LEN }>()) {
+            (Some(heads), Some(first)) => heads.binary_search(first).is_ok(),
+            _ => true,
+        }
+    }
+}
+
+/// How a line starts, as markdown or a text converter marks it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    Heading,
+    ListItem,
+    /// Indented by two spaces or a tab and not a list item: a list whose bullets the
+    /// converter dropped, or code.
+    Indented,
+    Plain,
+}
+
+impl Shape {
+    fn of(line: &str) -> Shape {
+        let b = line.as_bytes();
+        let t = b.trim_ascii_start();
+        let plain = if b.starts_with(b"  ") || b.starts_with(b"\t") { Shape::Indented } else { Shape::Plain };
+        let marker_len = match t.first() {
+            Some(b'#') => return Shape::Heading,
+            Some(b'*' | b'-' | b'+') => 1,
+            Some(b'0'..=b'9') => {
+                let digits = t.iter().take_while(|c| c.is_ascii_digit()).count();
+                if !matches!(t.get(digits), Some(b'.' | b')')) {
+                    return plain;
+                }
+                digits + 1
+            }
+            _ if t.starts_with("\u{2022}".as_bytes()) => "\u{2022}".len(),
+            _ => return plain,
+        };
+        if matches!(t.get(marker_len), Some(b' ' | b'\t')) { Shape::ListItem } else { plain }
     }
 }
 
@@ -209,6 +471,46 @@ mod tests {
         assert_eq!(dropped(&runs, broken, &[2]), [0, 1, 2, 3, 4]);
     }
 
+    const HEADLINE: &str = r"[^.!?]*[^.!?\s]";
+
+    fn labelled_runs(after: &str) -> LineRuns {
+        let mut params = toml::Table::new();
+        params.insert("pattern".into(), HEADLINE.into());
+        params.insert("min_lines".into(), 2.into());
+        params.insert("max_chars".into(), 80.into());
+        params.insert("after".into(), after.into());
+        LineRuns::from_params(params).expect("valid params")
+    }
+
+    #[test]
+    fn with_a_label_only_the_run_under_it_goes_and_the_label_with_it() {
+        let runs = labelled_runs("related( articles)?:?");
+        let text = "Short line\nAnother short line\nThe story goes on.\n## Related articles\n\n\
+                    Budget shortfall grows\nCycle lanes open\nThe mayor said more.\nTail line\nTail line two\n";
+        // The lines above the label are a run of the pattern, but no label heads them; the
+        // run ends at the first line of another shape, and what follows it is not a run.
+        assert_eq!(dropped(&runs, text, &[]), [3, 4, 5, 6]);
+        // A label a line rule already removed still heads its run.
+        assert_eq!(dropped(&runs, text, &[3]), [3, 4, 5, 6]);
+        // One headline is not a list.
+        assert!(dropped(&runs, "Related:\nBudget shortfall grows\nThe mayor said more.\n", &[]).is_empty());
+    }
+
+    #[test]
+    fn a_labelled_run_keeps_one_shape_and_a_list_item_is_no_label() {
+        let runs = labelled_runs("related|see also");
+        // Bulleted headlines, then the article's next section heading: the heading stays.
+        let text = "Related\n- Budget shortfall grows\n- Cycle lanes open\n\nTrend 5: mental health\nBody.\n";
+        assert_eq!(dropped(&runs, text, &[]), [0, 1, 2]);
+        // Indented headlines, then a plain line: the plain line stays.
+        let text = "Related\n  Budget shortfall grows\n  Cycle lanes open\nGet alerts by email\n";
+        assert_eq!(dropped(&runs, text, &[]), [0, 1, 2]);
+        // "See also" as an entry of a table of contents heads nothing.
+        for toc in ["  * See also\n  * References\n  * Notes\n", "  See also\n  References\n  Notes\n"] {
+            assert!(dropped(&runs, toc, &[]).is_empty(), "{toc:?}");
+        }
+    }
+
     #[test]
     fn the_pattern_must_match_the_whole_line() {
         let runs = line_runs(COUNTED, 2, 80);
@@ -244,6 +546,37 @@ mod tests {
         assert!(ends.before.len() == 1 && ends.may_end(b"ab") && !ends.may_end(b"a."));
     }
 
+    #[test]
+    fn heads_are_the_first_bytes_a_label_can_have() {
+        let heads = Heads::new("^(?:read more|related(?: articles)?|more from [^:]{1,30}) ?:?$");
+        assert_eq!(heads.heads.as_ref().map(Vec::len), Some(3), "{heads:?}");
+        assert!(heads.may_start(b"rea") && heads.may_start(b"related") && heads.may_start(b"more from x"));
+        assert!(!heads.may_start(b"the mayor said") && !heads.may_start(b"reb"));
+        // Shorter than a head: the regex decides.
+        assert!(heads.may_start(b"re") && heads.may_start(b""));
+        // A pattern that starts with a broad class has no useful heads: everything passes.
+        assert!(Heads::new(r"^(?:\w+ more)$").heads.is_none());
+        // The original line's first letter past its markup, before normalising.
+        assert!(heads.may_start_raw("## **Related** articles") && heads.may_start_raw("  * [More](#) from us"));
+        assert!(!heads.may_start_raw("## The mayor said") && !heads.may_start_raw("- [Budget](#)"));
+        assert!(heads.may_start_raw("[12]Read more") && heads.may_start_raw("\u{1F50A} Read more"));
+        // Two letters: "rb" starts no label; a letter then markup is left to the next check.
+        assert!(!heads.may_start_raw("Rb") && heads.may_start_raw("R**ead more**"));
+        // Three: "reb" starts none, "rel" does.
+        assert!(!heads.may_start_raw("Rebuzz") && heads.may_start_raw("RELATED"));
+        // A letter of another script starts none; the Kelvin sign lower-cases to `k`.
+        assert!(!heads.may_start_raw("Ähnliche Artikel") && !heads.may_start_raw("## Статьи"));
+        assert!(Heads::new("^(?:kelvin)$").may_start_raw("\u{212A}elvin"));
+        // Lines the pattern matches always pass.
+        for pattern in [r"^(?:café|caf)$", r"^(?:x\d{2}y)$", r"^(?:ab|a)$", r"^(?:(?i)share)$"] {
+            let (regex, heads) = (Regex::new(pattern).unwrap(), Heads::new(pattern));
+            for line in ["café", "caf", "x12y", "ab", "a", "SHARE", "share", "Share"] {
+                let passes = heads.may_start(line.as_bytes()) && heads.may_start_raw(line);
+                assert!(!regex.is_match(line) || passes, "{pattern} on {line:?}");
+            }
+        }
+    }
+
     /// The filter only saves the regex work: a line the pattern matches always passes it.
     #[test]
     fn ends_never_turn_away_a_match() {
@@ -268,5 +601,7 @@ mod tests {
         let unclosed = err(toml::toml! { pattern = "(a" min_lines = 4 max_chars = 80 });
         assert!(unclosed.contains("pattern") && !unclosed.contains("(?:"), "{unclosed}");
         assert!(err(toml::toml! { pattern = "a" min_lines = 4 }).contains("max_chars"));
+        let label = err(toml::toml! { pattern = "a" min_lines = 2 max_chars = 80 after = "[x" });
+        assert!(label.contains("after:") && !label.contains("^(?:"), "{label}");
     }
 }
