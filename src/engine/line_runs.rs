@@ -35,8 +35,6 @@ pub struct LineRuns {
 #[derive(Debug)]
 struct Label {
     whole: Regex,
-    /// Longer lines are not normalised to be tried: a label is a few words.
-    max_chars: usize,
     /// The first bytes a label can have: most short lines are turned away by the start of
     /// their normalised form, without normalising the rest.
     heads: Heads,
@@ -55,7 +53,8 @@ struct Params {
     after: Option<String>,
 }
 
-/// What a label line is longer than, at most, in bytes of the original line.
+/// A label is a few words: longer lines (in bytes of the original) are not normalised to
+/// be tried.
 const MAX_LABEL_CHARS: usize = 60;
 
 impl LineRuns {
@@ -81,7 +80,7 @@ impl LineRuns {
                 regex_syntax::Parser::new().parse(&after).map_err(|e| format!("bad params: after: {e}"))?;
                 let anchored = format!("^(?:{after})$");
                 let whole = Regex::new(&anchored).map_err(|e| format!("bad params: after: {e}"))?;
-                Some(Label { whole, max_chars: MAX_LABEL_CHARS, heads: Heads::new(&anchored) })
+                Some(Label { whole, heads: Heads::new(&anchored) })
             }
             None => None,
         };
@@ -92,7 +91,7 @@ impl LineRuns {
     /// indented line (a list whose bullets a converter dropped): "See also" in a table of
     /// contents is an entry, not a label over the lines after it.
     fn is_label(&self, label: &Label, doc: &DocView<'_>, i: usize, norm: &mut String) -> bool {
-        if doc.lines[i].content.len() > label.max_chars {
+        if doc.lines[i].content.len() > MAX_LABEL_CHARS {
             return false;
         }
         let line = doc.line(i);
@@ -170,7 +169,10 @@ impl LineRuns {
             } else if doc.removed[i] {
                 continue;
             } else if open
-                && *shape.get_or_insert_with(|| Shape::of(doc.line(i))) == Shape::of(doc.line(i))
+                && {
+                    let this = Shape::of(doc.line(i));
+                    *shape.get_or_insert(this) == this
+                }
                 && self.member(doc, i)
             {
                 run.add(i, i);
@@ -185,8 +187,8 @@ impl LineRuns {
 
 /// The first `LEN` bytes of the matches of a start-anchored pattern, read off its lazy DFA
 /// (see `Ends` for the reverse case): every path of `LEN` bytes from the start state that
-/// does not die. `None` lets every line through: a pattern whose matches start too many
-/// ways (a broad class), or that the lazy DFA gives up on.
+/// does not die. Without them (`heads` is `None`) every line passes: a pattern whose
+/// matches start too many ways (a broad class), or that the lazy DFA gives up on.
 #[derive(Debug)]
 struct Heads {
     heads: Option<Vec<[u8; Heads::LEN]>>,
