@@ -542,9 +542,9 @@ fn convert_rule(ctx: &mut FileCtx, at: usize, mut r: RawRule) -> Option<Rule> {
     };
     // Whether the (other) detectors see its removals: the key of a rule that removes whole
     // lines (line, block, sequence, detector), not a keep or replace rule's.
-    let line_only =
+    let takes_after_detectors =
         |k: &&str| *k == "after_detectors" && matches!(kind_name.as_str(), "line" | "block" | "sequence" | "detector");
-    let stray: Vec<_> = stray_keys(&r, allowed).into_iter().filter(|k| !line_only(k)).collect();
+    let stray: Vec<_> = stray_keys(&r, allowed).into_iter().filter(|k| !takes_after_detectors(k)).collect();
     if !stray.is_empty() {
         let what = if keeps_found {
             "a keep rule with `detector`".to_string()
