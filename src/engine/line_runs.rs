@@ -4,6 +4,8 @@
 //! run of them is a widget.
 
 use regex::Regex;
+use regex_automata::hybrid::LazyStateID;
+use regex_automata::hybrid::dfa::{Cache, DFA};
 use serde::Deserialize;
 
 use super::detectors::{Detection, Detector, DocView, Run};
@@ -280,7 +282,7 @@ impl Heads {
 
     /// The paths one, two and `LEN` bytes long from the start state.
     fn read_off(start_anchored: &str) -> Result<Option<[Vec<Vec<u8>>; Self::LEN]>, String> {
-        use regex_automata::{Anchored, Input, hybrid::dfa::DFA};
+        use regex_automata::{Anchored, Input};
         let dfa = DFA::new(start_anchored).map_err(|e| e.to_string())?;
         let mut cache = dfa.create_cache();
         let start =
@@ -290,16 +292,13 @@ impl Heads {
         for level in &mut levels {
             let mut longer = Vec::new();
             for (path, state) in paths {
-                for b in 0..=255u8 {
-                    let next = dfa.next_state(&mut cache, state, b).map_err(|e| e.to_string())?;
+                for (b, next) in live_steps(&dfa, &mut cache, state)? {
                     if next.is_quit() {
                         return Ok(None);
                     }
-                    if !next.is_dead() {
-                        let mut p: Vec<u8> = path.clone();
-                        p.push(b);
-                        longer.push((p, next));
-                    }
+                    let mut p: Vec<u8> = path.clone();
+                    p.push(b);
+                    longer.push((p, next));
                 }
             }
             if longer.len() > Self::MAX_HEADS {
@@ -319,6 +318,19 @@ impl Heads {
             _ => true,
         }
     }
+}
+
+/// The bytes that take a lazy DFA from `state` to a state that is not dead (a quit state
+/// included: past it the DFA knows nothing), each with that state.
+fn live_steps(dfa: &DFA, cache: &mut Cache, state: LazyStateID) -> Result<Vec<(u8, LazyStateID)>, String> {
+    let mut steps = Vec::new();
+    for b in 0..=255u8 {
+        let next = dfa.next_state(cache, state, b).map_err(|e| e.to_string())?;
+        if !next.is_dead() {
+            steps.push((b, next));
+        }
+    }
+    Ok(steps)
 }
 
 /// How a line starts, as markdown or a text converter marks it.
@@ -383,7 +395,7 @@ impl Ends {
     }
 
     fn read_off(end_anchored: &str) -> Result<Self, String> {
-        use regex_automata::{Anchored, Input, hybrid::dfa::DFA, nfa::thompson};
+        use regex_automata::{Anchored, Input, nfa::thompson};
         // `\b` is a Unicode word boundary, which a lazy DFA takes only by giving up on
         // non-ASCII bytes: those it gives up on lead to a "quit" state, not a dead one, so
         // they pass.
@@ -393,16 +405,9 @@ impl Ends {
             .build(end_anchored)
             .map_err(|e| e.to_string())?;
         let mut cache = dfa.create_cache();
-        let err = |e: regex_automata::hybrid::CacheError| e.to_string();
         let start =
             dfa.start_state_reverse(&mut cache, &Input::new("").anchored(Anchored::Yes)).map_err(|e| e.to_string())?;
-        let mut after_last = Vec::new();
-        for last in 0..=255u8 {
-            let state = dfa.next_state(&mut cache, start, last).map_err(err)?;
-            if !state.is_dead() {
-                after_last.push((last, state));
-            }
-        }
+        let after_last = live_steps(&dfa, &mut cache, start)?;
         let mut ends = Ends { last: [0; 256], before: Vec::new() };
         if after_last.len() > Self::MAX_ROWS {
             ends.before.push([true; 256]);
@@ -412,11 +417,11 @@ impl Ends {
             return Ok(ends);
         }
         for (last, state) in after_last {
-            let mut before = [true; 256];
             // Past a quit state the DFA knows nothing: every byte before it passes.
+            let mut before = [state.is_quit(); 256];
             if !state.is_quit() {
-                for (b, can) in before.iter_mut().enumerate() {
-                    *can = !dfa.next_state(&mut cache, state, b as u8).map_err(err)?.is_dead();
+                for (b, _) in live_steps(&dfa, &mut cache, state)? {
+                    before[b as usize] = true;
                 }
             }
             ends.before.push(before);
