@@ -11,7 +11,8 @@
 //! numbered list name topics and countries that menus also name; a plain tutorial with
 //! indented code; short news stories and a recipe blog as WET records have them, without
 //! blank lines, a share column or a related-articles list between paragraphs, a comment
-//! form and footer after):
+//! form and footer after, a story told in paragraphs of one or two short sentences with
+//! headlines after it):
 //! `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
@@ -70,6 +71,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ),
     ("wet-heatwave.txt", &[1, 2, 3, 4, 6, 7, 8, 10, 12, 13, 14, 15, 17, 19, 20, 21, 22, 23], &[]),
     ("wet-related.txt", &[4, 5, 6, 7, 10, 11, 12], &[]),
+    ("wet-short-paragraphs.txt", &[8, 9, 10, 11, 12, 13, 14], &[]),
     ("wet-recipe.txt", &[1, 2, 3, 4, 5, 6, 7, 8, 13, 25, 26, 27, 30, 31, 32, 33, 34, 35, 36, 37, 38], &[10, 28, 29]),
 ];
 

@@ -163,7 +163,8 @@ pub(crate) fn params_into<T: for<'de> Deserialize<'de>>(params: toml::Table) -> 
 /// from its first headline-like line (short, not ending like a sentence) when it holds
 /// at least `min_lines` headline-like lines making up at least `min_share` of the run.
 /// Nothing is dropped unless a long (article) line comes before the run, and one that
-/// ends in a colon announces a list of the article's own. The cut starts past headings
+/// ends in a colon announces a list of the article's own. A story told in short paragraphs
+/// goes on into the run: the run is judged after them (see [`short_paragraphs_end`]). The cut starts past headings
 /// that sit right above an unlinked list item: those are sections of the article's own.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
@@ -252,8 +253,8 @@ fn runs_on(doc: &DocView<'_>, i: usize) -> bool {
 impl Detector for TrailingHeadlines {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
         let mut norm = String::new();
-        // (line, headline-like) for the short run at the end, bottom-up.
-        let mut run: Vec<(usize, bool)> = Vec::new();
+        // The short run at the end, bottom-up.
+        let mut run: Vec<ShortLine> = Vec::new();
         let mut article_line_before = false;
         for i in (0..doc.lines.len()).rev() {
             if doc.removed[i] || doc.is_blank(i) {
@@ -270,26 +271,29 @@ impl Detector for TrailingHeadlines {
                 break;
             }
             let headline = !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i)) && !runs_on(doc, i);
-            run.push((i, headline));
+            run.push(ShortLine { line: i, headline, sentence: is_sentence(&norm) });
         }
         if !article_line_before {
             return;
         }
         run.reverse();
         introduced_lists_are_not_headlines(doc, &mut run);
-        let Some(first) = run.iter().position(|&(_, headline)| headline) else { return };
+        let article_end = short_paragraphs_end(&run);
+        let Some(first) = run[article_end..].iter().position(|l| l.headline).map(|k| article_end + k) else {
+            return;
+        };
         let zone = &run[first..];
-        let headlines = zone.iter().filter(|&&(_, h)| h).count();
+        let headlines = zone.iter().filter(|l| l.headline).count();
         let share = headlines as f64 / zone.len() as f64;
         if headlines >= self.min_lines && share >= self.min_share {
             // The zone is judged whole, but the cut passes over headings of the article's
             // own lists: a heading right above an unlinked list item opens a section
             // (a permit office's "Typical Projects Requiring Inspections" over "Building",
             // "Electrical"), and the footer's links start at the next headline-like line.
-            let opens_own_list = |k: usize| run.get(k + 1).is_some_and(|&(i, _)| is_plain_list_item(doc.line(i)));
-            let start = (first..run.len()).find(|&k| run[k].1 && !opens_own_list(k)).unwrap_or(first);
+            let opens_own_list = |k: usize| run.get(k + 1).is_some_and(|l| is_plain_list_item(doc.line(l.line)));
+            let start = (first..run.len()).find(|&k| run[k].headline && !opens_own_list(k)).unwrap_or(first);
             out.push(Detection {
-                lines: run[start].0..doc.lines.len(),
+                lines: run[start].line..doc.lines.len(),
                 detail: format!(
                     "{headlines} headline-like lines of {} short lines after the article (share {share:.2}; needs ≥{} and ≥{:.2})",
                     zone.len(),
@@ -301,20 +305,65 @@ impl Detector for TrailingHeadlines {
     }
 }
 
-/// Lines of a short run (top-down, as `(line, headline-like)`) that a label ending in a colon
+/// A line of the short run at a document's end, as [`TrailingHeadlines`] reads it.
+struct ShortLine {
+    line: usize,
+    /// Short, not ending like a sentence, not a plain list item, not running on.
+    headline: bool,
+    /// A sentence of some length, see [`is_sentence`].
+    sentence: bool,
+}
+
+/// At least [`SENTENCE_MIN_WORDS`] words ending in `.` or `!` (closing quotes and brackets
+/// ignored): a line of prose, not a headline, a label or "He declined to comment."
+fn is_sentence(normalized: &str) -> bool {
+    let trimmed = normalized.trim_end_matches(['"', '\'', ')', ']', ' ']);
+    trimmed.ends_with(['.', '!']) && word_count(trimmed) >= SENTENCE_MIN_WORDS
+}
+
+const SENTENCE_MIN_WORDS: usize = 8;
+
+/// Where a story told in short paragraphs (each under the run's word limit, as local news
+/// and wire copy often are) ends in the short run (top-down): past the last of its
+/// paragraphs, two or more sentences in a row, chained from the run's start with at most
+/// one headline-like line (a subheading) between one and the next. 0 when the run does not
+/// start that way. A footer's sentences ("By clicking Subscribe you agree…") come after
+/// its headlines, not before them, so they do not count.
+fn short_paragraphs_end(run: &[ShortLine]) -> usize {
+    let (mut end, mut k, mut headlines_since) = (0, 0, 0);
+    while k < run.len() {
+        let sentences = run[k..].iter().take_while(|l| l.sentence).count();
+        if sentences >= 2 {
+            k += sentences;
+            end = k;
+            headlines_since = 0;
+            continue;
+        }
+        if run[k].headline {
+            headlines_since += 1;
+            if headlines_since > 1 {
+                break;
+            }
+        }
+        k += 1;
+    }
+    end
+}
+
+/// Lines of a short run (top-down) that a label ending in a colon
 /// introduces ("Key points:"): the block after it, up to the next blank line and at most
 /// [`INTRODUCED_LIST_LINES`] lines, is the article's list, as a list item is. Without its
 /// markers (plain text), a list of the article's own looks like a list of headlines. Only
 /// labels before the run's first headline-like line count: after it, "Articles:" or "Tags:"
 /// introduce the footer's lists.
-fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [(usize, bool)]) {
+fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
     let mut k = 0;
     while k < run.len() {
-        if run[k].1 {
+        if run[k].headline {
             return;
         }
         // A heading names a section ("## Other Posts:"); a label introduces a list.
-        let label = doc.line(run[k].0).trim().trim_end_matches(['*', '_']);
+        let label = doc.line(run[k].line).trim().trim_end_matches(['*', '_']);
         if !label.ends_with(':') || label.starts_with('#') {
             k += 1;
             continue;
@@ -323,12 +372,12 @@ fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [(usize, bool
         // text. A text without blank lines (a WET record) has no blocks, and nothing there
         // tells the list from the footer after it.
         let mut end = k + 1;
-        while end < run.len() && (end == k + 1 || !(run[end - 1].0 + 1..run[end].0).any(|i| doc.is_blank(i))) {
+        while end < run.len() && (end == k + 1 || !(run[end - 1].line + 1..run[end].line).any(|i| doc.is_blank(i))) {
             end += 1;
         }
         let ended = end < run.len() || (0..doc.lines.len()).any(|i| doc.is_blank(i));
         if ended && end - k - 1 <= INTRODUCED_LIST_LINES {
-            run[k + 1..end].iter_mut().for_each(|(_, headline)| *headline = false);
+            run[k + 1..end].iter_mut().for_each(|l| l.headline = false);
         }
         k = end;
     }
@@ -2197,6 +2246,39 @@ pub(crate) mod tests {
         // Headlines one per line, with no blank line between, are still a list.
         let headlines = "Storm hits the coast\nMayor resigns\nNew bridge opens\nSchools close early\nFair returns\n";
         assert_eq!(run(d.as_ref(), &format!("{ARTICLE}\n\n{headlines}")).len(), 1);
+    }
+
+    #[test]
+    fn a_story_in_short_paragraphs_goes_on_past_its_subheadings() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        // Lines 1-6 (0-based): two-sentence paragraphs under subheadings, every line short.
+        let story = "Around 600 people came, twice as many as last year, despite the rain.\n\
+                     The raffle sold out by two, and the dog show ran an hour late.\n\
+                     What happens next\n\
+                     Work on the roof is due to start in the summer, the head teacher said.\n\
+                     The school still needs about £2,000 for the rest of the work.\n\
+                     How to help\n\
+                     Donations can be left at the school office on weekday mornings.\n\
+                     The next fundraising event is a quiz night in the village hall.\n";
+        let headlines = "Bypass plan goes back to the council\nBus route 12 runs on Sundays again\n\
+                         Library hours cut from April\nTwo charged after shop break-in\n\
+                         New owners for the Red Lion\nSchool meals to cost 10p more\n";
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n{story}{headlines}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 9, "the headlines after the story's last sentence");
+        // Two headline-like lines in a row end the story: the sentences after them are the
+        // footer's, and the cut starts at the first of them.
+        let about = "Contact us\nAbout\nOur newsroom is open from nine to five on weekdays.\n\
+                     Letters to the editor are welcome by email or by post.\n";
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n{story}{about}{headlines}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 9);
+        // A footer's sentences after its first headlines do not stop the cut there.
+        let form = "Newsletter\nSign up\nGet the day's news\nBy clicking Subscribe you agree to our privacy policy.\n\
+                    We are having some technical difficulties, try again later.\n";
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n{form}{headlines}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 1);
     }
 
     #[test]
