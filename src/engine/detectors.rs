@@ -164,8 +164,9 @@ pub(crate) fn params_into<T: for<'de> Deserialize<'de>>(params: toml::Table) -> 
 /// at least `min_lines` headline-like lines making up at least `min_share` of the run.
 /// Nothing is dropped unless a long (article) line comes before the run, and one that
 /// ends in a colon announces a list of the article's own. A story told in short paragraphs
-/// goes on into the run: the run is judged after them (see [`short_paragraphs_end`]). The cut starts past headings
-/// that sit right above an unlinked list item: those are sections of the article's own.
+/// goes on into the run, which is judged after them (see `short_paragraphs_end`). The cut
+/// starts past headings that sit right above an unlinked list item: those are sections of
+/// the article's own.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct TrailingHeadlines {
@@ -230,8 +231,12 @@ impl TrailingHeadlines {
 /// Ends like a sentence or a label (`.`, `!`, `:`, `;`, `,`), ignoring closing quotes
 /// and brackets. A question mark does not count: headlines are often questions.
 fn ends_like_sentence(normalized: &str) -> bool {
-    let trimmed = normalized.trim_end_matches(['"', '\'', ')', ']', ' ']);
-    trimmed.ends_with(['.', '!', ':', ';', ','])
+    without_closers(normalized).ends_with(['.', '!', ':', ';', ','])
+}
+
+/// `normalized` without the closing quotes, brackets and spaces at its end.
+fn without_closers(normalized: &str) -> &str {
+    normalized.trim_end_matches(['"', '\'', ')', ']', ' '])
 }
 
 /// A list item without a link: a list of the article's own (release notes, steps,
@@ -317,7 +322,7 @@ struct ShortLine {
 /// At least [`SENTENCE_MIN_WORDS`] words ending in `.` or `!` (closing quotes and brackets
 /// ignored): a line of prose, not a headline, a label or "He declined to comment."
 fn is_sentence(normalized: &str) -> bool {
-    let trimmed = normalized.trim_end_matches(['"', '\'', ')', ']', ' ']);
+    let trimmed = without_closers(normalized);
     trimmed.ends_with(['.', '!']) && word_count(trimmed) >= SENTENCE_MIN_WORDS
 }
 
@@ -2251,7 +2256,7 @@ pub(crate) mod tests {
     #[test]
     fn a_story_in_short_paragraphs_goes_on_past_its_subheadings() {
         let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
-        // Lines 1-6 (0-based): two-sentence paragraphs under subheadings, every line short.
+        // Lines 1-8 (0-based): two-sentence paragraphs under subheadings, every line short.
         let story = "Around 600 people came, twice as many as last year, despite the rain.\n\
                      The raffle sold out by two, and the dog show ran an hour late.\n\
                      What happens next\n\
