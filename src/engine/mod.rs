@@ -8,13 +8,17 @@ pub mod detectors;
 pub mod features;
 pub mod gate;
 pub mod line_runs;
+pub mod line_scorer;
+pub mod link_cards;
 pub mod link_list;
 pub mod normalize;
 pub mod orphans;
 pub mod protect;
 pub mod scope;
 pub mod tail;
+pub mod tail_marker;
 pub mod tiers;
+pub mod trailing_headlines;
 pub mod unwrap;
 
 use std::collections::HashSet;

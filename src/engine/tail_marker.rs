@@ -1,0 +1,312 @@
+//! The `tail-after-marker` detector: comments and related posts from their heading to the end.
+
+use serde::Deserialize;
+
+use super::detectors::{Detection, Detector, DocView, PerProfile, Profile, ends_like_sentence, params_into, yes};
+use super::features;
+use super::normalize::{normalize_into, strip_block_markers};
+
+/// The tail of a page from a heading that opens its comments or its related-posts list
+/// ("Leave a Reply", "3 thoughts on …", "Related Posts", "You may also like") to the end
+/// of the document. Prose in comments looks like article text to line features; the
+/// heading does not. The marker must be a short line (at most `max_words` words) that
+/// matches one of `markers` (regexes on the normalised, lower-cased line) and comes
+/// after at least `min_prose_before` lines of prose (`prose_words` words, ending like a
+/// sentence), so a navigation link with the same words near the top never triggers it.
+/// Only the first marker counts, and nothing is cut when more than `max_tail_lines` non-blank
+/// lines follow it: a page's comments and teasers are a few hundred lines, so a longer
+/// tail means a text that holds several pages (a concatenated file), where cutting to
+/// the end would take the next pages with it. `enabled` says per profile whether it runs.
+/// With `removed_marker_max_prose_after`, a marker line that another rule already removed
+/// still counts when at most that many prose lines follow it: a line rule takes "Leave a
+/// Reply" itself, and the thread after it (prose, any amount) must go too, while a "You
+/// may also like" box a rule took in the middle of an article has the article after it.
+/// Without it such a line is passed over. With `link_markers = false`, a line that starts
+/// with a link is never the marker: "[Leave a comment](#)" is a call to action, which
+/// newsletters put in the middle of an article, while the heading of a thread is text (a
+/// related-posts tab, "[Most popular](#)", is a link and a fair marker).
+pub struct TailAfterMarker {
+    markers: regex::RegexSet,
+    /// Bytes the markers can start with, when every marker is anchored: a line whose
+    /// first letter is not among them is not normalised at all.
+    first_letters: Option<Box<[bool; 256]>>,
+    max_words: usize,
+    max_tail_lines: usize,
+    min_prose_before: usize,
+    prose_words: usize,
+    removed_marker_max_prose_after: Option<usize>,
+    link_markers: bool,
+    enabled: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TailAfterMarkerParams {
+    markers: Vec<String>,
+    #[serde(default = "defaults::tail_max_words")]
+    max_words: usize,
+    #[serde(default = "defaults::tail_min_prose_before")]
+    min_prose_before: usize,
+    #[serde(default = "defaults::tail_prose_words")]
+    prose_words: usize,
+    #[serde(default = "defaults::tail_max_tail_lines")]
+    max_tail_lines: usize,
+    #[serde(default)]
+    removed_marker_max_prose_after: Option<usize>,
+    #[serde(default = "yes")]
+    link_markers: bool,
+    enabled: PerProfile<bool>,
+}
+
+impl TailAfterMarker {
+    pub(crate) fn from_params(params: toml::Table, profile: Profile) -> Result<Self, String> {
+        let p: TailAfterMarkerParams = params_into(params)?;
+        let markers = regex::RegexSet::new(&p.markers).map_err(|e| format!("bad params: markers: {e}"))?;
+        let first_letters = p.markers.iter().try_fold(Box::new([false; 256]), |mut all, m| {
+            let bytes = super::tiers::anchored_first_bytes(m, false)?;
+            for (a, b) in all.iter_mut().zip(bytes.iter()) {
+                *a |= b;
+            }
+            Some(all)
+        });
+        Ok(TailAfterMarker {
+            markers,
+            first_letters,
+            max_words: p.max_words,
+            max_tail_lines: p.max_tail_lines,
+            min_prose_before: p.min_prose_before,
+            prose_words: p.prose_words,
+            removed_marker_max_prose_after: p.removed_marker_max_prose_after,
+            link_markers: p.link_markers,
+            enabled: p.enabled.get(profile),
+        })
+    }
+
+    /// A line of at least `prose_words` words that ends like a sentence, in Chinese and
+    /// Japanese too (full-width punctuation; a word per two characters, as the line
+    /// features count them).
+    fn is_prose(&self, line: &str) -> bool {
+        let end = line.trim_end_matches(['*', '_', ' ', '\t']);
+        let cjk_end =
+            || end.trim_end_matches(['"', '\'', ')', ']', '」', '』', '）']).ends_with(['。', '！', '：', '；', '，']);
+        let words = || {
+            let spaced = count_words_up_to(line, self.prose_words);
+            if spaced < self.prose_words { spaced + unspaced_words(line) } else { spaced }
+        };
+        (ends_like_sentence(end) || (!end.is_ascii() && cjk_end())) && words() >= self.prose_words
+    }
+
+    /// Whether the normalised line could start like a marker, judged by its first ASCII
+    /// letter (normalising keeps it: it drops only markup and list numbers before it).
+    fn may_start_marker(&self, line: &str) -> bool {
+        let letter_fits = match (&self.first_letters, line.bytes().find(|b| b.is_ascii_alphanumeric() || !b.is_ascii()))
+        {
+            (None, _) => true,
+            (Some(table), Some(b)) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
+            (Some(_), Some(_)) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
+            (Some(_), None) => false,
+        };
+        // The cheap first-letter test first: most lines stop there.
+        letter_fits && (self.link_markers || !strip_block_markers(line).starts_with('['))
+    }
+}
+
+impl Detector for TailAfterMarker {
+    fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
+        if !self.enabled || !doc.ends_document {
+            return;
+        }
+        let mut norm = String::new();
+        let mut prose = 0;
+        for i in 0..doc.lines.len() {
+            if doc.is_blank(i) || (doc.removed[i] && self.removed_marker_max_prose_after.is_none()) {
+                continue;
+            }
+            // Judged on the raw line: normalising every line of every page cost more than
+            // the rest of the pattern rules. Markup tokens (bullets, `#`) only add words.
+            // Cheap tests first: words are counted only for lines that could need them.
+            // A removed line is no prose, but it may be the marker.
+            let line = doc.line(i);
+            if !doc.removed[i] && self.is_prose(line) {
+                prose += 1;
+                continue;
+            }
+            if prose < self.min_prose_before
+                || !self.may_start_marker(line)
+                || count_words_up_to(line, self.max_words + 3) > self.max_words + 2
+            {
+                continue;
+            }
+            normalize_into(line, true, &mut norm);
+            // The normal form has single spaces between words.
+            let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
+            if words <= self.max_words && self.markers.is_match(&norm) {
+                let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));
+                if doc.removed[i]
+                    && self
+                        .removed_marker_max_prose_after
+                        .is_some_and(|max| kept_after(i + 1).filter(|&l| self.is_prose(doc.line(l))).nth(max).is_some())
+                {
+                    continue;
+                }
+                let tail = kept_after(i).count();
+                if tail > self.max_tail_lines {
+                    return;
+                }
+                out.push(Detection {
+                    lines: i..doc.lines.len(),
+                    detail: if doc.details {
+                        format!("from {norm:?} to the end ({tail} non-blank lines not removed before), after {prose} lines of prose")
+                    } else {
+                        String::new()
+                    },
+                });
+                return;
+            }
+        }
+    }
+}
+
+mod defaults {
+    pub fn tail_max_words() -> usize {
+        12
+    }
+    pub fn tail_min_prose_before() -> usize {
+        2
+    }
+    pub fn tail_prose_words() -> usize {
+        30
+    }
+    pub fn tail_max_tail_lines() -> usize {
+        crate::engine::detectors::MAX_TAIL_LINES
+    }
+}
+
+/// Words of the scripts written without spaces (`features::unspaced_word_chars`): none
+/// in an ASCII line, which is checked first.
+fn unspaced_words(line: &str) -> usize {
+    if line.is_ascii() {
+        return 0;
+    }
+    // In twelfths of a word: a character of a script of 2 or 4 characters a word is 6 or 3.
+    let twelfths: usize = line.chars().filter_map(features::unspaced_word_chars).map(|per_word| 12 / per_word).sum();
+    twelfths / 12
+}
+
+/// Space- or tab-separated tokens of `line`, counted up to `cap`. This runs on lines of
+/// every page: a token is counted where it starts, a chunk of bytes at a time (a loop the
+/// compiler vectorises), and long lines stop early.
+fn count_words_up_to(line: &str, cap: usize) -> usize {
+    // At most 64 starts per chunk: a byte counter, which the compiler vectorises.
+    const CHUNK: usize = 64;
+    let sep = |b: u8| b == b' ' || b == b'\t';
+    let b = line.as_bytes();
+    let mut words = b.first().is_some_and(|&c| !sep(c)) as usize;
+    let mut at = 1;
+    while at < b.len() && words < cap {
+        let end = (at + CHUNK).min(b.len());
+        let starts =
+            b[at..end].iter().zip(&b[at - 1..end - 1]).fold(0u8, |n, (&c, &prev)| n + (sep(prev) & !sep(c)) as u8);
+        words += starts as usize;
+        at = end;
+    }
+    words.min(cap)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::detectors::build;
+    use crate::engine::detectors::tests::{ARTICLE, run, run_after_rules};
+
+    #[test]
+    fn words_are_counted_up_to_the_cap() {
+        let long = "word ".repeat(70) + "\tlast";
+        for line in ["", " ", "a", " a  b\tc ", "\t\tx y", "one two three", long.as_str(), ARTICLE] {
+            let all = line.split([' ', '\t']).filter(|t| !t.is_empty()).count();
+            for cap in [1, 3, 30, 100] {
+                assert_eq!(count_words_up_to(line, cap), all.min(cap), "{line:?} cap {cap}");
+            }
+        }
+    }
+
+    #[test]
+    fn tail_after_marker_cuts_after_prose_but_not_a_concatenation_or_a_menu() {
+        let params = |max_tail_lines: i64| {
+            let mut t: toml::Table = toml::from_str(
+                "markers = ['^leave a reply$']\nenabled = { conservative = false, balanced = true, aggressive = true }",
+            )
+            .unwrap();
+            t.insert("max_tail_lines".into(), max_tail_lines.into());
+            t
+        };
+        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
+                     warned the city last year that the steel frame under its deck had corroded badly.";
+        let d = build("tail-after-marker", &params(600), Profile::Balanced).unwrap();
+        let page = format!("{prose}\n\n{prose}\n\n## Leave a Reply\n\nJane says: nice.\n");
+        let found = run(d.as_ref(), &page);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines, 4..7);
+        assert!(found[0].detail.contains("after 2 lines of prose"), "{}", found[0].detail);
+        // The same words as a menu link before the article: no prose before it yet.
+        assert!(run(d.as_ref(), &format!("[Leave a reply](#)\n\n{prose}\n\n{prose}\n")).is_empty());
+        // More lines after the marker than a page's tail: several pages in one text.
+        let small = build("tail-after-marker", &params(3), Profile::Balanced).unwrap();
+        assert!(run(small.as_ref(), &format!("{page}{page}")).is_empty());
+        // Off in the profiles that say so.
+        let off = build("tail-after-marker", &params(600), Profile::Conservative).unwrap();
+        assert!(run(off.as_ref(), &page).is_empty());
+    }
+
+    #[test]
+    fn tail_after_marker_may_start_at_a_line_a_rule_removed_but_not_at_a_link() {
+        let build_with = |extra: &str| {
+            let params: toml::Table = toml::from_str(&format!(
+                "markers = ['^leave a reply$', '^leave a comment$']\n\
+                 enabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
+            ))
+            .unwrap();
+            build("tail-after-marker", &params, Profile::Balanced).unwrap()
+        };
+        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
+                     warned the city last year that the steel frame under its deck had corroded badly.";
+        // Two lines of article, the heading (line 4), three comments.
+        let page = format!("{prose}\n\n{prose}\n\n## Leave a Reply\n\n{prose}\n\n{prose}\n\n{prose}\n");
+        // By default a heading a rule removed is passed over.
+        assert!(run_after_rules(build_with("").as_ref(), &page, &[4]).is_empty());
+        // With the setting it opens the tail, when few enough prose lines follow it.
+        let any = build_with("removed_marker_max_prose_after = 600");
+        let found = run_after_rules(any.as_ref(), &page, &[4]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines, 4..11);
+        let two = build_with("removed_marker_max_prose_after = 2");
+        assert!(run_after_rules(two.as_ref(), &page, &[4]).is_empty(), "three prose lines follow");
+        assert_eq!(run(two.as_ref(), &page).len(), 1, "a heading no rule removed counts whatever follows");
+        // A link is a marker unless `link_markers = false`.
+        let link = page.replace("## Leave a Reply", "[Leave a comment](#)");
+        assert_eq!(run(any.as_ref(), &link).len(), 1);
+        assert!(run(build_with("link_markers = false").as_ref(), &link).is_empty());
+    }
+
+    #[test]
+    fn tail_after_marker_counts_chinese_prose() {
+        let params: toml::Table = toml::from_str(
+            "markers = ['^发表回复']\nenabled = { conservative = true, balanced = true, aggressive = true }",
+        )
+        .unwrap();
+        let d = build("tail-after-marker", &params, Profile::Balanced).unwrap();
+        // 64 characters, 32 words as the line features count them, ending in a full stop.
+        let prose = "北京市交通委员会周二表示，今年将在城区新建十条自行车专用道，总长度超过一百公里，\
+                     预计年底前全部完工。新建的专用道将全部采用彩色路面，并设置隔离护栏和指示牌。";
+        let page = format!("{prose}\n\n{prose}\n\n### 发表回复\n\n张先生说：好消息。\n");
+        let found = run(d.as_ref(), &page);
+        assert_eq!(found.len(), 1, "{page}");
+        assert_eq!(found[0].lines, 4..7);
+        // Without its full stop a paragraph is not prose; half as long, it is too short.
+        let unended = page.replace("指示牌。", "指示牌");
+        assert!(run(d.as_ref(), &unended).is_empty());
+        let half: String = prose.chars().take(prose.chars().count() / 2).collect();
+        let short = page.replace(prose, &half);
+        assert!(run(d.as_ref(), &short).is_empty());
+    }
+}

@@ -1,0 +1,323 @@
+//! The `trailing-headlines` detector: the "Top News" list after an article.
+
+use serde::Deserialize;
+
+use super::detectors::{Detection, Detector, DocView, ends_like_sentence, params_into, without_closers};
+use super::features;
+use super::normalize::{normalize_into, word_count};
+
+/// Trailing headline lists. From the end of the document upwards, collect the run of
+/// short lines (at most `max_words` words) that follows the last long line; drop it
+/// from its first headline-like line (short, not ending like a sentence) when it holds
+/// at least `min_lines` headline-like lines making up at least `min_share` of the run.
+/// Nothing is dropped unless a long (article) line comes before the run, and one that
+/// ends in a colon announces a list of the article's own. A story told in short paragraphs
+/// goes on into the run, which is judged after them (see `short_paragraphs_end`). The cut
+/// starts past headings that sit right above an unlinked list item: those are sections of
+/// the article's own.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct TrailingHeadlines {
+    #[serde(default = "defaults::min_lines")]
+    pub min_lines: usize,
+    #[serde(default = "defaults::max_words")]
+    pub max_words: usize,
+    #[serde(default = "defaults::min_share")]
+    pub min_share: f64,
+}
+
+mod defaults {
+    pub fn min_lines() -> usize {
+        5
+    }
+    pub fn max_words() -> usize {
+        16
+    }
+    pub fn min_share() -> f64 {
+        0.8
+    }
+}
+
+impl TrailingHeadlines {
+    pub(crate) fn from_params(params: toml::Table) -> Result<Self, String> {
+        let d: Self = params_into(params)?;
+        if d.min_lines == 0 || d.max_words == 0 || !(0.0..=1.0).contains(&d.min_share) {
+            return Err("bad params: min_lines and max_words must be at least 1, min_share within 0..1".into());
+        }
+        Ok(d)
+    }
+}
+
+/// A list item without a link: a list of the article's own (release notes, steps,
+/// ingredients). A list of headlines or a menu links its items.
+fn is_plain_list_item(line: &str) -> bool {
+    features::list_item_body(line.trim_start()).is_some_and(|body| !body.contains("]("))
+}
+
+/// Line `i`'s sentence goes on at the start of the next line, with no blank line between:
+/// a paragraph wrapped at a fixed width (html2text, `lynx -dump`, mail), whose lines are
+/// short and end without punctuation like headlines, but a headline's successor starts a
+/// headline of its own, with a capital.
+fn runs_on(doc: &DocView<'_>, i: usize) -> bool {
+    i + 1 < doc.lines.len()
+        && !doc.is_blank(i + 1)
+        && doc.line(i + 1).trim_start().chars().next().is_some_and(char::is_lowercase)
+}
+
+impl Detector for TrailingHeadlines {
+    fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
+        let mut norm = String::new();
+        // The short run at the end, bottom-up.
+        let mut run: Vec<ShortLine> = Vec::new();
+        let mut article_line_before = false;
+        for i in (0..doc.lines.len()).rev() {
+            if doc.removed[i] || doc.is_blank(i) {
+                continue;
+            }
+            normalize_into(doc.line(i), true, &mut norm);
+            if norm.is_empty() {
+                continue;
+            }
+            if word_count(&norm) > self.max_words {
+                // A paragraph that ends in a colon announces the list after it ("Here
+                // are the offers:"): the list is the article's.
+                article_line_before = !norm.trim_end().ends_with(':');
+                break;
+            }
+            let headline = !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i)) && !runs_on(doc, i);
+            run.push(ShortLine { line: i, headline, sentence: is_sentence(&norm) });
+        }
+        if !article_line_before {
+            return;
+        }
+        run.reverse();
+        introduced_lists_are_not_headlines(doc, &mut run);
+        let article_end = short_paragraphs_end(&run);
+        let Some(first) = run[article_end..].iter().position(|l| l.headline).map(|k| article_end + k) else {
+            return;
+        };
+        let zone = &run[first..];
+        let headlines = zone.iter().filter(|l| l.headline).count();
+        let share = headlines as f64 / zone.len() as f64;
+        if headlines >= self.min_lines && share >= self.min_share {
+            // The zone is judged whole, but the cut passes over headings of the article's
+            // own lists: a heading right above an unlinked list item opens a section
+            // (a permit office's "Typical Projects Requiring Inspections" over "Building",
+            // "Electrical"), and the footer's links start at the next headline-like line.
+            let opens_own_list = |k: usize| run.get(k + 1).is_some_and(|l| is_plain_list_item(doc.line(l.line)));
+            let start = (first..run.len()).find(|&k| run[k].headline && !opens_own_list(k)).unwrap_or(first);
+            out.push(Detection {
+                lines: run[start].line..doc.lines.len(),
+                detail: format!(
+                    "{headlines} headline-like lines of {} short lines after the article (share {share:.2}; needs ≥{} and ≥{:.2})",
+                    zone.len(),
+                    self.min_lines,
+                    self.min_share
+                ),
+            });
+        }
+    }
+}
+
+/// A line of the short run at a document's end, as [`TrailingHeadlines`] reads it.
+struct ShortLine {
+    line: usize,
+    /// Short, not ending like a sentence, not a plain list item, not running on.
+    headline: bool,
+    /// A sentence of some length, see [`is_sentence`].
+    sentence: bool,
+}
+
+/// At least [`SENTENCE_MIN_WORDS`] words ending in `.` or `!` (closing quotes and brackets
+/// ignored): a line of prose, not a headline, a label or "He declined to comment."
+fn is_sentence(normalized: &str) -> bool {
+    let trimmed = without_closers(normalized);
+    trimmed.ends_with(['.', '!']) && word_count(trimmed) >= SENTENCE_MIN_WORDS
+}
+
+const SENTENCE_MIN_WORDS: usize = 8;
+
+/// Where a story told in short paragraphs (each under the run's word limit, as local news
+/// and wire copy often are) ends in the short run (top-down): past the last of its
+/// paragraphs, two or more sentences in a row, chained from the run's start with at most
+/// one headline-like line (a subheading) between one and the next. 0 when the run does not
+/// start that way. A footer's sentences ("By clicking Subscribe you agree…") come after
+/// its headlines, not before them, so they do not count.
+fn short_paragraphs_end(run: &[ShortLine]) -> usize {
+    let (mut end, mut k, mut headlines_since) = (0, 0, 0);
+    while k < run.len() {
+        let sentences = run[k..].iter().take_while(|l| l.sentence).count();
+        if sentences >= 2 {
+            k += sentences;
+            end = k;
+            headlines_since = 0;
+            continue;
+        }
+        if run[k].headline {
+            headlines_since += 1;
+            if headlines_since > 1 {
+                break;
+            }
+        }
+        k += 1;
+    }
+    end
+}
+
+/// Lines of a short run (top-down) that a label ending in a colon
+/// introduces ("Key points:"): the block after it, up to the next blank line and at most
+/// [`INTRODUCED_LIST_LINES`] lines, is the article's list, as a list item is. Without its
+/// markers (plain text), a list of the article's own looks like a list of headlines. Only
+/// labels before the run's first headline-like line count: after it, "Articles:" or "Tags:"
+/// introduce the footer's lists.
+fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
+    let mut k = 0;
+    while k < run.len() {
+        if run[k].headline {
+            return;
+        }
+        // A heading names a section ("## Other Posts:"); a label introduces a list.
+        let label = doc.line(run[k].line).trim().trim_end_matches(['*', '_']);
+        if !label.ends_with(':') || label.starts_with('#') {
+            k += 1;
+            continue;
+        }
+        // The list is one block: it ends at a blank line after its first line, or with the
+        // text. A text without blank lines (a WET record) has no blocks, and nothing there
+        // tells the list from the footer after it.
+        let mut end = k + 1;
+        while end < run.len() && (end == k + 1 || !(run[end - 1].line + 1..run[end].line).any(|i| doc.is_blank(i))) {
+            end += 1;
+        }
+        let ended = end < run.len() || (0..doc.lines.len()).any(|i| doc.is_blank(i));
+        if ended && end - k - 1 <= INTRODUCED_LIST_LINES {
+            run[k + 1..end].iter_mut().for_each(|l| l.headline = false);
+        }
+        k = end;
+    }
+}
+
+/// The most lines of a list a label introduces (see [`introduced_lists_are_not_headlines`]).
+const INTRODUCED_LIST_LINES: usize = 20;
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::Profile;
+    use crate::engine::detectors::build;
+    use crate::engine::detectors::tests::{ARTICLE, run};
+
+    #[test]
+    fn trailing_headline_list_is_found() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let text = format!(
+            "{ARTICLE}\n\nTop News\n\nFirst headline here\n\nSecond headline: the sequel\n\nThird one\nFourth one\nFifth one\n"
+        );
+        let found = run(d.as_ref(), &text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 2);
+        // The same list announced by the paragraph before it ("… these offers:") is the
+        // article's own.
+        let lead_in = format!("{}:", ARTICLE.trim_end().trim_end_matches('.'));
+        let announced = text.replacen(ARTICLE, &lead_in, 1);
+        assert!(run(d.as_ref(), &announced).is_empty(), "{announced}");
+        // Headings over unlinked lists before the footer's links are the article's: the cut
+        // starts at the links' heading (line 7), though the run is judged from line 2.
+        let links: String =
+            ["Permit form", "Municipal code", "Map center", "Contact us", "Site map", "Privacy", "Jobs"]
+                .iter()
+                .enumerate()
+                .map(|(k, name)| format!("{}. [{name}](#)\n", k + 1))
+                .collect();
+        let sections =
+            format!("{ARTICLE}\n\n## Typical projects\n\n* Building\n* Plumbing\n\n## Quick Links\n\n{links}");
+        let found = run(d.as_ref(), &sections);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 7, "{sections}");
+    }
+
+    #[test]
+    fn a_list_a_label_introduces_is_the_articles() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        // Plain text: the steps and key points lost their markers. The cut starts after the
+        // label's block, at the share bar (line 10).
+        let footer =
+            "Share Tweet Email\n\nRelated guides\n\nHow to adjust brakes\nHow to clean a chain\nHow to true a wheel\n";
+        let text = format!(
+            "{ARTICLE}\n\nKey points:\n\nCarry a spare tube\nCheck the pressure weekly\nOil the chain monthly\n\n{footer}"
+        );
+        let found = run(d.as_ref(), &text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 8, "{text}");
+        // A label after the first headline-like line, or a heading, introduces the footer's:
+        // the headlines go (from the heading's first headline; a heading ends like a label).
+        for (label, start) in [("Related guides\n\nMore:", 2), ("## Other posts:", 4)] {
+            let text = format!(
+                "{ARTICLE}\n\n{label}\n\nOne headline here\nTwo headline here\nThree headline\nFour headline\nFive headline\n"
+            );
+            let found = run(d.as_ref(), &text);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].lines.start, start, "{text}");
+        }
+        // Without blank lines (a WET record) no block ends the list: it is judged as before.
+        let wet: String = text.lines().filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
+        let found = run(d.as_ref(), &wet);
+        assert_eq!(found.len(), 1, "{wet}");
+        assert_eq!(found[0].lines.start, 2, "{wet}");
+    }
+
+    #[test]
+    fn a_short_closing_sentence_and_short_documents_are_left_alone() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        assert!(run(d.as_ref(), &format!("{ARTICLE}\n\nHe declined to comment.\n")).is_empty());
+        // No article line before the short lines: a list page, not chrome after an article.
+        assert!(run(d.as_ref(), "One\nTwo\nThree\nFour\nFive\nSix\n").is_empty());
+        // Too few headline-like lines among sentences.
+        let text =
+            format!("{ARTICLE}\nA short sentence.\nAnother one.\nHeadline\nYet another sentence.\nAnd one more.\n");
+        assert!(run(d.as_ref(), &text).is_empty());
+        // The article's last paragraph wrapped at a fixed width: its short lines end without
+        // punctuation, but each sentence runs on into the next line.
+        let wrapped = "Bootstrap arrived in 2011 and made responsive\ndesign accessible to everyone. \
+                       Twitter's internal team\nhad built it to standardize their own work, but they\n\
+                       open-sourced it and it spread like wildfire. Suddenly\nyou could drop Bootstrap \
+                       into a project and get a\nresponsive grid, decent typography, and styled form\n\
+                       elements out of the box.\n";
+        assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{wrapped}")).is_empty());
+        // Headlines one per line, with no blank line between, are still a list.
+        let headlines = "Storm hits the coast\nMayor resigns\nNew bridge opens\nSchools close early\nFair returns\n";
+        assert_eq!(run(d.as_ref(), &format!("{ARTICLE}\n\n{headlines}")).len(), 1);
+    }
+
+    #[test]
+    fn a_story_in_short_paragraphs_goes_on_past_its_subheadings() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        // Lines 1-8 (0-based): two-sentence paragraphs under subheadings, every line short.
+        let story = "Around 600 people came, twice as many as last year, despite the rain.\n\
+                     The raffle sold out by two, and the dog show ran an hour late.\n\
+                     What happens next\n\
+                     Work on the roof is due to start in the summer, the head teacher said.\n\
+                     The school still needs about £2,000 for the rest of the work.\n\
+                     How to help\n\
+                     Donations can be left at the school office on weekday mornings.\n\
+                     The next fundraising event is a quiz night in the village hall.\n";
+        let headlines = "Bypass plan goes back to the council\nBus route 12 runs on Sundays again\n\
+                         Library hours cut from April\nTwo charged after shop break-in\n\
+                         New owners for the Red Lion\nSchool meals to cost 10p more\n";
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n{story}{headlines}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 9, "the headlines after the story's last sentence");
+        // Two headline-like lines in a row end the story: the sentences after them are the
+        // footer's, and the cut starts at the first of them.
+        let about = "Contact us\nAbout\nOur newsroom is open from nine to five on weekdays.\n\
+                     Letters to the editor are welcome by email or by post.\n";
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n{story}{about}{headlines}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 9);
+        // A footer's sentences after its first headlines do not stop the cut there.
+        let form = "Newsletter\nSign up\nGet the day's news\nBy clicking Subscribe you agree to our privacy policy.\n\
+                    We are having some technical difficulties, try again later.\n";
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n{form}{headlines}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 1);
+    }
+}
