@@ -101,9 +101,13 @@ impl<T: Copy> PerProfile<T> {
     }
 }
 
-/// The most lines a tail cut may take: a page's comments and teasers are a few hundred
-/// lines, so a longer tail means a text that holds several pages (a concatenated file).
-pub(crate) const MAX_TAIL_LINES: usize = 600;
+/// The most lines a tail cut may take by default: a page's comments and teasers are a few
+/// hundred lines, so a longer tail means a text that holds several pages (a concatenated
+/// file). The default of both the scorer's `tail.max_lines` and `tail-after-marker`'s
+/// `max_tail_lines`.
+pub(crate) fn max_tail_lines() -> usize {
+    600
+}
 
 type Constructor = fn(toml::Table, Profile) -> Result<Box<dyn Detector>, String>;
 

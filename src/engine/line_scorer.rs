@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use super::decide::{LineScores, ScoredLine};
-use super::detectors::{Detection, Detector, DocView, PerProfile, Profile, params_into, yes};
+use super::detectors::{Detection, Detector, DocView, PerProfile, Profile, max_tail_lines, params_into, yes};
 use super::features;
 use super::normalize::word_count;
 use super::tail;
@@ -114,13 +114,13 @@ struct LineScorerParams {
     protect_words: Option<PerProfile<usize>>,
     /// Per profile; without it, prose lines are kept whatever their score.
     prose_floor: Option<PerProfile<f64>>,
-    #[serde(default = "defaults::scorer_min_lines")]
+    #[serde(default = "defaults::min_lines")]
     min_lines: usize,
     /// Per profile: a line the scorer would drop is kept when it has no link and at least
     /// this share of the other lines of its block (lines between blank lines, at least
     /// `block_min_lines` of them) are kept. Without it, or 0: no block guard.
     block_keep_share: Option<PerProfile<f64>>,
-    #[serde(default = "defaults::scorer_block_min_lines")]
+    #[serde(default = "defaults::block_min_lines")]
     block_min_lines: usize,
     /// A page whose blank lines are fewer than this share of its lines has no blocks. A
     /// Common Crawl WET record puts no blank line between paragraphs: the guard took the
@@ -249,7 +249,7 @@ struct TailParams {
     /// Per profile: the page is cut where P(the rest is chrome) first exceeds this (0: never).
     threshold: PerProfile<f64>,
     /// No cut leaves more of the scorer's lines after it (more pages in one text).
-    #[serde(default = "defaults::tail_max_tail_lines")]
+    #[serde(default = "max_tail_lines")]
     max_lines: usize,
 }
 
@@ -1106,14 +1106,11 @@ fn f1_optimal_threshold(probs: &[f32], words: impl Fn(usize) -> f32) -> Option<f
 }
 
 mod defaults {
-    pub fn scorer_min_lines() -> usize {
+    pub fn min_lines() -> usize {
         5
     }
-    pub fn scorer_block_min_lines() -> usize {
+    pub fn block_min_lines() -> usize {
         3
-    }
-    pub fn tail_max_tail_lines() -> usize {
-        crate::engine::detectors::MAX_TAIL_LINES
     }
 }
 

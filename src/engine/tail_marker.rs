@@ -2,7 +2,9 @@
 
 use serde::Deserialize;
 
-use super::detectors::{Detection, Detector, DocView, PerProfile, Profile, ends_like_sentence, params_into, yes};
+use super::detectors::{
+    Detection, Detector, DocView, PerProfile, Profile, ends_like_sentence, max_tail_lines, params_into, yes,
+};
 use super::features;
 use super::normalize::{normalize_into, strip_block_markers};
 
@@ -43,13 +45,13 @@ pub struct TailAfterMarker {
 #[serde(deny_unknown_fields)]
 struct TailAfterMarkerParams {
     markers: Vec<String>,
-    #[serde(default = "defaults::tail_max_words")]
+    #[serde(default = "defaults::max_words")]
     max_words: usize,
-    #[serde(default = "defaults::tail_min_prose_before")]
+    #[serde(default = "defaults::min_prose_before")]
     min_prose_before: usize,
-    #[serde(default = "defaults::tail_prose_words")]
+    #[serde(default = "defaults::prose_words")]
     prose_words: usize,
-    #[serde(default = "defaults::tail_max_tail_lines")]
+    #[serde(default = "max_tail_lines")]
     max_tail_lines: usize,
     #[serde(default)]
     removed_marker_max_prose_after: Option<usize>,
@@ -168,17 +170,14 @@ impl Detector for TailAfterMarker {
 }
 
 mod defaults {
-    pub fn tail_max_words() -> usize {
+    pub fn max_words() -> usize {
         12
     }
-    pub fn tail_min_prose_before() -> usize {
+    pub fn min_prose_before() -> usize {
         2
     }
-    pub fn tail_prose_words() -> usize {
+    pub fn prose_words() -> usize {
         30
-    }
-    pub fn tail_max_tail_lines() -> usize {
-        crate::engine::detectors::MAX_TAIL_LINES
     }
 }
 
