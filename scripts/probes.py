@@ -12,7 +12,8 @@ import json, pathlib, re, subprocess, sys, tempfile
 
 root = pathlib.Path(__file__).resolve().parent.parent
 binary = root / "target/release/dechrome"
-marks = re.findall(r'\("([\w-]+\.txt)", &\[([\d, ]*)\], &\[([\d, ]*)\]\)', (root / "tests/probes.rs").read_text())
+# An entry may span lines (rustfmt breaks a long one), so whitespace includes newlines.
+marks = re.findall(r'\(\s*"([\w-]+\.txt)",\s*&\[([\d,\s]*)\],\s*&\[([\d,\s]*)\],?\s*\)', (root / "tests/probes.rs").read_text())
 numbers = lambda s: {int(x) for x in s.split(",") if x.strip()}
 
 args = sys.argv[1:]
