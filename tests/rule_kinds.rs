@@ -44,6 +44,23 @@ fn case_sensitive_and_raw_matchers() {
 }
 
 #[test]
+fn turkish_dotted_capital_i_matches_in_every_view() {
+    // Lines, patterns, the gate's first tokens and regex literals fold `İ` alike. Each
+    // rule has an engine of its own: with others beside it, the gate may let a line
+    // through for their sake.
+    let doc = "İÇERİĞE GEÇ\nİlgili Haberler\nilgili haberler\nPAYLAŞ VE İZLE\nİlgili yazılar: 12\nkept\n";
+    let removes = |rule: &str| {
+        let e = engine_from(&format!("[[rule]]\nid = \"r\"\nkind = \"line\"\nwhy = \"w\"\n{rule}\n"));
+        let kept = clean(&e, doc);
+        doc.lines().filter(|l| !kept.lines().any(|k| k == *l)).collect::<Vec<_>>()
+    };
+    assert_eq!(removes("prefix = [\"içeriğe geç\"]"), ["İÇERİĞE GEÇ"]);
+    assert_eq!(removes("case_sensitive = true\nprefix = [\"İlgili Haberler\"]"), ["İlgili Haberler"]);
+    assert_eq!(removes("raw = true\nexact = [\"paylaş ve İzle\"]"), ["PAYLAŞ VE İZLE"]);
+    assert_eq!(removes("regex = ['^ilgili yazılar: [0-9]+']"), ["İlgili yazılar: 12"]);
+}
+
+#[test]
 fn max_words_and_position_limits() {
     let e = engine_from(
         "[[rule]]\nid = \"short\"\nkind = \"line\"\nwhy = \"w\"\nprefix = [\"follow us\"]\nmax_words = 4\n\n\

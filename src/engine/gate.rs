@@ -236,7 +236,8 @@ impl GateBuilder {
     /// A pattern that must match at the start of the line. `prefix`: the line may go
     /// on after it (else it is the whole line).
     pub fn add_head(&mut self, normalized_pattern: &str, prefix: bool) {
-        let folded = normalized_pattern.to_lowercase();
+        // Folded as `normalize_first_token_into` folds the lines' first tokens.
+        let folded = super::normalize::lowercase(normalized_pattern);
         self.head_limit = self.head_limit.max(normalized_pattern.len());
         match folded.split_once(' ') {
             Some((first, _)) => self.first_tokens.push(first.to_string()),

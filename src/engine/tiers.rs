@@ -239,7 +239,7 @@ pub fn anchored_prefix_literals(pattern: &str, fold_case: bool) -> Option<Vec<St
     let mut out = Vec::with_capacity(literals.len());
     for lit in literals {
         let s = std::str::from_utf8(lit.as_bytes()).ok()?;
-        out.push(if fold_case { s.to_lowercase() } else { s.to_string() });
+        out.push(if fold_case { super::normalize::lowercase(s) } else { s.to_string() });
     }
     out.sort();
     out.dedup();
@@ -450,7 +450,7 @@ fn literal_set(hir: &regex_syntax::hir::Hir, kind: ExtractKind, fold_case: bool)
     let mut out: Vec<String> = Vec::with_capacity(literals.len());
     for lit in literals {
         let s = std::str::from_utf8(lit.as_bytes()).ok()?;
-        out.push(if fold_case { s.to_lowercase() } else { s.to_string() });
+        out.push(if fold_case { super::normalize::lowercase(s) } else { s.to_string() });
     }
     if !out.iter().all(|s| s.trim().len() >= MIN_LITERAL_LEN) {
         return None;
