@@ -752,6 +752,61 @@ fn line_rules_match_a_wrapped_paragraph_as_one_line() {
     assert_eq!(clean(&e, &doc), doc);
 }
 
+/// In wrapped text a replace rule matches each paragraph's kept lines as one line too: a
+/// span the wrapper cut in two is found, and rewritten line by line, so the text keeps its
+/// own line breaks.
+#[test]
+fn replace_rules_match_a_span_the_wrapper_cut_in_two() {
+    let e = engine_from(
+        "[[rule]]\nid = \"ad\"\nkind = \"replace\"\nwhy = \"w\"\nregex = ['\\s*\\(Advertisement: [^)]*\\)']\n",
+    );
+    let article = WRAPPED.repeat(3);
+    let ad = "The agency kept its archive in the basement of the old library, with\n\
+              prints (Advertisement: try the Acme photo scanner free for thirty\n\
+              days) sorted by the year they were taken.\n";
+    let cleaned = e.clean(&format!("{article}{ad}"), Default::default());
+    assert_eq!(
+        cleaned.text,
+        format!(
+            "{article}The agency kept its archive in the basement of the old library, with\n\
+             prints\nsorted by the year they were taken.\n"
+        )
+    );
+    // One rewrite per line the span covers, each within its line.
+    let lines: Vec<usize> = cleaned.rewrites.iter().map(|w| w.line).collect();
+    assert_eq!(lines, [13, 14]);
+    // Unwrapped, the same span goes from the one line.
+    let one_line = ad.replace("library, with\nprints", "library, with prints").replace("thirty\ndays", "thirty days");
+    assert_eq!(
+        clean(&e, &format!("{article}{one_line}")),
+        format!(
+            "{article}The agency kept its archive in the basement of the old library, with prints sorted by the year they were taken.\n"
+        )
+    );
+}
+
+/// A wrapped paragraph a replace rule empties goes as one removal by that rule, and the
+/// rule's position limits count paragraphs, as the line rules' do on wrapped text.
+#[test]
+fn replace_rules_count_and_empty_wrapped_paragraphs() {
+    let e = engine_from(
+        "[[rule]]\nid = \"bio\"\nkind = \"replace\"\nwhy = \"w\"\nregex = ['^Jane Doe is a reporter\\b.*']\n\
+         within_last = 1\n",
+    );
+    let article = WRAPPED.repeat(3);
+    let bio = "Jane Doe is a reporter for the city desk who has covered the council and\n\
+               its bridges since 2009. Follow her on the site's own pages for more\n\
+               stories.\n";
+    let cleaned = e.clean(&format!("{article}{bio}"), Default::default());
+    assert_eq!(cleaned.text, article.trim_end().to_string() + "\n");
+    assert_eq!(cleaned.removals.len(), 1);
+    assert_eq!(cleaned.removals[0].lines, 12..15);
+    assert!(cleaned.rewrites.is_empty());
+    // Not the last paragraph: `within_last = 1` leaves it.
+    let doc = format!("{article}{bio}\n{WRAPPED}");
+    assert_eq!(clean(&e, &doc), doc);
+}
+
 /// Three paragraphs wrapped at 72 columns by a greedy wrapper (Python's `textwrap`): no
 /// line of them is long.
 const WRAPPED_ARTICLE: &str = "The council voted on Tuesday to close the old bridge to cars from next\n\

@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::detectors::{self, DocView};
+use super::replace::ReplaceInput;
 use super::scope::DocContext;
 use super::tiers::{MatcherId, TierScratch};
 use super::unwrap::Wrapping;
@@ -481,86 +482,17 @@ impl Engine {
             }
         }
 
-        // 5. Replace rules on kept, unprotected lines.
-        let mut rewrites = Vec::new();
-        if !self.replaces.is_empty() {
-            let before_replaces = removals.len();
-            for (i, is_removed) in removed.iter_mut().enumerate() {
-                if *is_removed || s.protected[i] {
-                    continue;
-                }
-                if s.lines[i].blank {
-                    continue;
-                }
-                let span = s.lines[i].content.clone();
-                let line = &text[span.clone()];
-                let before = rewrites.len();
-                for (r, x) in self.replace_index.candidates(line) {
-                    let r = &self.replaces[r];
-                    let rule = &self.rules[r.rule as usize];
-                    if !s.active[rule.pack as usize]
-                        || !within(rule.position, s.nonblank_rank[i] as usize, total_nonblank)
-                    {
-                        continue;
-                    }
-                    // `is_match` first: most lines match no replace rule, and it is the
-                    // cheapest search (no capture slots to set up).
-                    let re = &r.regexes[x].regex;
-                    if !re.is_match(line) {
-                        continue;
-                    }
-                    for caps in re.captures_iter(line) {
-                        let m = caps.get(0).expect("group 0");
-                        if m.is_empty() {
-                            continue;
-                        }
-                        let mut replacement = String::new();
-                        caps.expand(&r.with, &mut replacement);
-                        rewrites.push(Rewrite {
-                            by: RewriteBy::Rule(r.rule),
-                            line: i,
-                            bytes: span.start + m.start()..span.start + m.end(),
-                            replacement,
-                        });
-                    }
-                }
-                if rewrites.len() == before {
-                    continue; // most lines: nothing to apply, no copy of the line to test
-                }
-                // Overlapping spans: the earliest wins; the others are dropped.
-                let on_line = &mut rewrites[before..];
-                on_line.sort_by_key(|w| (w.bytes.start, std::cmp::Reverse(w.bytes.end)));
-                let mut keep_until = 0;
-                let mut kept = Vec::new();
-                for w in on_line.iter() {
-                    if w.bytes.start >= keep_until {
-                        keep_until = w.bytes.end;
-                        kept.push(w.clone());
-                    }
-                }
-                rewrites.truncate(before);
-                // A line rewritten to nothing is removed by the rule that emptied it.
-                let rest = apply_rewrites(text, span.clone(), &kept);
-                if is_blank(&rest) && !kept.is_empty() {
-                    *is_removed = true;
-                    removals.push(Removal {
-                        rule: match kept[0].by {
-                            RewriteBy::Rule(r) => r,
-                            RewriteBy::ParagraphRepair => unreachable!("only replace rules here"),
-                        },
-                        lines: i..i + 1,
-                        bytes: span.start..s.lines[i].end,
-                        detail: None,
-                    });
-                } else {
-                    rewrites.extend(kept);
-                }
-            }
-            // Lines emptied by a rewrite were added in order after the others.
-            if removals.len() > before_replaces {
-                removals.sort_by_key(|r| r.lines.start);
-            }
-        }
+        // 5. Replace rules on kept, unprotected lines (a wrapped text's paragraphs as one
+        //    line each).
+        let input = ReplaceInput {
+            text,
+            lines: &s.lines,
+            joined: wrapped.then_some((s.joined.as_str(), s.paragraph_starts.as_slice())),
+            protected: &s.protected,
+            active: &s.active,
+            total_nonblank,
+        };
+        let rewrites = self.replace_spans(&input, &mut removed, &mut removals);
         Decisions { removals, removed, rewrites, repair_paragraphs }
     }
 
@@ -655,7 +587,7 @@ impl Engine {
 }
 
 /// Whether a line at non-blank rank `rank` (of `total`) satisfies a position limit.
-fn within(p: super::Position, rank: usize, total: usize) -> bool {
+pub(super) fn within(p: super::Position, rank: usize, total: usize) -> bool {
     p.within_first.is_none_or(|n| rank < n) && p.within_last.is_none_or(|n| total - rank <= n)
 }
 

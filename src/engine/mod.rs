@@ -14,6 +14,7 @@ pub mod link_list;
 pub mod normalize;
 pub mod orphans;
 pub mod protect;
+mod replace;
 pub mod scope;
 pub mod tail;
 pub mod tail_marker;
