@@ -90,6 +90,8 @@ pub struct Scratch {
     found: Vec<MatcherId>,
     hits: Vec<(u32, MatcherId)>,
     active: Vec<bool>,
+    /// Per line the line rules read (a wrapped text's paragraphs), how many non-blank
+    /// ones come before it.
     nonblank_rank: Vec<u32>,
     /// Lines the normalised views look at (see `gate`), and the gate's scratch.
     candidate: Vec<u8>,
@@ -337,7 +339,6 @@ impl Engine {
             for (j, _) in joined_protected.iter().enumerate().filter(|(_, p)| **p) {
                 s.protected[unjoin(&starts, n, j..j + 1)].fill(true);
             }
-            rank_nonblank(&s.lines, &mut s.nonblank_rank);
         }
         (s.joined, s.paragraph_starts) = (joined, starts);
         for k in &self.keepers {
