@@ -130,14 +130,23 @@ pub fn render(
         if let Some(detail) = &r.detail {
             let _ = write!(out, " [{detail}]");
         }
+        if let Some(first) = r.continues_from {
+            let _ = write!(out, " [the rest of its match on line {}]", first + 1);
+        }
         out.push('\n');
     }
     for w in &cleaned.rewrites {
         let (file, line) = origin(engine, w.by);
         let what = match w.by {
-            RewriteBy::Rule(_) => {
-                format!("rewrote {:?} to {:?} on line {}", &input[w.bytes.clone()], w.replacement, w.line + 1)
-            }
+            RewriteBy::Rule(_) => match w.continues_from {
+                Some(first) => format!(
+                    "deleted {:?} on line {}, the rest of its match on line {}",
+                    &input[w.bytes.clone()],
+                    w.line + 1,
+                    first + 1
+                ),
+                None => format!("rewrote {:?} to {:?} on line {}", &input[w.bytes.clone()], w.replacement, w.line + 1),
+            },
             RewriteBy::ParagraphRepair => format!("joined line {} to the paragraph before it", w.line + 1),
         };
         let place = if line == 0 { "built into the engine".to_string() } else { format!("{file}:{line}") };

@@ -248,10 +248,12 @@ pub fn clean_in_segments(
         whole.removals.extend(cleaned.removals.into_iter().map(|mut r| {
             r.lines = r.lines.start + line..r.lines.end + line;
             r.bytes = r.bytes.start + start..r.bytes.end + start;
+            r.continues_from = r.continues_from.map(|l| l + line);
             r
         }));
         whole.rewrites.extend(cleaned.rewrites.into_iter().map(|mut w| {
             w.line += line;
+            w.continues_from = w.continues_from.map(|l| l + line);
             w.bytes = w.bytes.start + start..w.bytes.end + start;
             w
         }));

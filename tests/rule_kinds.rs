@@ -772,9 +772,40 @@ fn replace_rules_match_a_span_the_wrapper_cut_in_two() {
              prints\nsorted by the year they were taken.\n"
         )
     );
-    // One rewrite per line the span covers, each within its line.
-    let lines: Vec<usize> = cleaned.rewrites.iter().map(|w| w.line).collect();
-    assert_eq!(lines, [13, 14]);
+    // One rewrite per line the span covers, each within its line; the second says where
+    // the match began, and the statistics count one hit with the bytes of both.
+    let pieces: Vec<(usize, Option<usize>)> = cleaned.rewrites.iter().map(|w| (w.line, w.continues_from)).collect();
+    assert_eq!(pieces, [(13, None), (14, Some(13))]);
+    let mut stats = dechrome::report::Stats::default();
+    stats.add(&e, 0, &cleaned, true);
+    let bytes: usize = cleaned.rewrites.iter().map(|w| w.bytes.len()).sum();
+    assert_eq!(stats.by_rule["ad"], (1, bytes as u64));
+    // A match over three lines empties the middle one: its removal is the match's rest too.
+    let three = "The agency kept its archive in the basement of the old library, with\n\
+                 prints (Advertisement: try the Acme photo scanner free for thirty days,\n\
+                 then pay what you like for the scanner and the cloud storage of all the\n\
+                 photos) sorted by the year they were taken.\n";
+    let cleaned = e.clean(&format!("{article}{three}"), Default::default());
+    assert!(!cleaned.text.contains("Acme"), "{}", cleaned.text);
+    let removed: Vec<_> = cleaned.removals.iter().map(|r| (r.lines.clone(), r.continues_from)).collect();
+    assert_eq!(removed, [(14..15, Some(13))]);
+    let pieces: Vec<_> = cleaned.rewrites.iter().map(|w| (w.line, w.continues_from)).collect();
+    assert_eq!(pieces, [(13, None), (15, Some(13))]);
+    let mut stats = dechrome::report::Stats::default();
+    stats.add(&e, 0, &cleaned, true);
+    assert_eq!(stats.by_rule["ad"].0, 1);
+    // A second match that empties the next line is a hit of its own, not the first's rest.
+    let two = "The agency kept its archive in the basement of the old library, with\n\
+               prints (Advertisement: try the Acme photo scanner free for thirty days,\n\
+               then pay what you like for the scanner and the cloud storage of photos)\n\
+               (Advertisement: the Acme frame shop prints and frames any photo you own)\n\
+               sorted by the year they were taken.\n";
+    let cleaned = e.clean(&format!("{article}{two}"), Default::default());
+    let removed: Vec<_> = cleaned.removals.iter().map(|r| (r.lines.clone(), r.continues_from)).collect();
+    assert_eq!(removed, [(14..15, Some(13)), (15..16, None)]);
+    let mut stats = dechrome::report::Stats::default();
+    stats.add(&e, 0, &cleaned, true);
+    assert_eq!(stats.by_rule["ad"].0, 2);
     // Unwrapped, the same span goes from the one line.
     let one_line = ad.replace("library, with\nprints", "library, with prints").replace("thirty\ndays", "thirty days");
     assert_eq!(

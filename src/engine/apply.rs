@@ -73,6 +73,7 @@ pub fn apply(text: &str, lines: &[LineSpan], d: &Decisions, mut out: String) -> 
                     line: i,
                     bytes: prev_end..line.content.start + skipped.min(line.content.len()),
                     replacement: " ".to_string(),
+                    continues_from: None,
                 });
                 previous = Some((prev_start, line.content.end, &text[line.content.end..line.end]));
             }

@@ -29,6 +29,9 @@ pub struct Removal {
     pub bytes: Range<usize>,
     /// A detector's reasoning (scores, thresholds).
     pub detail: Option<String>,
+    /// The line a `replace` match began on when this removal is only its rest (a wrapped
+    /// paragraph's match over two lines): it counts as one hit with that line's piece.
+    pub continues_from: Option<usize>,
 }
 
 /// Who made a rewrite: a `replace` rule, or the engine's paragraph repair.
@@ -45,6 +48,9 @@ pub struct Rewrite {
     pub line: usize,
     pub bytes: Range<usize>,
     pub replacement: String,
+    /// The line the match began on when this is its rest on a later line (a wrapped
+    /// paragraph read as one line): one match, one hit, counted at its first piece.
+    pub continues_from: Option<usize>,
 }
 
 /// What the line scorer decided on a document, for `explain --scores`.
@@ -479,6 +485,7 @@ impl Engine {
                     lines: l..l + 1,
                     bytes: s.lines[l].content.start..s.lines[l].end,
                     detail: c.detail.clone(),
+                    continues_from: None,
                 }),
             }
         }

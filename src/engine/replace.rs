@@ -149,6 +149,7 @@ impl Engine {
                     line: run.start,
                     bytes: span.start + m.start()..span.start + m.end(),
                     replacement,
+                    continues_from: None,
                 });
             }
         }
@@ -180,10 +181,19 @@ fn apply_pieces(
             continue;
         }
         let RewriteBy::Rule(rule) = on_line[0].by else { unreachable!("only replace rules here") };
+        // A line that only the rest of an earlier line's match emptied is no hit of its own.
+        let continues_from =
+            on_line.iter().all(|p| p.continues_from.is_some()).then(|| on_line[0].continues_from).flatten();
         removed[l] = true;
         let from_this_run = removals.len() > run_removals;
         match removals.last_mut() {
-            Some(r) if from_this_run && r.rule == rule && r.lines.end == l => {
+            // A new match does not join the removal of an earlier match's rest: it is a hit.
+            Some(r)
+                if from_this_run
+                    && r.rule == rule
+                    && r.lines.end == l
+                    && (r.continues_from.is_none() || continues_from.is_some()) =>
+            {
                 r.lines.end = l + 1;
                 r.bytes.end = lines[l].end;
             }
@@ -192,6 +202,7 @@ fn apply_pieces(
                 lines: l..l + 1,
                 bytes: lines[l].content.start..lines[l].end,
                 detail: None,
+                continues_from,
             }),
         }
     }
@@ -199,7 +210,7 @@ fn apply_pieces(
 
 /// Cuts rewrite `w`, whose bytes may run over several of lines `run`, into one rewrite per
 /// line it covers, appended to `out`: the first carries the replacement, the others
-/// delete. On a line the match only goes on to, the line's indentation stays and the
+/// delete and say which line the match began on (`continues_from`). On a line the match only goes on to, the line's indentation stays and the
 /// spaces after the match go with it, so that what is left starts where the line's text
 /// did ("needed) and a hearing." keeps "and a hearing.", not " and a hearing.").
 fn cut_at_lines(text: &str, lines: &[LineSpan], run: Range<usize>, w: Rewrite, out: &mut Vec<Rewrite>) {
@@ -209,6 +220,7 @@ fn cut_at_lines(text: &str, lines: &[LineSpan], run: Range<usize>, w: Rewrite, o
     }
     let bytes = text.as_bytes();
     let mut replacement = Some(w.replacement);
+    let mut first_line = None;
     for l in run {
         let content = lines[l].content.clone();
         if content.start >= w.bytes.end {
@@ -231,7 +243,14 @@ fn cut_at_lines(text: &str, lines: &[LineSpan], run: Range<usize>, w: Rewrite, o
         if let Some(previous) = out.last_mut().filter(|p| p.line == l && p.bytes.end > start) {
             previous.bytes.end = start;
         }
-        out.push(Rewrite { by: w.by, line: l, bytes: start..end, replacement: replacement.take().unwrap_or_default() });
+        out.push(Rewrite {
+            by: w.by,
+            line: l,
+            bytes: start..end,
+            replacement: replacement.take().unwrap_or_default(),
+            continues_from: first_line,
+        });
+        first_line = first_line.or(Some(l));
     }
 }
 
@@ -241,7 +260,7 @@ mod tests {
     use crate::engine::decide::split_lines;
 
     fn rewrite(bytes: Range<usize>, replacement: &str) -> Rewrite {
-        Rewrite { by: RewriteBy::Rule(0), line: 0, bytes, replacement: replacement.into() }
+        Rewrite { by: RewriteBy::Rule(0), line: 0, bytes, replacement: replacement.into(), continues_from: None }
     }
 
     /// The pieces of one match over lines `run`, as (line, text taken, replacement).
