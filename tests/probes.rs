@@ -2,7 +2,7 @@
 //! news, a code tutorial, an FAQ, a restaurant's address and hours, an event, a job
 //! advert, release notes, a review with a table, a how-to ending in its steps; a German recipe blog, French news and a
 //! Spanish travel blog with their languages' chrome; short news in Chinese, Japanese,
-//! Hindi and Thai; a Swedish baking blog, Turkish, Indonesian, Vietnamese and Persian news and
+//! Hindi and Thai; a Swedish baking blog, Turkish, Indonesian, Vietnamese, Persian and Hebrew news and
 //! a Catalan recipe blog with their languages' chrome; a story about cookie banners, an interview, a list article, a paper's
 //! abstract, a product page, an encyclopedia article, a function's reference, a glossary,
 //! a recipe's ingredients with links, a post dense with links, a press release, a scene of
@@ -44,6 +44,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("vi-news.txt", &[1, 2, 3, 4, 12, 16, 22, 24, 26, 28, 30, 32, 34, 36, 38], &[]),
     ("ca-blog.txt", &[1, 2, 3, 4, 12, 16, 22, 24, 26, 28, 30, 32, 34, 36, 38], &[]),
     ("fa-news.txt", &[1, 2, 3, 4, 12, 16, 22, 24, 26, 28, 30, 32, 34, 36, 38], &[]),
+    ("he-news.txt", &[1, 2, 3, 4, 12, 22, 24, 26, 28], &[]),
     ("changelog.txt", &[1, 2, 3, 4, 29, 31], &[]),
     ("table.txt", &[1, 2, 3, 4, 18, 20, 22, 23, 25], &[]),
     ("howto.txt", &[1, 2, 3, 4, 5, 24, 26, 28, 29, 30, 32], &[]),
