@@ -29,8 +29,8 @@ pub struct Removal {
     pub bytes: Range<usize>,
     /// A detector's reasoning (scores, thresholds).
     pub detail: Option<String>,
-    /// The line a `replace` match began on when this removal is only its rest (a wrapped
-    /// paragraph's match over two lines): it counts as one hit with that line's piece.
+    /// The line a `replace` match began on when this removal is only its rest (a match
+    /// over a wrapped paragraph's lines): it counts as one hit with that line's piece.
     pub continues_from: Option<usize>,
 }
 

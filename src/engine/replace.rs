@@ -182,8 +182,7 @@ fn apply_pieces(
         }
         let RewriteBy::Rule(rule) = on_line[0].by else { unreachable!("only replace rules here") };
         // A line that only the rest of an earlier line's match emptied is no hit of its own.
-        let continues_from =
-            on_line.iter().all(|p| p.continues_from.is_some()).then(|| on_line[0].continues_from).flatten();
+        let continues_from = on_line[0].continues_from.filter(|_| on_line.iter().all(|p| p.continues_from.is_some()));
         removed[l] = true;
         let from_this_run = removals.len() > run_removals;
         match removals.last_mut() {
@@ -210,9 +209,10 @@ fn apply_pieces(
 
 /// Cuts rewrite `w`, whose bytes may run over several of lines `run`, into one rewrite per
 /// line it covers, appended to `out`: the first carries the replacement, the others
-/// delete and say which line the match began on (`continues_from`). On a line the match only goes on to, the line's indentation stays and the
-/// spaces after the match go with it, so that what is left starts where the line's text
-/// did ("needed) and a hearing." keeps "and a hearing.", not " and a hearing.").
+/// delete and say which line the match began on (`continues_from`). On a line the match
+/// only goes on to, the line's indentation stays and the spaces after the match go with it,
+/// so that what is left starts where the line's text did ("needed) and a hearing." keeps
+/// "and a hearing.", not " and a hearing.").
 fn cut_at_lines(text: &str, lines: &[LineSpan], run: Range<usize>, w: Rewrite, out: &mut Vec<Rewrite>) {
     if run.len() == 1 {
         out.push(w);
