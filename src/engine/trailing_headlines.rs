@@ -92,6 +92,7 @@ impl Detector for TrailingHeadlines {
         }
         run.reverse();
         introduced_lists_are_not_headlines(doc, &mut run);
+        numbered_series_are_not_headlines(doc, &mut run);
         let article_end = short_paragraphs_end(&run);
         let Some(first) = run[article_end..].iter().position(|l| l.headline).map(|k| article_end + k) else {
             return;
@@ -197,6 +198,53 @@ fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) 
     }
 }
 
+/// Lines of a short run that count on from the line before them with the same word
+/// ("Week 1: Introduction", "Week 2: Cotton and the factory system", …; "Day 3 – Lisbon",
+/// "Step 4 Fit the tyre"), at least [`SERIES_MIN_LINES`] in a row: a schedule or steps of
+/// the article's own, whose list markers a converter left out (or that never had any).
+/// Each line needs words after its number (bare "Page 2" is pagination) and no link: a
+/// series of linked parts is a series' navigation.
+fn numbered_series_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
+    let labels: Vec<Option<(&str, u32)>> = run.iter().map(|l| numbered_label(doc.line(l.line))).collect();
+    let counts_on = |k: usize| match (labels[k - 1], labels[k]) {
+        (Some((word, n)), Some((next, m))) => {
+            m == n + 1 && word.chars().flat_map(char::to_lowercase).eq(next.chars().flat_map(char::to_lowercase))
+        }
+        _ => false,
+    };
+    let mut k = 0;
+    while k < run.len() {
+        let end = (k + 1..run.len()).find(|&j| !counts_on(j)).unwrap_or(run.len());
+        if labels[k].is_some() && end - k >= SERIES_MIN_LINES {
+            run[k..end].iter_mut().for_each(|l| l.headline = false);
+        }
+        k = end;
+    }
+}
+
+/// The word and number that open a line of a numbered series ("Week 12: …"), markup
+/// aside, when words follow the number and the line has no link.
+fn numbered_label(line: &str) -> Option<(&str, u32)> {
+    if line.contains("](") {
+        return None;
+    }
+    let text = line.trim_start_matches(['#', '*', '_', ' ', '\t']);
+    let (word, rest) = text.split_at(text.find(|c: char| !c.is_alphabetic())?);
+    let rest = rest.strip_prefix(' ')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    // The number ends at punctuation or a space, and words follow it.
+    let words_after = rest[digits..]
+        .strip_prefix([':', '.', ')', ' ', '-', '–', '—'])?
+        .trim_start_matches([' ', '-', '–', '—', '*', '_']);
+    if word.is_empty() || !(1..=3).contains(&digits) || !words_after.starts_with(char::is_alphanumeric) {
+        return None;
+    }
+    Some((word, rest[..digits].parse().ok()?))
+}
+
+/// The fewest lines of a numbered series (see [`numbered_series_are_not_headlines`]).
+const SERIES_MIN_LINES: usize = 3;
+
 /// The most lines of a list a label introduces (see [`introduced_lists_are_not_headlines`]).
 const INTRODUCED_LIST_LINES: usize = 20;
 
@@ -263,6 +311,32 @@ mod tests {
         let found = run(d.as_ref(), &wet);
         assert_eq!(found.len(), 1, "{wet}");
         assert_eq!(found[0].lines.start, 2, "{wet}");
+    }
+
+    #[test]
+    fn a_numbered_series_is_the_articles_own() {
+        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let schedule = "Week 1: Introduction and sources\nWeek 2: Cotton and the factory system\n\
+                        week 3 - Canals, roads and railways\nWeek 4: Coal and iron\nWeek 5: Reading week\n";
+        let footer = "Most read\n[Cup draw](#)\n[Transfer rumours](#)\n[League table](#)\n[Weather](#)\n[Jobs](#)\n";
+        // Without the series, the schedule is a run of headlines; with it, the cut starts at
+        // the footer (line 7).
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n\nSchedule\n{schedule}"));
+        assert!(found.is_empty(), "{found:?}");
+        let found = run(d.as_ref(), &format!("{ARTICLE}\n\n{schedule}{footer}"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].lines.start, 7);
+        // Not a series: numbers that do not count on, a word that changes, bare pagination,
+        // linked parts of a series (its navigation), and two lines only.
+        for list in [
+            "Week 1: One thing\nWeek 3: Another\nWeek 4: A third\nWeek 2: A fourth\nWeek 6: A fifth\n",
+            "Week 1: One thing\nDay 2: Another\nWeek 3: A third\nDay 4: A fourth\nWeek 5: A fifth\n",
+            "Page 1\nPage 2\nPage 3\nPage 4\nPage 5\n",
+            "[Part 1: The start](#)\n[Part 2: The middle](#)\n[Part 3: The end](#)\n[Part 4: After](#)\n[Part 5: Notes](#)\n",
+            "Step 1: Remove the wheel\nStep 2: Find the hole\nStorm hits the coast\nMayor resigns\nFair returns\n",
+        ] {
+            assert_eq!(run(d.as_ref(), &format!("{ARTICLE}\n\n{list}")).len(), 1, "{list}");
+        }
     }
 
     #[test]
