@@ -13,7 +13,9 @@
 //! indented code; short news stories and a recipe blog as WET records have them, without
 //! blank lines, a share column or a related-articles list between paragraphs, a comment
 //! form and footer after, a story told in paragraphs of one or two short sentences with
-//! headlines after it):
+//! headlines after it; song lyrics, a timeline, a statute, an obituary, and pages of one
+//! paragraph and a list without markers: an event's programme, a podcast's chapters, a
+//! band's records):
 //! `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
@@ -71,6 +73,10 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("lyrics.txt", &[1, 2, 3, 4, 30, 32, 33, 34, 35, 37], &[]),
     ("timeline.txt", &[1, 2, 20, 21, 22, 24, 26], &[]),
     ("statute.txt", &[1, 24, 26, 28], &[]),
+    ("agenda.txt", &[1, 19, 21, 23], &[]),
+    ("podcast.txt", &[1, 16, 18], &[]),
+    ("discography.txt", &[1, 21, 23], &[]),
+    ("obituary.txt", &[1, 18, 20, 21, 22], &[]),
     ("wet-news.txt", &[4, 5, 6, 7, 8, 12, 13, 14, 15], &[]),
     (
         "wet-council.txt",

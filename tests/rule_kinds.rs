@@ -214,8 +214,9 @@ fn detector_rule_removes_a_trailing_headline_list() {
     );
     let long =
         "This is a long article paragraph with well over sixteen words so that it counts as the article body here.";
-    let cleaned = e.clean(&format!("{long}\n\nLatest\nOne headline\nTwo headline\nThree\n"), Default::default());
-    assert_eq!(cleaned.text, format!("{long}\n"));
+    let cleaned =
+        e.clean(&format!("{long}\n\n{long}\n\nLatest\nOne headline\nTwo headline\nThree\n"), Default::default());
+    assert_eq!(cleaned.text, format!("{long}\n\n{long}\n"));
     assert!(cleaned.removals[0].detail.as_deref().unwrap().contains("headline-like"));
 }
 

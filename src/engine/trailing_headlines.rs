@@ -11,7 +11,9 @@ use super::normalize::{normalize_into, word_count};
 /// from its first headline-like line (short, not ending like a sentence) when it holds
 /// at least `min_lines` headline-like lines making up at least `min_share` of the run.
 /// Nothing is dropped unless a long (article) line comes before the run, and one that
-/// ends in a colon announces a list of the article's own. A story told in short paragraphs
+/// ends in a colon announces a list of the article's own; nor when fewer than
+/// `min_article_lines` long lines come before it: a page of one paragraph and a list (an
+/// event's programme, a restaurant's menu, a band's records) is about its list. A story told in short paragraphs
 /// goes on into the run, which is judged after them (see `short_paragraphs_end`). The cut
 /// starts past headings that sit right above an unlinked list item: those are sections of
 /// the article's own.
@@ -24,6 +26,8 @@ pub struct TrailingHeadlines {
     pub max_words: usize,
     #[serde(default = "defaults::min_share")]
     pub min_share: f64,
+    #[serde(default = "defaults::min_article_lines")]
+    pub min_article_lines: usize,
 }
 
 mod defaults {
@@ -35,6 +39,9 @@ mod defaults {
     }
     pub fn min_share() -> f64 {
         0.8
+    }
+    pub fn min_article_lines() -> usize {
+        2
     }
 }
 
@@ -69,7 +76,7 @@ impl Detector for TrailingHeadlines {
         let mut norm = String::new();
         // The short run at the end, bottom-up.
         let mut run: Vec<ShortLine> = Vec::new();
-        let mut article_line_before = false;
+        let mut article_line_before = None;
         for i in (0..doc.lines.len()).rev() {
             if doc.removed[i] || doc.is_blank(i) {
                 continue;
@@ -81,15 +88,15 @@ impl Detector for TrailingHeadlines {
             if word_count(&norm) > self.max_words {
                 // A paragraph that ends in a colon announces the list after it ("Here
                 // are the offers:"): the list is the article's.
-                article_line_before = !norm.trim_end().ends_with(':');
+                article_line_before = (!norm.trim_end().ends_with(':')).then_some(i);
                 break;
             }
             let headline = !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i)) && !runs_on(doc, i);
             run.push(ShortLine { line: i, headline, sentence: is_sentence(&norm) });
         }
-        if !article_line_before {
+        let Some(article_line) = article_line_before else {
             return;
-        }
+        };
         run.reverse();
         introduced_lists_are_not_headlines(doc, &mut run);
         numbered_series_are_not_headlines(doc, &mut run);
@@ -100,7 +107,7 @@ impl Detector for TrailingHeadlines {
         let zone = &run[first..];
         let headlines = zone.iter().filter(|l| l.headline).count();
         let share = headlines as f64 / zone.len() as f64;
-        if headlines >= self.min_lines && share >= self.min_share {
+        if headlines >= self.min_lines && share >= self.min_share && self.enough_article_above(doc, article_line) {
             // The zone is judged whole, but the cut passes over headings of the article's
             // own lists: a heading right above an unlinked list item opens a section
             // (a permit office's "Typical Projects Requiring Inspections" over "Building",
@@ -117,6 +124,27 @@ impl Detector for TrailingHeadlines {
                 ),
             });
         }
+    }
+}
+
+impl TrailingHeadlines {
+    /// Whether `min_article_lines` long lines, `article_line` the last of them, come before
+    /// the run. Asked only of a run about to be cut: the look goes up the page.
+    fn enough_article_above(&self, doc: &DocView<'_>, article_line: usize) -> bool {
+        // The others needed above it; with a limit of 0 or 1, `article_line` is enough.
+        let Some(others) = self.min_article_lines.checked_sub(2) else {
+            return true;
+        };
+        let mut norm = String::new();
+        (0..article_line)
+            .rev()
+            .filter(|&i| !doc.removed[i] && !doc.is_blank(i))
+            .filter(|&i| {
+                normalize_into(doc.line(i), true, &mut norm);
+                word_count(&norm) > self.max_words
+            })
+            .nth(others)
+            .is_some()
     }
 }
 
@@ -251,12 +279,39 @@ const INTRODUCED_LIST_LINES: usize = 20;
 #[cfg(test)]
 mod tests {
     use crate::engine::Profile;
+    use crate::engine::detectors::Detector;
     use crate::engine::detectors::build;
     use crate::engine::detectors::tests::{ARTICLE, run};
 
+    /// The detector as shipped but for `min_article_lines`: most tests below put one
+    /// article line above the run.
+    fn after_one_article_line() -> Box<dyn Detector> {
+        let params: toml::Table = toml::from_str("min_article_lines = 1").unwrap();
+        build("trailing-headlines", &params, Profile::Balanced).unwrap()
+    }
+
+    #[test]
+    fn a_page_of_one_paragraph_and_a_list_is_about_its_list() {
+        let shipped = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let programme = "09:00 Registration and coffee\n09:30 Welcome from the organisers\n\
+                         09:45 Keynote: open bus timetables\n10:30 Mapping flood risk\n12:30 Lunch\n15:00 Closing remarks\n";
+        let one = format!("{ARTICLE}\n\nSaturday 7 March\n\n{programme}");
+        assert!(run(shipped.as_ref(), &one).is_empty(), "{one}");
+        // A second article paragraph above it (the one right above the run is not enough on
+        // its own), and the run goes.
+        let two = format!("{ARTICLE}\n\n{one}");
+        let found = run(shipped.as_ref(), &two);
+        assert_eq!(found.len(), 1, "{two}");
+        assert_eq!(found[0].lines.start, 4);
+        // Short and blank lines between the two are passed over.
+        let short_between = format!("{ARTICLE}\n\nA short line.\n\n{one}");
+        assert_eq!(run(shipped.as_ref(), &short_between).len(), 1);
+        assert_eq!(run(after_one_article_line().as_ref(), &one).len(), 1);
+    }
+
     #[test]
     fn trailing_headline_list_is_found() {
-        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let d = after_one_article_line();
         let text = format!(
             "{ARTICLE}\n\nTop News\n\nFirst headline here\n\nSecond headline: the sequel\n\nThird one\nFourth one\nFifth one\n"
         );
@@ -285,7 +340,7 @@ mod tests {
 
     #[test]
     fn a_list_a_label_introduces_is_the_articles() {
-        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let d = after_one_article_line();
         // Plain text: the steps and key points lost their markers. The cut starts after the
         // label's block, at the share bar (line 10).
         let footer =
@@ -315,7 +370,7 @@ mod tests {
 
     #[test]
     fn a_numbered_series_is_the_articles_own() {
-        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let d = after_one_article_line();
         let schedule = "Week 1: Introduction and sources\nWeek 2: Cotton and the factory system\n\
                         week 3 - Canals, roads and railways\nWeek 4: Coal and iron\nWeek 5: Reading week\n";
         let footer = "Most read\n[Cup draw](#)\n[Transfer rumours](#)\n[League table](#)\n[Weather](#)\n[Jobs](#)\n";
@@ -341,7 +396,7 @@ mod tests {
 
     #[test]
     fn a_short_closing_sentence_and_short_documents_are_left_alone() {
-        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let d = after_one_article_line();
         assert!(run(d.as_ref(), &format!("{ARTICLE}\n\nHe declined to comment.\n")).is_empty());
         // No article line before the short lines: a list page, not chrome after an article.
         assert!(run(d.as_ref(), "One\nTwo\nThree\nFour\nFive\nSix\n").is_empty());
@@ -364,7 +419,7 @@ mod tests {
 
     #[test]
     fn a_story_in_short_paragraphs_goes_on_past_its_subheadings() {
-        let d = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
+        let d = after_one_article_line();
         // Lines 1-8 (0-based): two-sentence paragraphs under subheadings, every line short.
         let story = "Around 600 people came, twice as many as last year, despite the rain.\n\
                      The raffle sold out by two, and the dog show ran an hour late.\n\
