@@ -16,7 +16,7 @@
 //! headlines after it; song lyrics, a timeline, a statute, an obituary, and pages of one
 //! paragraph and a list without markers: an event's programme, a podcast's chapters, a
 //! band's records; a film review ending in its credits and a local story in its "If you
-//! go" box, one `Label: value` a line):
+//! go" box, one `Label: value` a line; a league table, one row a line):
 //! `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
@@ -80,6 +80,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("obituary.txt", &[1, 18, 20, 21, 22], &[]),
     ("film.txt", &[1, 20, 22, 23, 24, 25], &[]),
     ("if-you-go.txt", &[1, 2, 3, 4, 20, 22], &[]),
+    ("league-table.txt", &[1, 18, 20], &[]),
     ("wet-news.txt", &[4, 5, 6, 7, 8, 12, 13, 14, 15], &[]),
     (
         "wet-council.txt",

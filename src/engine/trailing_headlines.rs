@@ -100,7 +100,7 @@ impl Detector for TrailingHeadlines {
         run.reverse();
         introduced_lists_are_not_headlines(doc, &mut run);
         numbered_series_are_not_headlines(doc, &mut run);
-        fact_lines_are_not_headlines(doc, &mut run);
+        data_lines_are_not_headlines(doc, &mut run);
         let article_end = short_paragraphs_end(&run);
         let Some(first) = run[article_end..].iter().position(|l| l.headline).map(|k| article_end + k) else {
             return;
@@ -245,14 +245,22 @@ fn numbered_series_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
 }
 
 /// Lines of a short run that each give a label and its value ("Director: Hanna Lind",
-/// "Running time: 104 minutes", "Where: Hollins Park"), at least [`OWN_RUN_MIN_LINES`] in a
-/// row and without links: a review's credits or a story's "If you go" box. On the dev
-/// pages three or more such lines in a row are mostly content (a company's facts, an
-/// e-mail's headers, ticket prices: 1,575 CONTENT tokens against 98 CHROME); in the runs
-/// this detector judges, such lines are single dates and phone numbers between headlines.
-fn fact_lines_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
-    let facts: Vec<bool> = run.iter().map(|l| is_fact_line(doc.line(l.line))).collect();
-    not_headlines_in_runs(run, |k| facts[k], |k| facts[k - 1] && facts[k]);
+/// "Running time: 104 minutes", "Where: Hollins Park") or a row of figures ("1 Millbrook
+/// 14 9 3 2 30"), at least [`OWN_RUN_MIN_LINES`] in a row and without links: a review's
+/// credits, a story's "If you go" box, a league table. On the dev pages three or more such
+/// lines in a row are mostly content (label and value: a company's facts, an e-mail's
+/// headers, ticket prices, 1,575 CONTENT tokens against 98 CHROME; rows of figures: tables,
+/// 1,202 against 432, the CHROME ones tables the gold leaves out); in the runs this
+/// detector judges there are none, only single dates and phone numbers between headlines.
+fn data_lines_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
+    let data: Vec<bool> = run
+        .iter()
+        .map(|l| {
+            let line = doc.line(l.line);
+            !line.contains("](") && (is_fact_line(line) || is_row_of_figures(line))
+        })
+        .collect();
+    not_headlines_in_runs(run, |k| data[k], |k| data[k - 1] && data[k]);
 }
 
 /// Marks as not headline-like each stretch of the run that `starts` at a line and
@@ -269,8 +277,8 @@ fn not_headlines_in_runs(run: &mut [ShortLine], starts: impl Fn(usize) -> bool, 
 }
 
 /// `Label: value`, markup aside: a label of one to three words that starts with a capital
-/// and a value after the colon, no link. A value that asks or exclaims is a headline's
-/// ("Japanese Tenkara: What is it & Why Should You Care?").
+/// and a value after the colon. A value that asks or exclaims is a headline's ("Japanese
+/// Tenkara: What is it & Why Should You Care?").
 fn is_fact_line(line: &str) -> bool {
     let text = line.trim().trim_start_matches(['*', '_']);
     let Some((label, value)) = text.split_once(':') else {
@@ -278,13 +286,28 @@ fn is_fact_line(line: &str) -> bool {
     };
     let label = label.trim_end_matches(['*', '_']);
     let value = value.trim_start_matches(['*', '_']);
-    !line.contains("](")
-        && label.starts_with(char::is_uppercase)
+    label.starts_with(char::is_uppercase)
         && (1..=3).contains(&label.split(' ').count())
         && label.chars().all(|c| c.is_alphabetic() || c == ' ')
         && value.starts_with(' ')
         && !value.trim().is_empty()
         && !value.trim_end().ends_with(['?', '!'])
+}
+
+/// Three or more words, at least half of them figures (`14`, `2,779.1`, `-0.5`, `44.92%`),
+/// table bars and markup aside: a row of a table. A date has two words in three that are
+/// figures, but dates come one to a headline, not three in a row.
+fn is_row_of_figures(line: &str) -> bool {
+    let is_figure = |w: &str| {
+        w.bytes().any(|b| b.is_ascii_digit()) && w.bytes().all(|b| b.is_ascii_digit() || b".,:%/+-()".contains(&b))
+    };
+    let words = line.split([' ', '\t', '|']).map(|w| w.trim_matches(['*', '_'])).filter(|w| !w.is_empty());
+    let (mut total, mut figures) = (0, 0);
+    for w in words {
+        total += 1;
+        figures += usize::from(is_figure(w));
+    }
+    total >= 3 && figures * 2 >= total
 }
 
 /// The word and number that open a line of a numbered series ("Week 12: …"), markup
@@ -307,8 +330,9 @@ fn numbered_label(line: &str) -> Option<(&str, u32)> {
     Some((word, rest[..digits].parse().ok()?))
 }
 
-/// The fewest lines of a numbered series or of label-and-value lines that make them the
-/// article's own (see [`numbered_series_are_not_headlines`], [`fact_lines_are_not_headlines`]).
+/// The fewest lines of a numbered series, or of label-and-value lines and rows of figures,
+/// that make them the article's own (see [`numbered_series_are_not_headlines`],
+/// [`data_lines_are_not_headlines`]).
 const OWN_RUN_MIN_LINES: usize = 3;
 
 /// The most lines of a list a label introduces (see [`introduced_lists_are_not_headlines`]).
@@ -433,18 +457,23 @@ mod tests {
     }
 
     #[test]
-    fn label_and_value_lines_are_the_articles_own() {
+    fn label_and_value_lines_and_rows_of_figures_are_the_articles_own() {
         let d = after_one_article_line();
         let credits = "Director: Hanna Lind\nWriters: Hanna Lind, Owen Carr\n**Running time:** 104 minutes\n\
                        Certificate: 12A\nRating: 4/5\n";
         assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{credits}")).is_empty());
+        let table = "League table\n1 Millbrook 14 9 3 2 30\n2 Hollins 15 9 2 4 29\n3 Carlow 15 8 4 3 28\n\
+                     4 Eastfield | 15 | 7 | 24\nRedbridge 14 6 -4 22\n";
+        assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{table}")).is_empty());
         // Not the article's: two such lines only, linked ones, values that ask, labels of
-        // more than three words or with digits.
+        // more than three words or with digits, dates between headlines, a ranked list.
         for list in [
             "Director: Hanna Lind\nRating: 4/5\nStorm hits the coast\nMayor resigns\nFair returns\n",
             "[Review: Brightwater](#)\n[Review: The Long Field](#)\n[Review: Night Ferry](#)\nMayor resigns\nFair returns\n",
             "Tenkara: What is it?\nPodcast: Why go?\nBooks: Which one?\nMayor resigns\nFair returns\n",
             "The best of the year: one\nThe best of the month: two\nTop 10 picks: three\nMayor resigns\nFair returns\n",
+            "Storm hits the coast\nNovember 19, 2019\nMayor resigns\nNovember 18, 2019\nFair returns\n1 2 3\n",
+            "1 Storm hits the coast\n2 Mayor resigns\n3 Fair returns\n4 New bridge opens\n5 Schools close early\n",
         ] {
             assert_eq!(run(d.as_ref(), &format!("{ARTICLE}\n\n{list}")).len(), 1, "{list}");
         }
