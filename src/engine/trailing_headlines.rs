@@ -13,10 +13,10 @@ use super::normalize::{normalize_into, word_count};
 /// Nothing is dropped unless a long (article) line comes before the run, and one that
 /// ends in a colon announces a list of the article's own; nor when fewer than
 /// `min_article_lines` long lines come before it: a page of one paragraph and a list (an
-/// event's programme, a restaurant's menu, a band's records) is about its list. A story told in short paragraphs
-/// goes on into the run, which is judged after them (see `short_paragraphs_end`). The cut
-/// starts past headings that sit right above an unlinked list item: those are sections of
-/// the article's own.
+/// event's programme, a podcast's chapters, a band's records) is about its list. A story
+/// told in short paragraphs goes on into the run, which is judged after them (see
+/// `short_paragraphs_end`). The cut starts past headings that sit right above an unlinked
+/// list item: those are sections of the article's own.
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct TrailingHeadlines {
@@ -241,7 +241,7 @@ fn numbered_series_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
         }
         _ => false,
     };
-    not_headlines_in_runs(run, |k| labels[k].is_some(), counts_on);
+    not_headlines_in_runs(run, counts_on);
 }
 
 /// Lines of a short run that each give a label and its value ("Director: Hanna Lind",
@@ -260,16 +260,17 @@ fn data_lines_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
             !line.contains("](") && (is_fact_line(line) || is_row_of_figures(line))
         })
         .collect();
-    not_headlines_in_runs(run, |k| data[k], |k| data[k - 1] && data[k]);
+    not_headlines_in_runs(run, |k| data[k - 1] && data[k]);
 }
 
-/// Marks as not headline-like each stretch of the run that `starts` at a line and
-/// `continues` (line `k` from line `k - 1`) for at least [`OWN_RUN_MIN_LINES`] lines.
-fn not_headlines_in_runs(run: &mut [ShortLine], starts: impl Fn(usize) -> bool, continues: impl Fn(usize) -> bool) {
+/// Marks as not headline-like each stretch of at least [`OWN_RUN_MIN_LINES`] lines of the
+/// run in which every line `continues` the one before it (`continues(k)` judges lines
+/// `k - 1` and `k`).
+fn not_headlines_in_runs(run: &mut [ShortLine], continues: impl Fn(usize) -> bool) {
     let mut k = 0;
     while k < run.len() {
         let end = (k + 1..run.len()).find(|&j| !continues(j)).unwrap_or(run.len());
-        if starts(k) && end - k >= OWN_RUN_MIN_LINES {
+        if end - k >= OWN_RUN_MIN_LINES {
             run[k..end].iter_mut().for_each(|l| l.headline = false);
         }
         k = end;
