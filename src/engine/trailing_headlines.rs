@@ -353,6 +353,13 @@ mod tests {
         build("trailing-headlines", &params, Profile::Balanced).unwrap()
     }
 
+    /// Fails unless `d` finds one run to cut in each list put after an article line.
+    fn each_is_cut(d: &dyn Detector, lists: &[&str]) {
+        for list in lists {
+            assert_eq!(run(d, &format!("{ARTICLE}\n\n{list}")).len(), 1, "{list}");
+        }
+    }
+
     #[test]
     fn a_page_of_one_paragraph_and_a_list_is_about_its_list() {
         let shipped = build("trailing-headlines", &toml::Table::new(), Profile::Balanced).unwrap();
@@ -446,15 +453,16 @@ mod tests {
         assert_eq!(found[0].lines.start, 7);
         // Not a series: numbers that do not count on, a word that changes, bare pagination,
         // linked parts of a series (its navigation), and two lines only.
-        for list in [
-            "Week 1: One thing\nWeek 3: Another\nWeek 4: A third\nWeek 2: A fourth\nWeek 6: A fifth\n",
-            "Week 1: One thing\nDay 2: Another\nWeek 3: A third\nDay 4: A fourth\nWeek 5: A fifth\n",
-            "Page 1\nPage 2\nPage 3\nPage 4\nPage 5\n",
-            "[Part 1: The start](#)\n[Part 2: The middle](#)\n[Part 3: The end](#)\n[Part 4: After](#)\n[Part 5: Notes](#)\n",
-            "Step 1: Remove the wheel\nStep 2: Find the hole\nStorm hits the coast\nMayor resigns\nFair returns\n",
-        ] {
-            assert_eq!(run(d.as_ref(), &format!("{ARTICLE}\n\n{list}")).len(), 1, "{list}");
-        }
+        each_is_cut(
+            d.as_ref(),
+            &[
+                "Week 1: One thing\nWeek 3: Another\nWeek 4: A third\nWeek 2: A fourth\nWeek 6: A fifth\n",
+                "Week 1: One thing\nDay 2: Another\nWeek 3: A third\nDay 4: A fourth\nWeek 5: A fifth\n",
+                "Page 1\nPage 2\nPage 3\nPage 4\nPage 5\n",
+                "[Part 1: The start](#)\n[Part 2: The middle](#)\n[Part 3: The end](#)\n[Part 4: After](#)\n[Part 5: Notes](#)\n",
+                "Step 1: Remove the wheel\nStep 2: Find the hole\nStorm hits the coast\nMayor resigns\nFair returns\n",
+            ],
+        );
     }
 
     #[test]
@@ -468,16 +476,17 @@ mod tests {
         assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{table}")).is_empty());
         // Not the article's: two such lines only, linked ones, values that ask, labels of
         // more than three words or with digits, dates between headlines, a ranked list.
-        for list in [
-            "Director: Hanna Lind\nRating: 4/5\nStorm hits the coast\nMayor resigns\nFair returns\n",
-            "[Review: Brightwater](#)\n[Review: The Long Field](#)\n[Review: Night Ferry](#)\nMayor resigns\nFair returns\n",
-            "Tenkara: What is it?\nPodcast: Why go?\nBooks: Which one?\nMayor resigns\nFair returns\n",
-            "The best of the year: one\nThe best of the month: two\nTop 10 picks: three\nMayor resigns\nFair returns\n",
-            "Storm hits the coast\nNovember 19, 2019\nMayor resigns\nNovember 18, 2019\nFair returns\n1 2 3\n",
-            "1 Storm hits the coast\n2 Mayor resigns\n3 Fair returns\n4 New bridge opens\n5 Schools close early\n",
-        ] {
-            assert_eq!(run(d.as_ref(), &format!("{ARTICLE}\n\n{list}")).len(), 1, "{list}");
-        }
+        each_is_cut(
+            d.as_ref(),
+            &[
+                "Director: Hanna Lind\nRating: 4/5\nStorm hits the coast\nMayor resigns\nFair returns\n",
+                "[Review: Brightwater](#)\n[Review: The Long Field](#)\n[Review: Night Ferry](#)\nMayor resigns\nFair returns\n",
+                "Tenkara: What is it?\nPodcast: Why go?\nBooks: Which one?\nMayor resigns\nFair returns\n",
+                "The best of the year: one\nThe best of the month: two\nTop 10 picks: three\nMayor resigns\nFair returns\n",
+                "Storm hits the coast\nNovember 19, 2019\nMayor resigns\nNovember 18, 2019\nFair returns\n1 2 3\n",
+                "1 Storm hits the coast\n2 Mayor resigns\n3 Fair returns\n4 New bridge opens\n5 Schools close early\n",
+            ],
+        );
     }
 
     #[test]
