@@ -129,6 +129,11 @@ pub const REGISTRY: &[(&str, &str, Constructor)] = &[
         |params, _| Ok(Box::new(super::link_cards::LinkCards::from_params(params)?)),
     ),
     (
+        "glued-cards",
+        "runs of lines whose title runs into its description (`Cloud StorageGlobally unified…`): a menu of link cards in text without links",
+        |params, _| Ok(Box::new(super::glued_cards::GluedCards::from_params(params)?)),
+    ),
+    (
         "dated-cards",
         "runs of cards of the same shape, each with a line that is only a date (teasers, recent posts and comments in text without links)",
         |params, _| Ok(Box::new(super::dated_cards::DatedCards::from_params(params)?)),

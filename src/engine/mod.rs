@@ -7,6 +7,7 @@ pub mod decide;
 pub mod detectors;
 pub mod features;
 pub mod gate;
+pub mod glued_cards;
 pub mod line_runs;
 pub mod line_scorer;
 pub mod link_cards;
