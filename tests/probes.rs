@@ -16,7 +16,9 @@
 //! headlines after it; song lyrics, a timeline, a statute, an obituary, and pages of one
 //! paragraph and a list without markers: an event's programme, a podcast's chapters, a
 //! band's records; a film review ending in its credits and a local story in its "If you
-//! go" box, one `Label: value` a line; a league table, one row a line):
+//! go" box, one `Label: value` a line; a league table, one row a line; a WET record of a
+//! post naming its tools and errors at the start of lines, above a product menu whose
+//! titles run into their descriptions):
 //! `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
@@ -94,6 +96,9 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("wet-related.txt", &[4, 5, 6, 7, 10, 11, 12], &[]),
     ("wet-short-paragraphs.txt", &[8, 9, 10, 11, 12, 13, 14], &[]),
     ("wet-recipe.txt", &[1, 2, 3, 4, 5, 6, 7, 8, 13, 25, 26, 27, 30, 31, 32, 33, 34, 35, 36, 37, 38], &[10, 28, 29]),
+    // The menu's labels and its card with an acronym for a title (`Cloud SQLManaged`) are
+    // kept: only cards glued to their descriptions are found.
+    ("wet-menu.txt", &[13, 14, 15, 19, 20, 21, 22], &[12, 16, 17, 18]),
 ];
 
 /// A probe page's text.
