@@ -1,6 +1,8 @@
 //! The `glued-cards` detector: menus of cards whose title and description the converter
 //! ran together ("Compute EngineComputing infrastructure in predefined machine sizes").
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
@@ -60,9 +62,7 @@ impl GluedCards {
             reach -= 1;
         }
         let join = join_in(&body[..reach])?;
-        let word_start = body[..join]
-            .rfind(char::is_whitespace)
-            .map_or(0, |space| space + body[space..].chars().next().map_or(1, char::len_utf8));
+        let word_start = body[..join].trim_end_matches(|c: char| !c.is_whitespace()).len();
         let mut title = body[..word_start].split_whitespace();
         if title.clone().count() >= self.max_title_words || title.next().is_some_and(is_list_number) {
             return None;
@@ -162,8 +162,9 @@ fn join_in_chars(text: &str) -> Option<usize> {
 /// subject of its line (`GitHub hosts the code`, `JavaScript runs the front end`), where
 /// some of a menu's titles are longer (`Compute EngineComputing`).
 fn is_menu(run: &[(usize, Glued<'_>)]) -> bool {
-    let shared = |d: &str| run.iter().filter(|(_, g)| g.description() == d).count();
-    run.iter().any(|(_, g)| g.titled) && !run.iter().any(|(_, g)| 2 * shared(g.description()) > run.len())
+    let mut shared: HashMap<&str, usize> = HashMap::new();
+    run.iter().for_each(|(_, g)| *shared.entry(g.description()).or_default() += 1);
+    run.iter().any(|(_, g)| g.titled) && shared.values().all(|&n| 2 * n <= run.len())
 }
 
 impl Detector for GluedCards {
