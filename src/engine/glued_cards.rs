@@ -2,11 +2,12 @@
 //! ran together ("Compute EngineComputing infrastructure in predefined machine sizes").
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
-use super::detectors::{Detection, Detector, DocView, Run, params_into};
+use super::detectors::{Detection, Detector, DocView, params_into};
 use super::features::bytes_between;
 
 /// A product menu or a "Resources" box is a grid of links, each wrapping a title and a
@@ -169,12 +170,17 @@ fn is_menu(run: &[(usize, Glued<'_>)]) -> bool {
 
 impl Detector for GluedCards {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
-        // The candidates, in runs of at least `min_cards` (only the words of those are counted).
+        // The candidates, and the runs of at least `min_cards` of them (ranges of
+        // `candidates`; only their words are counted). A run goes on over blank lines and
+        // lines already removed.
         let mut candidates: Vec<(usize, Glued<'_>)> = Vec::new();
+        let mut runs: Vec<Range<usize>> = Vec::new();
         let mut run_start = 0;
-        let keep_run = |candidates: &mut Vec<(usize, Glued<'_>)>, run_start: usize| {
+        let mut end_run = |candidates: &mut Vec<(usize, Glued<'_>)>, run_start: usize| {
             if candidates.len() - run_start < self.min_cards {
                 candidates.truncate(run_start);
+            } else {
+                runs.push(run_start..candidates.len());
             }
         };
         for i in 0..doc.lines.len() {
@@ -184,12 +190,12 @@ impl Detector for GluedCards {
             match self.glued_word(doc.line(i)) {
                 Some(glued) => candidates.push((i, glued)),
                 None => {
-                    keep_run(&mut candidates, run_start);
+                    end_run(&mut candidates, run_start);
                     run_start = candidates.len();
                 }
             }
         }
-        keep_run(&mut candidates, run_start);
+        end_run(&mut candidates, run_start);
         if candidates.is_empty() {
             return;
         }
@@ -205,35 +211,31 @@ impl Detector for GluedCards {
             counts[found.pattern().as_usize()] += 1;
         }
 
-        // Runs of unique glued words, each line following the last but for blank lines
-        // and lines already removed.
-        let why = |cards| {
-            format!(
-                "{cards} lines in a row whose title runs into its description, each word unique (needs ≥{})",
-                self.min_cards
-            )
-        };
-        let mut menu: Vec<(usize, Glued<'_>)> = Vec::new();
-        let mut end_menu = |menu: &mut Vec<(usize, Glued<'_>)>| {
+        // Each run, cut at the lines whose word is not unique, in menus.
+        let mut report = |menu: &[(usize, Glued<'_>)]| {
             if menu.len() >= self.min_cards && is_menu(menu) {
-                let mut run = Run::default();
-                menu.iter().for_each(|&(i, _)| run.add(i, i));
-                run.end(self.min_cards, doc, out, why);
+                let detail = if doc.details {
+                    format!(
+                        "{} lines in a row whose title runs into its description, each word unique (needs ≥{})",
+                        menu.len(),
+                        self.min_cards
+                    )
+                } else {
+                    String::new()
+                };
+                out.push(Detection { lines: menu[0].0..menu[menu.len() - 1].0 + 1, detail });
             }
-            menu.clear();
         };
-        for (k, &candidate) in candidates.iter().enumerate() {
-            let follows =
-                menu.last().is_some_and(|&(p, _)| (p + 1..candidate.0).all(|j| doc.removed[j] || doc.is_blank(j)));
-            let unique = counts[k] == 1;
-            if !follows || !unique {
-                end_menu(&mut menu);
+        for run in runs {
+            let mut menu_start = run.start;
+            for k in run.clone() {
+                if counts[k] != 1 {
+                    report(&candidates[menu_start..k]);
+                    menu_start = k + 1;
+                }
             }
-            if unique {
-                menu.push(candidate);
-            }
+            report(&candidates[menu_start..run.end]);
         }
-        end_menu(&mut menu);
     }
 }
 
