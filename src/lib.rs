@@ -34,6 +34,25 @@ pub struct Cleaned {
     pub rewrites: Vec<Rewrite>,
 }
 
+impl Cleaned {
+    /// Each removal, and whether it is a new hit of its rule: not the rest of a match begun
+    /// on an earlier line (`continues_from`), nor a detector's next line. With details
+    /// (`explain`, `--report`) a detector's run of lines comes as a removal per line, each
+    /// with its own reason; without, as one removal. Counted this way, hits are the same
+    /// either way. (Removals without a reason are never split so: two that meet are two
+    /// matches, as a `replace` match that empties the line after another's rest.)
+    pub fn removal_hits(&self) -> impl Iterator<Item = (&Removal, bool)> {
+        let mut previous: Option<&Removal> = None;
+        self.removals.iter().map(move |r| {
+            let runs_on = previous.is_some_and(|p| {
+                p.rule == r.rule && p.lines.end == r.lines.start && p.detail.is_some() && r.detail.is_some()
+            });
+            previous = Some(r);
+            (r, r.continues_from.is_none() && !runs_on)
+        })
+    }
+}
+
 impl Engine {
     /// Clean one document with a per-thread scratch.
     pub fn clean(&self, text: &str, ctx: DocContext) -> Cleaned {

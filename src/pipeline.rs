@@ -568,7 +568,7 @@ fn write_record(
         d.documents += count;
         d.bytes_in += bytes_in as u64;
         d.bytes_removed += bytes_in.saturating_sub(cleaned.text.len()) as u64;
-        for r in &cleaned.removals {
+        for (r, _) in cleaned.removal_hits().filter(|&(_, hit)| hit) {
             *d.hits.entry(engine.rules[r.rule as usize].id.clone()).or_default() += 1;
         }
     }

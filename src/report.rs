@@ -139,9 +139,10 @@ impl Stats {
         self.documents += usize::from(new_document);
         self.bytes_in += input_len as u64;
         self.bytes_out += cleaned.text.len() as u64;
-        // The rest of a match on a later line adds its bytes, not a hit.
-        for r in &cleaned.removals {
-            self.count(&engine.rules[r.rule as usize].id, r.continues_from.is_none(), r.bytes.len());
+        // The rest of a match on a later line adds its bytes, not a hit; so does a line
+        // that goes on a run of the same rule's.
+        for (r, hit) in cleaned.removal_hits() {
+            self.count(&engine.rules[r.rule as usize].id, hit, r.bytes.len());
         }
         for w in &cleaned.rewrites {
             self.count(engine.rewrite_id(w.by), w.continues_from.is_none(), w.bytes.len());

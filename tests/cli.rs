@@ -310,6 +310,29 @@ fn report_lines_are_json_with_rule_pack_lines_and_bytes() {
     assert_eq!(v["rewrites"][0]["rule"], "paragraph-repair");
 }
 
+/// A report asks the detectors for their reasons, which split a run of lines into a
+/// removal per line: the statistics count hits the same with it and without (the line
+/// scorer's hits on the dev pages were doubled by `--report`).
+#[test]
+fn statistics_are_the_same_with_a_report_and_without() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stats = |name: &str, report: bool| {
+        let path = tmp.path().join(name);
+        let mut run = dechrome();
+        let probes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/probes");
+        run.arg("clean").arg(probes).arg("-o").arg(tmp.path().join(format!("out-{name}")));
+        run.arg("-q").arg("--stats").arg(&path);
+        if report {
+            run.arg("--report").arg(tmp.path().join("report.jsonl"));
+        }
+        run.assert().success();
+        serde_json::from_str::<serde_json::Value>(&fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let (without, with) = (stats("without.json", false), stats("with.json", true));
+    assert!(without["rules"]["line-scorer"]["hits"].as_u64().unwrap() > 0);
+    assert_eq!(without, with);
+}
+
 #[test]
 fn side_outputs_go_to_stdout_only_when_the_cleaned_text_does_not() {
     let tmp = tempfile::tempdir().unwrap();
