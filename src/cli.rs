@@ -149,11 +149,13 @@ pub struct CleanArgs {
     /// Stop at the first bad record (exit 2; its output file is not written). By default
     /// bad records are reported as `file:line: cause`, counted and skipped. Invalid UTF-8
     /// in text and WET is not: each bad sequence becomes U+FFFD, with a warning; here it
-    /// is an error too.
+    /// is an error too. So is a record the cleaner fails on (a bug), which is otherwise
+    /// written unchanged.
     #[arg(long, help_heading = "Corpus")]
     pub strict: bool,
     /// Exit 0 when the only problems were bad input data (bad records, binary files,
-    /// truncated streams), still reported as `file:line: cause` and counted: for Spark's
+    /// truncated streams) or records written unchanged after an internal error, still
+    /// reported as `file:line: cause` and counted: for Spark's
     /// `pipe`, Hadoop Streaming and the like, where a non-zero exit fails the job. An input
     /// that cannot be read or an output that cannot be written still exits 2.
     #[arg(long, conflicts_with = "strict", help_heading = "Corpus")]

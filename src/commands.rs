@@ -313,13 +313,18 @@ fn clean(args: CleanArgs) -> Result<ExitCode> {
         // A text file (or each part between `--doc-separator`s) is a document, not a record.
         let unit = if jobs.iter().all(|j| j.format == Format::Text) { "document" } else { "record" };
         eprintln!(
-            "dechrome: {} read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}{}",
+            "dechrome: {} read: {} written, {} dropped (--max-removed), {} rejected (bad){}{}{}{}{}{}",
             plural(c.read, unit),
             c.written,
             c.dropped,
             c.rejected,
             if c.unwritten > 0 { format!(", {} not written with their file", c.unwritten) } else { String::new() },
             if c.flagged > 0 { format!(", {} flagged", c.flagged) } else { String::new() },
+            if c.uncleaned > 0 {
+                format!("; {} written uncleaned after an internal error (see the errors)", c.uncleaned)
+            } else {
+                String::new()
+            },
             if c.null_texts > 0 {
                 format!("; {} with a null text, written unchanged", plural(c.null_texts, "record"))
             } else {

@@ -92,6 +92,9 @@ pub struct Counts {
     pub utf8_replaced: u64,
     /// JSONL records whose text is `null`, written back unchanged (counted as written).
     pub null_texts: u64,
+    /// Records (or segments of a text document) written unchanged because the engine
+    /// panicked on them: a bug, reported as an error (counted as written).
+    pub uncleaned: u64,
 }
 
 #[derive(Default, Debug, Clone, Serialize)]
@@ -117,11 +120,13 @@ pub struct RunOutcome {
 
 enum Item {
     /// `segmented`: the cleaner cut this record's text into segments (a huge record).
+    /// `failed`: the engine panicked on it (a bug), and `cleaned` is its text unchanged.
     Record {
         input: usize,
         record: Record,
         cleaned: Option<Cleaned>,
         segmented: bool,
+        failed: Option<String>,
     },
     Bad {
         input: usize,
@@ -187,21 +192,30 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
         let writer = scope.spawn(move || write_batches(engine, jobs, options, names, extra, shared, cleaned_batches));
         for mut batch in batches {
             batch.par_iter_mut().for_each(|item| {
-                if let Item::Record { input, record, cleaned, segmented } = item {
+                if let Item::Record { input, record, cleaned, segmented, failed } = item {
                     let url = record.url.as_deref().or(options.url);
                     // A text file's segment other than its last: more of the document follows.
                     let continues = matches!(&record.body, Body::Text(piece) if !piece.ends_document);
                     let ctx = DocContext { url, path: Some(&names[*input]), continues, first_line: 0 };
-                    let (done, cut) = with_scratch(options.report, |scratch| {
+                    let result = with_scratch(options.report, |scratch| {
                         if record.text.len() >= BufferPool::MIN_BYTES
                             && let Some(buffer) = spare.take_string()
                         {
                             scratch.recycle(buffer);
                         }
-                        clean_in_segments(engine, &record.text, ctx, scratch, options.text_split.segment_bytes)
+                        clean_record(engine, &record.text, ctx, scratch, options.text_split.segment_bytes)
                     });
-                    *cleaned = Some(done);
-                    *segmented = cut;
+                    match result {
+                        Ok((done, cut)) => {
+                            *cleaned = Some(done);
+                            *segmented = cut;
+                        }
+                        Err(message) => {
+                            *cleaned =
+                                Some(Cleaned { text: record.text.clone(), removals: Vec::new(), rewrites: Vec::new() });
+                            *failed = Some(message);
+                        }
+                    }
                 }
             });
             if to_write.send(batch).is_err() {
@@ -213,6 +227,33 @@ pub fn run(engine: &Engine, jobs: &[Job], options: &RunOptions, extra: Extra) ->
         // The reader ends when its inputs do or when the cleaner stops taking batches.
         outcome.counts.inputs_skipped += reader.join().expect("reader thread panicked");
         Ok(outcome)
+    })
+}
+
+/// [`clean_in_segments`], with a panic in the engine (a bug) caught and returned as its
+/// message: the record is then written unchanged and named in an error, so that one record
+/// a bug trips over neither stops a run over millions nor goes missing from the output.
+/// The scratch buffers are reset, whatever state the panic left them in (the engine itself
+/// is immutable while cleaning).
+fn clean_record(
+    engine: &Engine,
+    text: &str,
+    ctx: DocContext,
+    scratch: &mut Scratch,
+    segment_bytes: usize,
+) -> Result<(Cleaned, bool), String> {
+    let clean = std::panic::AssertUnwindSafe(|| {
+        #[cfg(test)]
+        tests::panic_if_planted(text);
+        clean_in_segments(engine, text, ctx, scratch, segment_bytes)
+    });
+    std::panic::catch_unwind(clean).map_err(|payload| {
+        *scratch = Scratch::default();
+        match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+            (Some(message), _) => message.to_string(),
+            (_, Some(message)) => message.clone(),
+            _ => "a panic without a message".to_string(),
+        }
     })
 }
 
@@ -343,7 +384,7 @@ fn read_batches(
                 Some(Ok(record)) => {
                     bytes += record.text.len() + 64;
                     texts += 1;
-                    items.push(Item::Record { input, record, cleaned: None, segmented: false });
+                    items.push(Item::Record { input, record, cleaned: None, segmented: false, failed: None });
                 }
                 Some(Err(error)) => items.push(Item::Bad { input, error }),
                 None => {
@@ -385,7 +426,7 @@ fn write_batches(
     for batch in cleaned_batches {
         for item in batch {
             match item {
-                Item::Record { input, record, cleaned, segmented } => {
+                Item::Record { input, record, cleaned, segmented, failed } => {
                     if current_input.is_none_or(|(i, _)| i != input) {
                         current_input = Some((input, outcome.counts.written));
                     }
@@ -412,6 +453,18 @@ fn write_batches(
                         // Once per document, however many of its segments had some.
                         outcome.counts.utf8_replaced += u64::from(!replaced_counted);
                         replaced_counted = true;
+                    }
+                    if let Some(message) = failed {
+                        outcome.errors.push(format!(
+                            "{}:{}: internal error, a bug in dechrome (please report it with this record): {message}; \
+                             the record was written unchanged",
+                            names[input], record.line
+                        ));
+                        if options.strict {
+                            outcome.aborted = true;
+                            return Ok(outcome);
+                        }
+                        outcome.counts.uncleaned += 1;
                     }
                     let o = outputs_of(&mut open, jobs, input)?;
                     // A text document comes in segments from the reader; a huge record is cut
@@ -713,6 +766,61 @@ fn write_attributes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text holding this makes the cleaner panic, standing in for a bug in the engine.
+    const PLANTED_PANIC: &str = "\u{1}plant a panic here\u{1}";
+
+    pub(super) fn panic_if_planted(text: &str) {
+        assert!(!text.contains(PLANTED_PANIC), "a panic planted by a test");
+    }
+
+    /// A record the engine panics on is written unchanged and named in an error; the
+    /// records around it are cleaned and written in order. With --strict the run stops
+    /// there and the output is not written.
+    #[test]
+    fn a_panic_on_one_record_loses_no_other_record() {
+        let engine = crate::RuleSet::default_rules().unwrap().compile(&[]).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.jsonl");
+        let page = |n: usize| {
+            format!(
+                "A paragraph of article text, number {n}, that goes on for a while about the council's plans.\n\
+                 © 2026 Example News. All rights reserved."
+            )
+        };
+        let planted = format!("{}{PLANTED_PANIC}", page(2));
+        let lines: Vec<String> = [page(1), planted.clone(), page(3)]
+            .iter()
+            .map(|text| serde_json::json!({ "text": text }).to_string())
+            .collect();
+        std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+        let run_with = |strict: bool| {
+            let output = dir.path().join(format!("out-{strict}.jsonl"));
+            let jobs =
+                [Job { input: input.clone(), format: Format::Jsonl, output: Some(output.clone()), attributes: None }];
+            let options = RunOptions { strict, ..RunOptions::default() };
+            let outcome = run(&engine, &jobs, &options, Extra { report: None, rejected: None }).unwrap();
+            (outcome, std::fs::read_to_string(&output).ok())
+        };
+
+        let (outcome, written) = run_with(false);
+        let texts: Vec<String> = written
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts[0].contains("number 1") && !texts[0].contains('©'), "cleaned: {:?}", texts[0]);
+        assert_eq!(texts[1], planted, "written unchanged");
+        assert!(texts[2].contains("number 3") && !texts[2].contains('©'), "cleaned: {:?}", texts[2]);
+        assert_eq!((outcome.counts.written, outcome.counts.uncleaned), (3, 1));
+        assert_eq!(outcome.errors.len(), 1, "{:?}", outcome.errors);
+        let error = &outcome.errors[0];
+        assert!(error.contains("in.jsonl:2: internal error") && error.contains("a panic planted by a test"), "{error}");
+
+        let (outcome, written) = run_with(true);
+        assert!(outcome.aborted && written.is_none(), "{outcome:?}");
+    }
 
     /// A text file larger than a batch is cut into segments of about a batch each: every
     /// batch must still hold a segment per worker, or all workers but one sit idle.
