@@ -180,7 +180,8 @@ fn line(stream: &mut Stream, real: &[String]) -> String {
     chars.into_iter().collect()
 }
 
-/// Page `n` of the stream: a few to a few hundred lines, some blank, some very long.
+/// The stream's next page: a few to a few hundred lines, some blank, some very long, some
+/// pages wrapped at a fixed width.
 fn page(stream: &mut Stream, real: &[String]) -> String {
     let lines = *stream.pick(&[1, 2, 3, 5, 12, 40, 120, 300]);
     let mut page: Vec<String> = Vec::with_capacity(lines);
@@ -191,7 +192,34 @@ fn page(stream: &mut Stream, real: &[String]) -> String {
             _ => line(stream, real),
         });
     }
-    page.join(if stream.below(10) == 0 { "\r\n" } else { "\n" })
+    let mut text = page.join(if stream.below(10) == 0 { "\r\n" } else { "\n" });
+    if stream.below(6) == 0 {
+        text = wrapped(&text, 60 + stream.below(20));
+    }
+    text
+}
+
+/// `text` wrapped at `width` characters, as mail and `lynx -dump` wrap it: the engine then
+/// reads each paragraph as one line and maps what it removes back onto the wrapped ones.
+fn wrapped(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / width);
+    for line in text.split('\n') {
+        let mut column = 0;
+        for word in line.split(' ') {
+            let len = word.chars().count();
+            if column > 0 && column + 1 + len > width {
+                out.push('\n');
+                column = 0;
+            } else if column > 0 {
+                out.push(' ');
+                column += 1;
+            }
+            out.push_str(word);
+            column += len;
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn check(page: &str, cleaned: &Cleaned, what: &str) {
