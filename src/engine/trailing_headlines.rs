@@ -257,7 +257,7 @@ fn data_lines_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
         .iter()
         .map(|l| {
             let line = doc.line(l.line);
-            !line.contains("](") && (is_fact_line(line) || is_row_of_figures(line))
+            !line.contains("](") && (is_fact_line(line) || is_row_of_figures(line) || is_quantity_line(line))
         })
         .collect();
     not_headlines_in_runs(run, |k| data[k - 1] && data[k]);
@@ -293,6 +293,59 @@ fn is_fact_line(line: &str) -> bool {
         && value.starts_with(' ')
         && !value.trim().is_empty()
         && !value.trim_end().ends_with(['?', '!'])
+}
+
+/// A label of one to three words (the first capitalised, letters only) and a quantity,
+/// markup aside: "Weight 1.2 kg", "Battery 10 hours", "Calories 520", "Fat 21g", "Price
+/// £16.99": a spec sheet or a recipe's nutrition without colons. The quantity is a figure
+/// with its unit attached or after it (a word of up to eight letters); a bare whole number
+/// needs two digits and is not a year: "Grade 1", "Share 0" and an archive's "March 2024"
+/// are menus and counters, not data.
+fn is_quantity_line(line: &str) -> bool {
+    let words: Vec<&str> =
+        line.split_whitespace().map(|w| w.trim_matches(['*', '_'])).filter(|w| !w.is_empty()).collect();
+    if words.len() > 6 {
+        return false;
+    }
+    let is_unit =
+        |w: &str| (1..=8).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_alphabetic() || b == b'%' || b == b'/');
+    let (label, figure, unit_after) = match words.as_slice() {
+        [label @ .., figure, unit] if is_unit(unit) && figure.starts_with(|c: char| c.is_ascii_digit()) => {
+            (label, *figure, true)
+        }
+        [label @ .., figure] => (label, *figure, false),
+        [] => return false,
+    };
+    let Some(quantity) = parse_quantity(figure) else {
+        return false;
+    };
+    let bare = !unit_after && quantity.bare_integer;
+    let year = bare && quantity.digits == 4 && (figure.starts_with("19") || figure.starts_with("20"));
+    (1..=3).contains(&label.len())
+        && label[0].starts_with(char::is_uppercase)
+        && label.iter().all(|w| w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''))
+        && !(bare && quantity.digits < 2)
+        && !year
+}
+
+/// What [`is_quantity_line`] needs to know of a figure.
+struct Quantity {
+    digits: usize,
+    /// Digits only: no currency, decimal point, separator or unit.
+    bare_integer: bool,
+}
+
+/// A figure, perhaps after a currency sign and before a unit of up to four letters (or
+/// `%`): `520`, `1,113`, `21.4`, `£16.99`, `21g`, `350W`, `44%`.
+fn parse_quantity(word: &str) -> Option<Quantity> {
+    let number = word.trim_start_matches(['£', '$', '€']);
+    let currency = number.len() != word.len();
+    let end = number.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(number.len());
+    let (figure, unit) = number.split_at(end);
+    let digits = figure.bytes().filter(u8::is_ascii_digit).count();
+    let unit_ok = unit.len() <= 4 && unit.bytes().all(|b| b.is_ascii_alphabetic() || b == b'%');
+    (figure.starts_with(|c: char| c.is_ascii_digit()) && !figure.ends_with([',', '.']) && unit_ok)
+        .then_some(Quantity { digits, bare_integer: !currency && unit.is_empty() && digits == figure.len() })
 }
 
 /// Three or more words, at least half of them figures (`14`, `2,779.1`, `-0.5`, `44.92%`),
@@ -474,6 +527,12 @@ mod tests {
         let table = "League table\n1 Millbrook 14 9 3 2 30\n2 Hollins 15 9 2 4 29\n3 Carlow 15 8 4 3 28\n\
                      4 Eastfield | 15 | 7 | 24\nRedbridge 14 6 -4 22\n";
         assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{table}")).is_empty());
+        // A label and a quantity without a colon: a spec sheet, a recipe's nutrition.
+        let specs =
+            "Specifications\nWeight 24.6 kg\nRange 40 miles\nMotor 250 W\n**Charging time** 5 hours\nPrice £1,899\n";
+        assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{specs}")).is_empty());
+        let nutrition = "Nutrition per serving\nCalories 520\nFat 14g\nSaturated fat 3g\nSalt 1.2g\nFibre 13g\n";
+        assert!(run(d.as_ref(), &format!("{ARTICLE}\n\n{nutrition}")).is_empty());
         // Not the article's: two such lines only, linked ones, values that ask, labels of
         // more than three words or with digits, dates between headlines, a ranked list.
         each_is_cut(
@@ -485,6 +544,10 @@ mod tests {
                 "The best of the year: one\nThe best of the month: two\nTop 10 picks: three\nMayor resigns\nFair returns\n",
                 "Storm hits the coast\nNovember 19, 2019\nMayor resigns\nNovember 18, 2019\nFair returns\n1 2 3\n",
                 "1 Storm hits the coast\n2 Mayor resigns\n3 Fair returns\n4 New bridge opens\n5 Schools close early\n",
+                // Counters, a menu's grades and an archive's months are not quantities.
+                "Share 0\nTweet 0\nPin it 0\nMayor resigns\nFair returns\n",
+                "Grade 1\nGrade 2\nGrade 3\nMayor resigns\nFair returns\n",
+                "Archives\nMarch 2024\nFebruary 2024\nJanuary 2024\nDecember 2023\n",
             ],
         );
     }
