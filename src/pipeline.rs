@@ -92,8 +92,8 @@ pub struct Counts {
     pub utf8_replaced: u64,
     /// JSONL records whose text is `null`, written back unchanged (counted as written).
     pub null_texts: u64,
-    /// Records (or segments of a text document) written unchanged because the engine
-    /// panicked on them: a bug, reported as an error (counted as written).
+    /// Documents (records, text documents) with a part written unchanged because the
+    /// engine panicked on it: a bug, reported as an error per part (counted as written).
     pub uncleaned: u64,
 }
 
@@ -423,6 +423,7 @@ fn write_batches(
     // the summary counts documents, not the segments a text document is cleaned in.
     let mut document_rejected = false;
     let mut replaced_counted = false;
+    let mut uncleaned_counted = false;
     for batch in cleaned_batches {
         for item in batch {
             match item {
@@ -433,6 +434,7 @@ fn write_batches(
                     let cleaned = cleaned.expect("cleaned above");
                     let new_document = starts_document(&record);
                     replaced_counted &= !new_document;
+                    uncleaned_counted &= !new_document;
                     document_rejected &= !new_document;
                     if document_rejected {
                         // A later segment of a document rejected at its first (binary data)
@@ -464,7 +466,9 @@ fn write_batches(
                             outcome.aborted = true;
                             return Ok(outcome);
                         }
-                        outcome.counts.uncleaned += 1;
+                        // Once per document, however many of its segments failed.
+                        outcome.counts.uncleaned += u64::from(!uncleaned_counted);
+                        uncleaned_counted = true;
                     }
                     let o = outputs_of(&mut open, jobs, input)?;
                     // A text document comes in segments from the reader; a huge record is cut
@@ -820,6 +824,25 @@ mod tests {
 
         let (outcome, written) = run_with(true);
         assert!(outcome.aborted && written.is_none(), "{outcome:?}");
+    }
+
+    /// A text document cleaned in segments whose every segment fails is one document
+    /// written unchanged, with an error per segment naming its line.
+    #[test]
+    fn a_document_whose_segments_all_fail_is_counted_once() {
+        let engine = crate::RuleSet::default_rules().unwrap().compile(&[]).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (input, output) = (dir.path().join("big.txt"), dir.path().join("out.txt"));
+        let text = format!("A paragraph of article text {PLANTED_PANIC} that goes on for a while.\n\n").repeat(500);
+        std::fs::write(&input, &text).unwrap(); // about 37 kB
+        let jobs = [Job { input, format: Format::Text, output: Some(output.clone()), attributes: None }];
+        let options =
+            RunOptions { text_split: TextSplit { segment_bytes: 10_000, separator: None }, ..RunOptions::default() };
+        let outcome = run(&engine, &jobs, &options, Extra { report: None, rejected: None }).unwrap();
+        assert_eq!(std::fs::read_to_string(&output).unwrap(), text, "written unchanged");
+        assert!(outcome.errors.len() >= 3, "an error per segment: {:?}", outcome.errors);
+        assert!(outcome.errors.iter().all(|e| e.contains("big.txt:") && e.contains("internal error")));
+        assert_eq!((outcome.counts.written, outcome.counts.uncleaned, outcome.counts.segmented_documents), (1, 1, 1));
     }
 
     /// A text file larger than a batch is cut into segments of about a batch each: every
