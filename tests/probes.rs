@@ -85,6 +85,7 @@ const PROBES: &[(&str, &[usize], &[usize])] = &[
     ("league-table.txt", &[1, 18, 20], &[]),
     ("nutrition.txt", &[1, 23, 25, 26, 27, 28], &[5]),
     ("ebike.txt", &[1, 2, 3, 4, 22, 23, 25, 26], &[]),
+    ("proscons.txt", &[1, 19, 20, 22, 23], &[]),
     ("wet-news.txt", &[4, 5, 6, 7, 8, 12, 13, 14, 15], &[]),
     (
         "wet-council.txt",

@@ -28,6 +28,11 @@ pub struct TrailingHeadlines {
     pub min_share: f64,
     #[serde(default = "defaults::min_article_lines")]
     pub min_article_lines: usize,
+    /// Lines that name the list under them without a colon ("Pros", "Cons",
+    /// "Ingredients"), compared lower-cased with markup and a final `:` aside: the list is
+    /// the article's, as one a label with a colon introduces.
+    #[serde(default)]
+    pub list_labels: Vec<String>,
 }
 
 mod defaults {
@@ -47,7 +52,8 @@ mod defaults {
 
 impl TrailingHeadlines {
     pub(crate) fn from_params(params: toml::Table) -> Result<Self, String> {
-        let d: Self = params_into(params)?;
+        let mut d: Self = params_into(params)?;
+        d.list_labels.iter_mut().for_each(|l| *l = l.to_lowercase());
         if d.min_lines == 0 || d.max_words == 0 || !(0.0..=1.0).contains(&d.min_share) {
             return Err("bad params: min_lines and max_words must be at least 1, min_share within 0..1".into());
         }
@@ -91,8 +97,9 @@ impl Detector for TrailingHeadlines {
                 article_line_before = (!norm.trim_end().ends_with(':')).then_some(i);
                 break;
             }
+            let named_list = self.list_labels.iter().any(|l| norm.trim_end_matches(':') == l);
             let headline = !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i)) && !runs_on(doc, i);
-            run.push(ShortLine { line: i, headline, sentence: is_sentence(&norm) });
+            run.push(ShortLine { line: i, headline, sentence: is_sentence(&norm), named_list });
         }
         let Some(article_line) = article_line_before else {
             return;
@@ -156,6 +163,9 @@ struct ShortLine {
     headline: bool,
     /// A sentence of some length, see [`is_sentence`].
     sentence: bool,
+    /// One of the detector's `list_labels` ("Pros", "Ingredients"), headline-like unless
+    /// the block under it is taken for its list.
+    named_list: bool,
 }
 
 /// At least [`SENTENCE_MIN_WORDS`] words ending in `.` or `!` (closing quotes and brackets
@@ -194,8 +204,8 @@ fn short_paragraphs_end(run: &[ShortLine]) -> usize {
     end
 }
 
-/// Lines of a short run (top-down) that a label ending in a colon
-/// introduces ("Key points:"): the block after it, up to the next blank line and at most
+/// Lines of a short run (top-down) that a label ending in a colon ("Key points:") or one
+/// of the detector's `list_labels` ("Pros") introduces: the block after it, up to the next blank line and at most
 /// [`INTRODUCED_LIST_LINES`] lines, is the article's list, as a list item is. Without its
 /// markers (plain text), a list of the article's own looks like a list of headlines. Only
 /// labels before the run's first headline-like line count: after it, "Articles:" or "Tags:"
@@ -203,12 +213,13 @@ fn short_paragraphs_end(run: &[ShortLine]) -> usize {
 fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
     let mut k = 0;
     while k < run.len() {
-        if run[k].headline {
+        // A named label is headline-like until its list is found to be one block.
+        if run[k].headline && !run[k].named_list {
             return;
         }
         // A heading names a section ("## Other Posts:"); a label introduces a list.
         let label = doc.line(run[k].line).trim().trim_end_matches(['*', '_']);
-        if !label.ends_with(':') || label.starts_with('#') {
+        if !run[k].named_list && (!label.ends_with(':') || label.starts_with('#')) {
             k += 1;
             continue;
         }
@@ -221,7 +232,9 @@ fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) 
         }
         let ended = end < run.len() || (0..doc.lines.len()).any(|i| doc.is_blank(i));
         if ended && end - k - 1 <= INTRODUCED_LIST_LINES {
-            run[k + 1..end].iter_mut().for_each(|l| l.headline = false);
+            run[k..end].iter_mut().for_each(|l| l.headline = false);
+        } else if run[k].headline {
+            return;
         }
         k = end;
     }
@@ -489,6 +502,23 @@ mod tests {
         let found = run(d.as_ref(), &wet);
         assert_eq!(found.len(), 1, "{wet}");
         assert_eq!(found[0].lines.start, 2, "{wet}");
+    }
+
+    /// A list named by one of `list_labels` ("Pros", no colon) is the article's, as one a
+    /// colon introduces; without the label in the list, it is a run of headlines.
+    #[test]
+    fn a_list_a_named_label_introduces_is_the_articles() {
+        let params: toml::Table = toml::from_str("min_article_lines = 1\nlist_labels = [\"Pros\", \"cons\"]").unwrap();
+        let d = build("trailing-headlines", &params, Profile::Balanced).unwrap();
+        let verdict = "**Pros**\nExtraordinary cleaning power\nHas its own internal heater\nEasy-to-read controls\n\
+                       Cons:\nA few slow cycles\nOccasionally smelly gasket\n";
+        let footer = "\nShare Tweet Email\n\nRelated guides\n\nHow to descale it\nHow to load it\nBest tablets\n";
+        let text = format!("{ARTICLE}\n\n{verdict}{footer}");
+        let found = run(d.as_ref(), &text);
+        assert_eq!(found.len(), 1, "{text}");
+        assert_eq!(found[0].lines.start, 10, "the cut starts at the share bar: {text}");
+        let unnamed = text.replace("**Pros**", "Good points");
+        assert_eq!(run(d.as_ref(), &unnamed)[0].lines.start, 2, "{unnamed}");
     }
 
     #[test]
