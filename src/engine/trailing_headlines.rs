@@ -205,11 +205,11 @@ fn short_paragraphs_end(run: &[ShortLine]) -> usize {
 }
 
 /// Lines of a short run (top-down) that a label ending in a colon ("Key points:") or one
-/// of the detector's `list_labels` ("Pros") introduces: the block after it, up to the next blank line and at most
-/// [`INTRODUCED_LIST_LINES`] lines, is the article's list, as a list item is. Without its
-/// markers (plain text), a list of the article's own looks like a list of headlines. Only
-/// labels before the run's first headline-like line count: after it, "Articles:" or "Tags:"
-/// introduce the footer's lists.
+/// of the detector's `list_labels` ("Pros") introduces: the block after it, up to the next
+/// blank line and at most [`INTRODUCED_LIST_LINES`] lines, is the article's list, as a list
+/// item is. Without its markers (plain text), a list of the article's own looks like a list
+/// of headlines. Only labels before the run's first headline-like line count: after it,
+/// "Articles:" or "Tags:" introduce the footer's lists.
 fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) {
     let mut k = 0;
     while k < run.len() {
