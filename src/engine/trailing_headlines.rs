@@ -53,7 +53,13 @@ mod defaults {
 impl TrailingHeadlines {
     pub(crate) fn from_params(params: toml::Table) -> Result<Self, String> {
         let mut d: Self = params_into(params)?;
-        d.list_labels.iter_mut().for_each(|l| *l = l.to_lowercase());
+        // Normalised as the lines they are compared with: a pack's `What’s in the box`
+        // matches the line as `what's in the box` does.
+        for label in &mut d.list_labels {
+            let mut normalized = String::new();
+            normalize_into(label.trim_end_matches(':'), true, &mut normalized);
+            *label = normalized;
+        }
         if d.min_lines == 0 || d.max_words == 0 || !(0.0..=1.0).contains(&d.min_share) {
             return Err("bad params: min_lines and max_words must be at least 1, min_share within 0..1".into());
         }
@@ -508,7 +514,8 @@ mod tests {
     /// colon introduces; without the label in the list, it is a run of headlines.
     #[test]
     fn a_list_a_named_label_introduces_is_the_articles() {
-        let params: toml::Table = toml::from_str("min_article_lines = 1\nlist_labels = [\"Pros\", \"cons\"]").unwrap();
+        let params: toml::Table =
+            toml::from_str("min_article_lines = 1\nlist_labels = [\"Pros\", \"cons\", \"What’s good\"]").unwrap();
         let d = build("trailing-headlines", &params, Profile::Balanced).unwrap();
         let verdict = "**Pros**\nExtraordinary cleaning power\nHas its own internal heater\nEasy-to-read controls\n\
                        Cons:\nA few slow cycles\nOccasionally smelly gasket\n";
@@ -517,6 +524,9 @@ mod tests {
         let found = run(d.as_ref(), &text);
         assert_eq!(found.len(), 1, "{text}");
         assert_eq!(found[0].lines.start, 10, "the cut starts at the share bar: {text}");
+        // Labels are normalised as the lines are (curly quotes, case).
+        let curly = text.replace("**Pros**", "WHAT'S GOOD");
+        assert_eq!(run(d.as_ref(), &curly)[0].lines.start, 10, "{curly}");
         let unnamed = text.replace("**Pros**", "Good points");
         assert_eq!(run(d.as_ref(), &unnamed)[0].lines.start, 2, "{unnamed}");
     }
