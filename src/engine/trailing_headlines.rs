@@ -111,6 +111,7 @@ impl Detector for TrailingHeadlines {
             return;
         };
         run.reverse();
+        block_of_the_article_is_not_headlines(doc, article_line, &mut run);
         introduced_lists_are_not_headlines(doc, &mut run);
         numbered_series_are_not_headlines(doc, &mut run);
         data_lines_are_not_headlines(doc, &mut run);
@@ -208,6 +209,24 @@ fn short_paragraphs_end(run: &[ShortLine]) -> usize {
         k += 1;
     }
     end
+}
+
+/// Lines of a short run (top-down) that go on from the article's last long line without a
+/// blank line between: the rest of its block (a list whose items the converter wrote as
+/// lines of one paragraph, a changelog's last entries). A footer's headlines come in blocks
+/// of their own. A text without blank lines (a WET record) has no blocks: nothing there.
+fn block_of_the_article_is_not_headlines(doc: &DocView<'_>, article_line: usize, run: &mut [ShortLine]) {
+    if !(0..article_line).any(|i| doc.is_blank(i)) {
+        return;
+    }
+    let mut previous = article_line;
+    for l in run.iter_mut() {
+        if l.line != previous + 1 {
+            return;
+        }
+        l.headline = false;
+        previous = l.line;
+    }
 }
 
 /// Lines of a short run (top-down) that a label ending in a colon ("Key points:") or one
@@ -508,6 +527,26 @@ mod tests {
         let found = run(d.as_ref(), &wet);
         assert_eq!(found.len(), 1, "{wet}");
         assert_eq!(found[0].lines.start, 2, "{wet}");
+    }
+
+    #[test]
+    fn the_rest_of_the_articles_last_block_is_its_own() {
+        let d = after_one_article_line();
+        // A changelog without markers: its last entries are short, but written in the
+        // block of the article's last long line. The cut starts at the footer (line 8).
+        let entries = "Server list has been improved\nButtons can now be placed on the ceiling\n\
+                       Mob heads show both skin layers\nLots of other changes\n";
+        let footer = "Official links\n\nMinecraft.net\nMinecraft Realms\nBug tracker\nAccount Support\n";
+        let text = format!("Minecraft 1.8\n\n{ARTICLE}\n{entries}\n{footer}");
+        let found = run(d.as_ref(), &text);
+        assert_eq!(found.len(), 1, "{text}");
+        assert_eq!(found[0].lines.start, 8, "{text}");
+        // In a block of their own, the entries read as headlines like the footer's.
+        let apart = text.replacen(&format!("{ARTICLE}\n"), &format!("{ARTICLE}\n\n"), 1);
+        assert_eq!(run(d.as_ref(), &apart)[0].lines.start, 4, "{apart}");
+        // Without blank lines (a WET record) there are no blocks: judged as before.
+        let wet: String = text.lines().filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
+        assert_eq!(run(d.as_ref(), &wet)[0].lines.start, 2, "{wet}");
     }
 
     /// A list named by one of `list_labels` ("Pros", no colon) is the article's, as one a
