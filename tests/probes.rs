@@ -18,7 +18,8 @@
 //! band's records; a film review ending in its credits and a local story in its "If you
 //! go" box, one `Label: value` a line; a league table, one row a line; a WET record of a
 //! post naming its tools and errors at the start of lines, above a product menu whose
-//! titles run into their descriptions):
+//! titles run into their descriptions; a WET story with a "Popular" box between its
+//! paragraphs and a "Latest news" list of teasers after it):
 //! `conservative` must keep
 //! every line of their content and still remove their obvious chrome. `balanced` is tuned on
 //! the dev split and drops some of this content (README, "Choosing a profile").
@@ -416,4 +417,22 @@ fn every_profile_keeps_a_wrapped_articles_paragraphs() {
         .collect();
     assert_eq!(content.len(), 23);
     every_profile_keeps("wrapped.txt", &content);
+}
+
+/// A WET record of a story with a "Popular" box between its paragraphs and a "Latest news"
+/// list of teasers after it (a headline, then its summary). `more-from-tail` takes the
+/// tail from "Latest news" in `balanced` and `aggressive`; the box does not open it, as
+/// four paragraphs in a row follow the box. Unguarded, a heading of that kind cut the rest
+/// of the story.
+#[test]
+fn a_popular_box_in_a_story_leaves_the_rest_of_it_and_the_tail_goes() {
+    let text = probe("wet-trending.txt");
+    // 1-based: the title and the story's paragraphs around the box (lines 4-6).
+    every_profile_keeps("wet-trending.txt", &[1, 2, 3, 7, 8, 9, 10]);
+    let tail: Vec<usize> = (11..=16).collect();
+    for (profile, removed) in removed_from_text_in_each_profile(&text) {
+        if profile != Profile::Conservative {
+            assert!(tail.iter().all(|i| removed.contains(i)), "{profile:?} kept some of the tail: removed {removed:?}");
+        }
+    }
 }

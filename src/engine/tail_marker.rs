@@ -23,7 +23,12 @@ use super::normalize::{normalize_into, strip_block_markers};
 /// still counts when at most that many prose lines follow it: a line rule takes "Leave a
 /// Reply" itself, and the thread after it (prose, any amount) must go too, while a "You
 /// may also like" box a rule took in the middle of an article has the article after it.
-/// Without it such a line is passed over. With `link_markers = false`, a line that starts
+/// Without it such a line is passed over. With `max_paragraph_run_after = N`, no marker
+/// counts when more than N paragraphs in a row follow it (lines of at least
+/// `paragraph_words` words ending like a sentence, blank lines aside): a "Trending" or
+/// "Latest news" box some sites put in the middle of an article has the rest of the
+/// article after it, paragraph after paragraph, while teasers put a headline between one
+/// summary and the next. With `link_markers = false`, a line that starts
 /// with a link is never the marker: "[Leave a comment](#)" is a call to action, which
 /// newsletters put in the middle of an article, while the heading of a thread is text (a
 /// related-posts tab, "[Most popular](#)", is a link and a fair marker).
@@ -37,6 +42,8 @@ pub struct TailAfterMarker {
     min_prose_before: usize,
     prose_words: usize,
     removed_marker_max_prose_after: Option<usize>,
+    max_paragraph_run_after: Option<usize>,
+    paragraph_words: usize,
     link_markers: bool,
     enabled: bool,
 }
@@ -55,6 +62,10 @@ struct TailAfterMarkerParams {
     max_tail_lines: usize,
     #[serde(default)]
     removed_marker_max_prose_after: Option<usize>,
+    #[serde(default)]
+    max_paragraph_run_after: Option<usize>,
+    #[serde(default = "defaults::paragraph_words")]
+    paragraph_words: usize,
     #[serde(default = "yes")]
     link_markers: bool,
     enabled: PerProfile<bool>,
@@ -79,6 +90,8 @@ impl TailAfterMarker {
             min_prose_before: p.min_prose_before,
             prose_words: p.prose_words,
             removed_marker_max_prose_after: p.removed_marker_max_prose_after,
+            max_paragraph_run_after: p.max_paragraph_run_after,
+            paragraph_words: p.paragraph_words,
             link_markers: p.link_markers,
             enabled: p.enabled.get(profile),
         })
@@ -88,14 +101,19 @@ impl TailAfterMarker {
     /// Japanese too (full-width punctuation; a word per two characters, as the line
     /// features count them).
     fn is_prose(&self, line: &str) -> bool {
+        self.ends_sentence_after(line, self.prose_words)
+    }
+
+    /// A line of at least `min_words` words that ends like a sentence (see `is_prose`).
+    fn ends_sentence_after(&self, line: &str, min_words: usize) -> bool {
         let end = line.trim_end_matches(['*', '_', ' ', '\t']);
         let cjk_end =
             || end.trim_end_matches(['"', '\'', ')', ']', '」', '』', '）']).ends_with(['。', '！', '：', '；', '，']);
         let words = || {
-            let spaced = count_words_up_to(line, self.prose_words);
-            if spaced < self.prose_words { spaced + unspaced_words(line) } else { spaced }
+            let spaced = count_words_up_to(line, min_words);
+            if spaced < min_words { spaced + unspaced_words(line) } else { spaced }
         };
-        (ends_like_sentence(end) || (!end.is_ascii() && cjk_end())) && words() >= self.prose_words
+        (ends_like_sentence(end) || (!end.is_ascii() && cjk_end())) && words() >= min_words
     }
 
     /// Whether the normalised line could start like a marker, judged by its first ASCII
@@ -151,6 +169,15 @@ impl Detector for TailAfterMarker {
                 {
                     continue;
                 }
+                if self.max_paragraph_run_after.is_some_and(|max| {
+                    let mut run = 0;
+                    kept_after(i + 1).any(|l| {
+                        run = if self.ends_sentence_after(doc.line(l), self.paragraph_words) { run + 1 } else { 0 };
+                        run > max
+                    })
+                }) {
+                    continue;
+                }
                 let tail = kept_after(i).count();
                 if tail > self.max_tail_lines {
                     return;
@@ -178,6 +205,9 @@ mod defaults {
     }
     pub fn prose_words() -> usize {
         30
+    }
+    pub fn paragraph_words() -> usize {
+        15
     }
 }
 
@@ -285,6 +315,41 @@ mod tests {
         let link = page.replace("## Leave a Reply", "[Leave a comment](#)");
         assert_eq!(run(any.as_ref(), &link).len(), 1);
         assert!(run(build_with("link_markers = false").as_ref(), &link).is_empty());
+    }
+
+    #[test]
+    fn a_marker_followed_by_paragraphs_in_a_row_is_a_box_in_the_article() {
+        let build_with = |extra: &str| {
+            let params: toml::Table = toml::from_str(&format!(
+                "markers = ['^trending$', '^latest news$']\n\
+                 enabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
+            ))
+            .unwrap();
+            build("tail-after-marker", &params, Profile::Balanced).unwrap()
+        };
+        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
+                     warned the city last year that the steel frame under its deck had corroded badly.";
+        // Paragraphs of 15-29 words: too short for prose before a marker, but the article's.
+        let short = "Engineers will replace the two worst girders first, closing the deck to walkers for six weeks.";
+        let teasers = "Ferry to resume in May\nA new service could run from the old pier by the spring, operators say.\n\
+                       Library hours to change\nThe central library will open later on Mondays from January, the council said.\n";
+        // Two lines of article, a "Trending" box (line 4), three more paragraphs of the
+        // article, then the tail (line 14): teasers, a headline between their summaries.
+        let page = format!(
+            "{prose}\n\n{prose}\n\nTrending\n\nFerry to resume in May\n\n{short}\n\n{short}\n\n{prose}\n\n\
+             Latest news\n\n{teasers}"
+        );
+        assert_eq!(run(build_with("").as_ref(), &page)[0].lines.start, 4, "unbounded: the first marker");
+        let found = run(build_with("max_paragraph_run_after = 2").as_ref(), &page);
+        assert_eq!(found.len(), 1, "{page}");
+        assert_eq!(found[0].lines.start, 14, "three paragraphs in a row after the box");
+        assert_eq!(run(build_with("max_paragraph_run_after = 3").as_ref(), &page)[0].lines.start, 4);
+        // Longer paragraphs count only from `paragraph_words` words.
+        let long_only = build_with("max_paragraph_run_after = 2\nparagraph_words = 30");
+        assert_eq!(run(long_only.as_ref(), &page)[0].lines.start, 4);
+        // Without blank lines (a WET record) the same.
+        let wet: String = page.lines().filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
+        assert_eq!(run(build_with("max_paragraph_run_after = 2").as_ref(), &wet)[0].lines.start, 7, "{wet}");
     }
 
     #[test]
