@@ -269,8 +269,7 @@ mod tests {
             t.insert("max_tail_lines".into(), max_tail_lines.into());
             t
         };
-        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
-                     warned the city last year that the steel frame under its deck had corroded badly.";
+        let prose = PROSE;
         let d = build("tail-after-marker", &params(600), Profile::Balanced).unwrap();
         let page = format!("{prose}\n\n{prose}\n\n## Leave a Reply\n\nJane says: nice.\n");
         let found = run(d.as_ref(), &page);
@@ -287,18 +286,24 @@ mod tests {
         assert!(run(off.as_ref(), &page).is_empty());
     }
 
+    /// A paragraph of prose: 30 words or more, ending like a sentence.
+    const PROSE: &str = "The council voted on Tuesday to close the old bridge to cars from next spring, after \
+                         engineers warned the city last year that the steel frame under its deck had corroded badly.";
+
+    /// The detector with `markers` (a TOML array of patterns), on in every profile, and
+    /// `extra` settings (TOML lines).
+    fn with_markers(markers: &str, extra: &str) -> Box<dyn Detector> {
+        let params: toml::Table = toml::from_str(&format!(
+            "markers = {markers}\nenabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
+        ))
+        .unwrap();
+        build("tail-after-marker", &params, Profile::Balanced).unwrap()
+    }
+
     #[test]
     fn tail_after_marker_may_start_at_a_line_a_rule_removed_but_not_at_a_link() {
-        let build_with = |extra: &str| {
-            let params: toml::Table = toml::from_str(&format!(
-                "markers = ['^leave a reply$', '^leave a comment$']\n\
-                 enabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
-            ))
-            .unwrap();
-            build("tail-after-marker", &params, Profile::Balanced).unwrap()
-        };
-        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
-                     warned the city last year that the steel frame under its deck had corroded badly.";
+        let build_with = |extra: &str| with_markers("['^leave a reply$', '^leave a comment$']", extra);
+        let prose = PROSE;
         // Two lines of article, the heading (line 4), three comments.
         let page = format!("{prose}\n\n{prose}\n\n## Leave a Reply\n\n{prose}\n\n{prose}\n\n{prose}\n");
         // By default a heading a rule removed is passed over.
@@ -319,16 +324,8 @@ mod tests {
 
     #[test]
     fn a_marker_followed_by_paragraphs_in_a_row_is_a_box_in_the_article() {
-        let build_with = |extra: &str| {
-            let params: toml::Table = toml::from_str(&format!(
-                "markers = ['^trending$', '^latest news$']\n\
-                 enabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
-            ))
-            .unwrap();
-            build("tail-after-marker", &params, Profile::Balanced).unwrap()
-        };
-        let prose = "The council voted on Tuesday to close the old bridge to cars from next spring, after engineers \
-                     warned the city last year that the steel frame under its deck had corroded badly.";
+        let build_with = |extra: &str| with_markers("['^trending$', '^latest news$']", extra);
+        let prose = PROSE;
         // Paragraphs of 15-29 words: too short for prose before a marker, but the article's.
         let short = "Engineers will replace the two worst girders first, closing the deck to walkers for six weeks.";
         let teasers = "Ferry to resume in May\nA new service could run from the old pier by the spring, operators say.\n\
