@@ -211,12 +211,17 @@ fn short_paragraphs_end(run: &[ShortLine]) -> usize {
     end
 }
 
+/// Whether the text has blank lines, and so blocks between them: a WET record has none.
+fn has_blank_lines(doc: &DocView<'_>) -> bool {
+    (0..doc.lines.len()).any(|i| doc.is_blank(i))
+}
+
 /// Lines of a short run (top-down) that go on from the article's last long line without a
 /// blank line between: the rest of its block (a list whose items the converter wrote as
 /// lines of one paragraph, a changelog's last entries). A footer's headlines come in blocks
 /// of their own. A text without blank lines (a WET record) has no blocks: nothing there.
 fn block_of_the_article_is_not_headlines(doc: &DocView<'_>, article_line: usize, run: &mut [ShortLine]) {
-    if !(0..article_line).any(|i| doc.is_blank(i)) {
+    if !has_blank_lines(doc) {
         return;
     }
     let mut previous = article_line;
@@ -255,7 +260,7 @@ fn introduced_lists_are_not_headlines(doc: &DocView<'_>, run: &mut [ShortLine]) 
         while end < run.len() && (end == k + 1 || !(run[end - 1].line + 1..run[end].line).any(|i| doc.is_blank(i))) {
             end += 1;
         }
-        let ended = end < run.len() || (0..doc.lines.len()).any(|i| doc.is_blank(i));
+        let ended = end < run.len() || has_blank_lines(doc);
         if ended && end - k - 1 <= INTRODUCED_LIST_LINES {
             run[k..end].iter_mut().for_each(|l| l.headline = false);
         } else if run[k].headline {
