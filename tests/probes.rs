@@ -421,9 +421,8 @@ fn every_profile_keeps_a_wrapped_articles_paragraphs() {
 
 /// A WET record of a story with a "Popular" box between its paragraphs and a "Latest news"
 /// list of teasers after it (a headline, then its summary). `more-from-tail` takes the
-/// tail from "Latest news" in `balanced` and `aggressive`; the box does not open it, as
-/// four paragraphs in a row follow the box. Unguarded, a heading of that kind cut the rest
-/// of the story.
+/// tail from "Latest news" in every profile; the box does not open it, as four paragraphs
+/// in a row follow the box. Unguarded, a heading of that kind cut the rest of the story.
 #[test]
 fn a_popular_box_in_a_story_leaves_the_rest_of_it_and_the_tail_goes() {
     let text = probe("wet-trending.txt");
@@ -431,8 +430,6 @@ fn a_popular_box_in_a_story_leaves_the_rest_of_it_and_the_tail_goes() {
     every_profile_keeps("wet-trending.txt", &[1, 2, 3, 7, 8, 9, 10]);
     let tail: Vec<usize> = (11..=16).collect();
     for (profile, removed) in removed_from_text_in_each_profile(&text) {
-        if profile != Profile::Conservative {
-            assert!(tail.iter().all(|i| removed.contains(i)), "{profile:?} kept some of the tail: removed {removed:?}");
-        }
+        assert!(tail.iter().all(|i| removed.contains(i)), "{profile:?} kept some of the tail: removed {removed:?}");
     }
 }
