@@ -433,3 +433,20 @@ fn a_popular_box_in_a_story_leaves_the_rest_of_it_and_the_tail_goes() {
         assert!(tail.iter().all(|i| removed.contains(i)), "{profile:?} kept some of the tail: removed {removed:?}");
     }
 }
+
+/// A WET record of a story with a "Most popular" box between its paragraphs and a "Most
+/// read" list of ranked teasers after it (a number, the headline and its summary on one
+/// line). `popular-tail` takes the tail in balanced and aggressive; the box does not open
+/// it, as four paragraphs follow it at once. When `related-tail` held these headings, the
+/// box cut the last four paragraphs of the story in every profile but conservative.
+#[test]
+fn a_most_popular_box_in_a_story_leaves_the_rest_of_it_and_the_ranked_tail_goes() {
+    let text = probe("wet-most-popular.txt");
+    // 1-based: the title and the story's paragraphs around the box (lines 4-6).
+    every_profile_keeps("wet-most-popular.txt", &[1, 2, 3, 7, 8, 9, 10]);
+    for (profile, removed) in removed_from_text_in_each_profile(&text) {
+        if profile != Profile::Conservative {
+            assert!((11..=15).all(|i| removed.contains(&i)), "{profile:?} kept some of the tail: removed {removed:?}");
+        }
+    }
+}

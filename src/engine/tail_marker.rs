@@ -28,7 +28,10 @@ use super::normalize::{normalize_into, strip_block_markers};
 /// `paragraph_words` words ending like a sentence, blank lines aside): a "Trending" or
 /// "Latest news" box some sites put in the middle of an article has the rest of the
 /// article after it, paragraph after paragraph, while teasers put a headline between one
-/// summary and the next. With `link_markers = false`, a line that starts
+/// summary and the next. With `paragraph_run_within = K` as well, only a run that starts
+/// within K kept non-blank lines of the marker counts: a box in the article is a few
+/// teasers, while a page's tail may hold a terms-of-use text far below its "Most read"
+/// list. With `link_markers = false`, a line that starts
 /// with a link is never the marker: "[Leave a comment](#)" is a call to action, which
 /// newsletters put in the middle of an article, while the heading of a thread is text (a
 /// related-posts tab, "[Most popular](#)", is a link and a fair marker).
@@ -43,6 +46,7 @@ pub struct TailAfterMarker {
     prose_words: usize,
     removed_marker_max_prose_after: Option<usize>,
     max_paragraph_run_after: Option<usize>,
+    paragraph_run_within: Option<usize>,
     paragraph_words: usize,
     link_markers: bool,
     enabled: bool,
@@ -64,6 +68,8 @@ struct TailAfterMarkerParams {
     removed_marker_max_prose_after: Option<usize>,
     #[serde(default)]
     max_paragraph_run_after: Option<usize>,
+    #[serde(default)]
+    paragraph_run_within: Option<usize>,
     #[serde(default = "defaults::paragraph_words")]
     paragraph_words: usize,
     #[serde(default = "yes")]
@@ -74,6 +80,9 @@ struct TailAfterMarkerParams {
 impl TailAfterMarker {
     pub(crate) fn from_params(params: toml::Table, profile: Profile) -> Result<Self, String> {
         let p: TailAfterMarkerParams = params_into(params)?;
+        if p.paragraph_run_within.is_some() && p.max_paragraph_run_after.is_none() {
+            return Err("bad params: paragraph_run_within needs max_paragraph_run_after".to_string());
+        }
         let markers = regex::RegexSet::new(&p.markers).map_err(|e| format!("bad params: markers: {e}"))?;
         let first_letters = p.markers.iter().try_fold(Box::new([false; 256]), |mut all, m| {
             let bytes = super::tiers::anchored_first_bytes(m, false)?;
@@ -91,6 +100,7 @@ impl TailAfterMarker {
             prose_words: p.prose_words,
             removed_marker_max_prose_after: p.removed_marker_max_prose_after,
             max_paragraph_run_after: p.max_paragraph_run_after,
+            paragraph_run_within: p.paragraph_run_within,
             paragraph_words: p.paragraph_words,
             link_markers: p.link_markers,
             enabled: p.enabled.get(profile),
@@ -122,14 +132,42 @@ impl TailAfterMarker {
         (0..doc.lines.len()).rev().filter(|&l| !doc.removed[l] && !doc.is_blank(l) && self.is_prose(doc.line(l))).nth(n)
     }
 
-    /// Where the page's last run of more than `max` paragraphs in a row starts (lines of
+    /// Where the page's runs of more than `max` paragraphs in a row start (lines of
     /// `paragraph_words` words or more ending like a sentence; blank and removed lines
-    /// aside): a marker before it has such a run after it.
-    fn last_paragraph_run(&self, doc: &DocView<'_>, max: usize) -> Option<usize> {
-        let mut run = 0;
-        (0..doc.lines.len()).rev().filter(|&l| !doc.removed[l] && !doc.is_blank(l)).find(|&l| {
-            run = if self.ends_sentence_after(doc.line(l), self.paragraph_words) { run + 1 } else { 0 };
-            run > max
+    /// aside), in order, and for each line how many kept non-blank lines come before it.
+    fn paragraph_runs(&self, doc: &DocView<'_>, max: usize) -> ParagraphRuns {
+        let mut runs = ParagraphRuns { starts: Vec::new(), kept_before: Vec::with_capacity(doc.lines.len() + 1) };
+        let (mut kept, mut run, mut run_start) = (0u32, 0, 0);
+        for l in 0..doc.lines.len() {
+            runs.kept_before.push(kept);
+            if doc.removed[l] || doc.is_blank(l) {
+                continue;
+            }
+            kept += 1;
+            let line = doc.line(l);
+            if features::list_item_body(line.trim_start()).is_none()
+                && self.ends_sentence_after(line, self.paragraph_words)
+            {
+                run_start = if run == 0 { l } else { run_start };
+                run += 1;
+                if run == max + 1 {
+                    runs.starts.push(run_start);
+                }
+            } else {
+                run = 0;
+            }
+        }
+        runs.kept_before.push(kept);
+        runs
+    }
+
+    /// Whether a run of more than `max_paragraph_run_after` paragraphs follows the marker
+    /// at `marker` (within `paragraph_run_within` kept lines, when that is set).
+    fn paragraphs_follow(&self, runs: &ParagraphRuns, marker: usize) -> bool {
+        let next = runs.starts.partition_point(|&s| s <= marker);
+        runs.starts.get(next).is_some_and(|&start| {
+            let between = (runs.kept_before[start] - runs.kept_before[marker + 1]) as usize;
+            self.paragraph_run_within.is_none_or(|within| between <= within)
         })
     }
 
@@ -158,7 +196,7 @@ impl Detector for TailAfterMarker {
         // Found once, when a marker first asks: scanned from each candidate marker, a page
         // of many of them was quadratic (50,000 "Popular" lines: 17 s; 50,000 removed
         // "Leave a Reply" lines: 2.3 s).
-        let mut last_paragraph_run = None;
+        let mut paragraph_runs = None;
         let mut prose_limit = None;
         for i in 0..doc.lines.len() {
             if doc.is_blank(i) || (doc.removed[i] && self.removed_marker_max_prose_after.is_none()) {
@@ -191,9 +229,7 @@ impl Detector for TailAfterMarker {
                     continue;
                 }
                 if let Some(max) = self.max_paragraph_run_after
-                    && last_paragraph_run
-                        .get_or_insert_with(|| self.last_paragraph_run(doc, max))
-                        .is_some_and(|s| s > i)
+                    && self.paragraphs_follow(paragraph_runs.get_or_insert_with(|| self.paragraph_runs(doc, max)), i)
                 {
                     continue;
                 }
@@ -213,6 +249,15 @@ impl Detector for TailAfterMarker {
             }
         }
     }
+}
+
+/// The runs of paragraphs of a page (see `TailAfterMarker::paragraph_runs`), found once a
+/// page, when a marker first asks.
+struct ParagraphRuns {
+    /// The first line of each run of more than `max_paragraph_run_after` paragraphs.
+    starts: Vec<usize>,
+    /// Kept non-blank lines before each line, one more entry for the end.
+    kept_before: Vec<u32>,
 }
 
 mod defaults {
@@ -366,6 +411,43 @@ mod tests {
         // Without blank lines (a WET record) the same.
         let wet: String = page.lines().filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
         assert_eq!(run(build_with("max_paragraph_run_after = 2").as_ref(), &wet)[0].lines.start, 7, "{wet}");
+    }
+
+    #[test]
+    fn only_paragraphs_close_after_a_marker_keep_it_from_counting_with_paragraph_run_within() {
+        let build_with =
+            |extra: &str| with_markers("['^most read$']", &format!("max_paragraph_run_after = 2\n{extra}"));
+        let start = |d: &dyn Detector, page: &str| run(d, page).first().map(|found| found.lines.start);
+        let prose = PROSE;
+        let menu: String = (1..=25).map(|n| format!("[Section {n}](#)\n")).collect();
+        // A "Most read" list (line 4), 25 menu lines, then a terms-of-use text of three
+        // paragraphs: far below the marker.
+        let page = format!("{prose}\n\n{prose}\n\nMost read\n\n{menu}\n{prose}\n\n{prose}\n\n{prose}\n");
+        assert!(run(build_with("").as_ref(), &page).is_empty(), "anywhere after it: no marker");
+        let within = build_with("paragraph_run_within = 20");
+        assert_eq!(start(within.as_ref(), &page), Some(4), "{page}");
+        // 25 kept lines between the marker and the run.
+        assert_eq!(start(build_with("paragraph_run_within = 24").as_ref(), &page), Some(4));
+        assert_eq!(start(build_with("paragraph_run_within = 25").as_ref(), &page), None);
+        // The article going on right after a small box: no marker, within 20 or not.
+        let boxed =
+            format!("{prose}\n\n{prose}\n\nMost read\n\nFerry to resume in May\n\n{prose}\n\n{prose}\n\n{prose}\n");
+        assert!(run(within.as_ref(), &boxed).is_empty(), "{boxed}");
+        // Numbered teasers, a headline and its summary on one line, are list items, not paragraphs.
+        let ranked: String = (1..=4).map(|n| format!("{n}. Ferry news {n} {prose}\n")).collect();
+        let ranked_page = format!("{prose}\n\n{prose}\n\nMost read\n{ranked}");
+        assert_eq!(start(within.as_ref(), &ranked_page), Some(4), "{ranked_page}");
+        let unnumbered = ranked_page.replace(". Ferry", " Ferry");
+        assert!(run(within.as_ref(), &unnumbered).is_empty(), "{unnumbered}");
+        let params = |extra: &str| {
+            toml::from_str(&format!(
+                "markers = ['^x$']\nenabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
+            ))
+            .unwrap()
+        };
+        assert!(build("tail-after-marker", &params("max_paragraph_run_after = 2"), Profile::Balanced).is_ok());
+        let alone = build("tail-after-marker", &params("paragraph_run_within = 3"), Profile::Balanced);
+        assert!(alone.is_err_and(|e| e.contains("needs max_paragraph_run_after")), "a window needs a run length");
     }
 
     #[test]
