@@ -444,6 +444,11 @@ fn a_most_popular_box_in_a_story_leaves_the_rest_of_it_and_the_ranked_tail_goes(
     let text = probe("wet-most-popular.txt");
     // 1-based: the title and the story's paragraphs around the box (lines 4-6).
     every_profile_keeps("wet-most-popular.txt", &[1, 2, 3, 7, 8, 9, 10]);
+    // The box under the other headings that `related-tail` held before.
+    for heading in ["Editor's picks", "Recommended for you", "Popular posts", "Meistgelesen"] {
+        let boxed = text.replacen("Most popular", heading, 1);
+        every_profile_keeps_in(heading, &boxed, &[1, 2, 3, 7, 8, 9, 10]);
+    }
     for (profile, removed) in removed_from_text_in_each_profile(&text) {
         if profile != Profile::Conservative {
             assert!((11..=15).all(|i| removed.contains(&i)), "{profile:?} kept some of the tail: removed {removed:?}");
