@@ -198,6 +198,9 @@ impl Detector for TailAfterMarker {
         // "Leave a Reply" lines: 2.3 s).
         let mut paragraph_runs = None;
         let mut prose_limit = None;
+        // For `explain`: the first marker a guard passed over, so that a rule author sees
+        // why the tail starts where it does.
+        let mut passed_over = String::new();
         for i in 0..doc.lines.len() {
             if doc.is_blank(i) || (doc.removed[i] && self.removed_marker_max_prose_after.is_none()) {
                 continue;
@@ -226,11 +229,28 @@ impl Detector for TailAfterMarker {
                     && let Some(max) = self.removed_marker_max_prose_after
                     && prose_limit.get_or_insert_with(|| self.prose_from_end(doc, max)).is_some_and(|l| l > i)
                 {
+                    if doc.details && passed_over.is_empty() {
+                        let (at, lines) = (doc.line_number(i), max + 1);
+                        passed_over = format!(
+                            "; passed over {norm:?} (line {at}, removed before): {lines}+ lines of prose follow it"
+                        );
+                    }
                     continue;
                 }
                 if let Some(max) = self.max_paragraph_run_after
                     && self.paragraphs_follow(paragraph_runs.get_or_insert_with(|| self.paragraph_runs(doc, max)), i)
                 {
+                    if doc.details && passed_over.is_empty() {
+                        let (at, runs) = (doc.line_number(i), max + 1);
+                        passed_over = match self.paragraph_run_within {
+                            Some(within) => format!(
+                                "; passed over {norm:?} (line {at}): {runs}+ paragraphs in a row start within {within} lines of it"
+                            ),
+                            None => {
+                                format!("; passed over {norm:?} (line {at}): {runs}+ paragraphs in a row follow it")
+                            }
+                        };
+                    }
                     continue;
                 }
                 let tail = kept_after(i).count();
@@ -240,7 +260,9 @@ impl Detector for TailAfterMarker {
                 out.push(Detection {
                     lines: i..doc.lines.len(),
                     detail: if doc.details {
-                        format!("from {norm:?} to the end ({tail} non-blank lines not removed before), after {prose} lines of prose")
+                        format!(
+                            "from {norm:?} to the end ({tail} non-blank lines not removed before), after {prose} lines of prose{passed_over}"
+                        )
                     } else {
                         String::new()
                     },
@@ -380,6 +402,14 @@ mod tests {
         let two = build_with("removed_marker_max_prose_after = 2");
         assert!(run_after_rules(two.as_ref(), &page, &[4]).is_empty(), "three prose lines follow");
         assert_eq!(run(two.as_ref(), &page).len(), 1, "a heading no rule removed counts whatever follows");
+        // A later heading opens it, and `explain` says why the first did not.
+        let later = run_after_rules(two.as_ref(), &format!("{page}\n## Leave a comment\n\nNice.\n"), &[4]);
+        assert_eq!(later[0].lines.start, 12);
+        let why = &later[0].detail;
+        assert!(
+            why.ends_with(r#"; passed over "leave a reply" (line 5, removed before): 3+ lines of prose follow it"#),
+            "{why}"
+        );
         // A link is a marker unless `link_markers = false`.
         let link = page.replace("## Leave a Reply", "[Leave a comment](#)");
         assert_eq!(run(any.as_ref(), &link).len(), 1);
@@ -404,6 +434,8 @@ mod tests {
         let found = run(build_with("max_paragraph_run_after = 2").as_ref(), &page);
         assert_eq!(found.len(), 1, "{page}");
         assert_eq!(found[0].lines.start, 14, "three paragraphs in a row after the box");
+        let why = &found[0].detail;
+        assert!(why.ends_with(r#"; passed over "trending" (line 5): 3+ paragraphs in a row follow it"#), "{why}");
         assert_eq!(run(build_with("max_paragraph_run_after = 3").as_ref(), &page)[0].lines.start, 4);
         // Longer paragraphs count only from `paragraph_words` words.
         let long_only = build_with("max_paragraph_run_after = 2\nparagraph_words = 30");
