@@ -242,14 +242,11 @@ impl Detector for TailAfterMarker {
                 {
                     if doc.details && passed_over.is_empty() {
                         let (at, runs) = (doc.line_number(i), max + 1);
-                        passed_over = match self.paragraph_run_within {
-                            Some(within) => format!(
-                                "; passed over {norm:?} (line {at}): {runs}+ paragraphs in a row start within {within} lines of it"
-                            ),
-                            None => {
-                                format!("; passed over {norm:?} (line {at}): {runs}+ paragraphs in a row follow it")
-                            }
-                        };
+                        let place = self
+                            .paragraph_run_within
+                            .map_or("follow it".to_string(), |within| format!("start within {within} lines of it"));
+                        passed_over =
+                            format!("; passed over {norm:?} (line {at}): {runs}+ paragraphs in a row {place}");
                     }
                     continue;
                 }
