@@ -445,7 +445,9 @@ fn a_most_popular_box_in_a_story_leaves_the_rest_of_it_and_the_ranked_tail_goes(
     // 1-based: the title and the story's paragraphs around the box (lines 4-6).
     every_profile_keeps("wet-most-popular.txt", &[1, 2, 3, 7, 8, 9, 10]);
     // The box under the other headings that `related-tail` held before.
-    for heading in ["Editor's picks", "Recommended for you", "Popular posts", "Meistgelesen"] {
+    for heading in
+        ["Editor's picks", "Recommended for you", "Popular posts", "Related videos", "More stories", "Meistgelesen"]
+    {
         let boxed = text.replacen("Most popular", heading, 1);
         every_profile_keeps_in(heading, &boxed, &[1, 2, 3, 7, 8, 9, 10]);
     }
@@ -453,5 +455,18 @@ fn a_most_popular_box_in_a_story_leaves_the_rest_of_it_and_the_ranked_tail_goes(
         if profile != Profile::Conservative {
             assert!((11..=15).all(|i| removed.contains(&i)), "{profile:?} kept some of the tail: removed {removed:?}");
         }
+    }
+}
+
+/// The same story with a "Leave a comment" button's words (a plain line in a WET record)
+/// between its paragraphs, as newsletters place it. `comment-prompt-tail` does not open the
+/// tail there; when `comments-tail` held these words, every profile cut the story's last four
+/// paragraphs.
+#[test]
+fn a_call_to_comment_in_a_story_leaves_the_rest_of_it() {
+    let text = probe("wet-most-popular.txt");
+    for prompt in ["Leave a comment", "Join the conversation", "Post a comment"] {
+        let story = text.replacen("Most popular", prompt, 1);
+        every_profile_keeps_in(prompt, &story, &[1, 2, 3, 7, 8, 9, 10]);
     }
 }
