@@ -470,3 +470,91 @@ fn a_call_to_comment_in_a_story_leaves_the_rest_of_it() {
         every_profile_keeps_in(prompt, &story, &[1, 2, 3, 7, 8, 9, 10]);
     }
 }
+
+/// The headings of the boxes and buttons sites put between a story's paragraphs, each in
+/// place of "Most popular" in `wet-most-popular.txt`, as it is (a WET record) and with
+/// blank lines and markdown (a `##` heading): no profile may drop a paragraph of the story.
+/// Left out, as their rules still cut the rest from them: "About the author" (`related-tail`)
+/// and a thread's own headings ("Leave a Reply", "3 thoughts on …").
+#[test]
+fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
+    const HEADINGS: &[&str] = &[
+        "Advertisement",
+        "Read more",
+        "Share this article",
+        "Sign up for our newsletter",
+        "Related coverage",
+        "Top stories",
+        "Trending",
+        "Trending now",
+        "Popular",
+        "Must read",
+        "Don't miss",
+        "Featured",
+        "In other news",
+        "Also read",
+        "Related",
+        "More on this story",
+        "Latest",
+        "Latest news",
+        "Most popular",
+        "Most read",
+        "Most viewed",
+        "Most shared",
+        "Editor's picks",
+        "Editor's choice",
+        "Recommended",
+        "Recommended for you",
+        "Top picks",
+        "Popular now",
+        "Popular posts",
+        "Read next",
+        "Up next",
+        "Related videos",
+        "Related reading",
+        "Related stories",
+        "Related content",
+        "Related articles",
+        "Related posts",
+        "More stories",
+        "Recent posts",
+        "Latest stories",
+        "You might also like",
+        "You may also like",
+        "More from The Courier",
+        "Comments",
+        "Leave a comment",
+        "Join the conversation",
+        "Post a comment",
+        "Further reading",
+        "See also",
+    ];
+    let set = RuleSet::default_rules().unwrap();
+    let engines: Vec<(Profile, dechrome::Engine)> = [Profile::Conservative, Profile::Balanced, Profile::Aggressive]
+        .into_iter()
+        .map(|profile| (profile, dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap()))
+        .collect();
+    let wet = probe("wet-most-popular.txt");
+    // 1-based: the title and the story's paragraphs before and after the box (lines 4-6).
+    let story = [1, 2, 3, 7, 8, 9, 10];
+    for heading in HEADINGS {
+        let boxed = wet.replacen("Most popular", heading, 1);
+        // With markdown: a blank line after each line, so line n is line 2n - 1.
+        let markdown: String = boxed
+            .lines()
+            .enumerate()
+            .map(|(i, line)| if i == 3 { format!("## {line}\n\n") } else { format!("{line}\n\n") })
+            .collect();
+        for (form, text, lines) in
+            [("WET", &boxed, story.to_vec()), ("markdown", &markdown, story.iter().map(|n| 2 * n - 1).collect())]
+        {
+            for (profile, engine) in &engines {
+                let lost: Vec<usize> = removed_lines(engine, text).into_iter().filter(|i| lines.contains(i)).collect();
+                assert!(
+                    lost.is_empty(),
+                    "{profile:?} removed lines {lost:?} of the {form} story boxed under {heading:?}"
+                );
+            }
+        }
+    }
+}
