@@ -558,3 +558,23 @@ fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
         }
     }
 }
+
+/// The story of `wet-most-popular.txt` told in short paragraphs (8 to 10 words) after its
+/// "Most popular" box: they still count as the story going on (`popular-tail` counts
+/// paragraphs from 8 words), so no profile drops them. With 15 words, as the other tail
+/// rules count, balanced and aggressive cut them.
+#[test]
+fn a_most_popular_box_before_short_paragraphs_leaves_them() {
+    let text = probe("wet-most-popular.txt");
+    let mut lines: Vec<&str> = text.lines().take(10).collect();
+    lines.splice(
+        6..10,
+        [
+            "Buses replaced the trains while the line was closed.",
+            "Some commuters drove to the next town's station instead.",
+            "The operator will run extra trains on the first weekend.",
+            "Network managers said the slope would be watched with sensors.",
+        ],
+    );
+    every_profile_keeps_in("short paragraphs", &(lines.join("\n") + "\n"), &[1, 2, 3, 7, 8, 9, 10]);
+}
