@@ -122,13 +122,15 @@ fn removed_in_each_profile(name: &str) -> Vec<(Profile, Vec<usize>)> {
 }
 
 fn removed_from_text_in_each_profile(text: &str) -> Vec<(Profile, Vec<usize>)> {
+    engines_of_each_profile().iter().map(|(profile, engine)| (*profile, removed_lines(engine, text))).collect()
+}
+
+/// The shipped packs compiled for each profile.
+fn engines_of_each_profile() -> Vec<(Profile, dechrome::Engine)> {
     let set = RuleSet::default_rules().unwrap();
     [Profile::Conservative, Profile::Balanced, Profile::Aggressive]
         .into_iter()
-        .map(|profile| {
-            let engine = dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap();
-            (profile, removed_lines(&engine, text))
-        })
+        .map(|profile| (profile, dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap()))
         .collect()
 }
 
@@ -140,8 +142,13 @@ fn every_profile_keeps(name: &str, lines: &[usize]) {
 
 /// [`every_profile_keeps`] for a text made from a probe; `what` names it in the failure.
 fn every_profile_keeps_in(what: &str, text: &str, lines: &[usize]) {
-    for (profile, removed) in removed_from_text_in_each_profile(text) {
-        let lost: Vec<usize> = removed.into_iter().filter(|i| lines.contains(i)).collect();
+    each_engine_keeps_in(&engines_of_each_profile(), what, text, lines);
+}
+
+/// [`every_profile_keeps_in`] with engines compiled once, for a test of many texts.
+fn each_engine_keeps_in(engines: &[(Profile, dechrome::Engine)], what: &str, text: &str, lines: &[usize]) {
+    for (profile, engine) in engines {
+        let lost: Vec<usize> = removed_lines(engine, text).into_iter().filter(|i| lines.contains(i)).collect();
         assert!(lost.is_empty(), "{profile:?} removed lines {lost:?} of {what}");
     }
 }
@@ -513,11 +520,7 @@ fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
         "See also",
         "Meistgelesen",
     ];
-    let set = RuleSet::default_rules().unwrap();
-    let engines: Vec<(Profile, dechrome::Engine)> = [Profile::Conservative, Profile::Balanced, Profile::Aggressive]
-        .into_iter()
-        .map(|profile| (profile, dechrome::Engine::compile_with_profile(&set.packs, &[], profile).unwrap()))
-        .collect();
+    let engines = engines_of_each_profile();
     let wet = probe("wet-most-popular.txt");
     // 1-based: the title and the story's paragraphs before and after the box (lines 4-6).
     let story = [1, 2, 3, 7, 8, 9, 10];
@@ -532,13 +535,7 @@ fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
         for (form, text, lines) in
             [("WET", &boxed, story.to_vec()), ("markdown", &markdown, story.iter().map(|n| 2 * n - 1).collect())]
         {
-            for (profile, engine) in &engines {
-                let lost: Vec<usize> = removed_lines(engine, text).into_iter().filter(|i| lines.contains(i)).collect();
-                assert!(
-                    lost.is_empty(),
-                    "{profile:?} removed lines {lost:?} of the {form} story boxed under {heading:?}"
-                );
-            }
+            each_engine_keeps_in(&engines, &format!("the {form} story boxed under {heading:?}"), text, &lines);
         }
     }
 }

@@ -148,7 +148,9 @@ impl TailAfterMarker {
             if features::list_item_body(line.trim_start()).is_none()
                 && self.ends_sentence_after(line, self.paragraph_words)
             {
-                run_start = if run == 0 { l } else { run_start };
+                if run == 0 {
+                    run_start = l;
+                }
                 run += 1;
                 if run == max + 1 {
                     runs.starts.push(run_start);
@@ -376,11 +378,15 @@ mod tests {
     /// The detector with `markers` (a TOML array of patterns), on in every profile, and
     /// `extra` settings (TOML lines).
     fn with_markers(markers: &str, extra: &str) -> Box<dyn Detector> {
-        let params: toml::Table = toml::from_str(&format!(
+        build("tail-after-marker", &params_with(markers, extra), Profile::Balanced).unwrap()
+    }
+
+    /// The parameters `with_markers` builds the detector from.
+    fn params_with(markers: &str, extra: &str) -> toml::Table {
+        toml::from_str(&format!(
             "markers = {markers}\nenabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
         ))
-        .unwrap();
-        build("tail-after-marker", &params, Profile::Balanced).unwrap()
+        .unwrap()
     }
 
     #[test]
@@ -468,12 +474,7 @@ mod tests {
         assert_eq!(start(within.as_ref(), &ranked_page), Some(4), "{ranked_page}");
         let unnumbered = ranked_page.replace(". Ferry", " Ferry");
         assert!(run(within.as_ref(), &unnumbered).is_empty(), "{unnumbered}");
-        let params = |extra: &str| {
-            toml::from_str(&format!(
-                "markers = ['^x$']\nenabled = {{ conservative = true, balanced = true, aggressive = true }}\n{extra}"
-            ))
-            .unwrap()
-        };
+        let params = |extra: &str| params_with("['^x$']", extra);
         assert!(build("tail-after-marker", &params("max_paragraph_run_after = 2"), Profile::Balanced).is_ok());
         let alone = build("tail-after-marker", &params("paragraph_run_within = 3"), Profile::Balanced);
         assert!(alone.is_err_and(|e| e.contains("needs max_paragraph_run_after")), "a window needs a run length");
