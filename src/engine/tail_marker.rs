@@ -40,6 +40,13 @@ pub struct TailAfterMarker {
     /// Bytes the markers can start with, when every marker is anchored: a line whose
     /// first letter is not among them is not normalised at all.
     first_letters: Option<Box<[bool; 256]>>,
+    /// The words the markers' lines can start with (see `first_words`), by their first
+    /// letter: a line whose first word fits none is not normalised either.
+    first_words: Option<FirstWords>,
+    /// A prose line is too long to be a marker (`prose_words > max_words + 2`), so once
+    /// `min_prose_before` prose lines are found, lines need not be tested for prose any
+    /// more: only `explain`'s count of them is left to keep.
+    prose_never_marker: bool,
     max_words: usize,
     max_tail_lines: usize,
     min_prose_before: usize,
@@ -92,6 +99,8 @@ impl TailAfterMarker {
             Some(all)
         });
         Ok(TailAfterMarker {
+            first_words: first_words(&p.markers),
+            prose_never_marker: p.prose_words > p.max_words + 2,
             markers,
             first_letters,
             max_words: p.max_words,
@@ -176,15 +185,22 @@ impl TailAfterMarker {
     /// Whether the normalised line could start like a marker, judged by its first ASCII
     /// letter (normalising keeps it: it drops only markup and list numbers before it).
     fn may_start_marker(&self, line: &str) -> bool {
-        let letter_fits = match (&self.first_letters, line.bytes().find(|b| b.is_ascii_alphanumeric() || !b.is_ascii()))
-        {
+        let bytes = line.as_bytes();
+        let first = bytes.iter().position(|b| b.is_ascii_alphanumeric() || !b.is_ascii());
+        let letter_fits = match (&self.first_letters, first.map(|at| bytes[at])) {
             (None, _) => true,
             (Some(table), Some(b)) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
             (Some(_), Some(_)) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
             (Some(_), None) => false,
         };
+        let word_fits = || match (&self.first_words, first) {
+            (Some(words), Some(at)) if bytes[at].is_ascii_alphabetic() => {
+                word_may_begin(&bytes[at..], &words[(bytes[at].to_ascii_lowercase() - b'a') as usize])
+            }
+            _ => true,
+        };
         // The cheap first-letter test first: most lines stop there.
-        letter_fits && (self.link_markers || !strip_block_markers(line).starts_with('['))
+        letter_fits && word_fits() && (self.link_markers || !strip_block_markers(line).starts_with('['))
     }
 }
 
@@ -212,7 +228,8 @@ impl Detector for TailAfterMarker {
             // Cheap tests first: words are counted only for lines that could need them.
             // A removed line is no prose, but it may be the marker.
             let line = doc.line(i);
-            if !doc.removed[i] && self.is_prose(line) {
+            let counting = prose < self.min_prose_before || doc.details || !self.prose_never_marker;
+            if counting && !doc.removed[i] && self.is_prose(line) {
                 prose += 1;
                 continue;
             }
@@ -296,6 +313,60 @@ mod defaults {
     }
 }
 
+/// The runs of ASCII letters that the markers' literal prefixes start with (lower-cased,
+/// as the markers are): a line whose first letter is an ASCII one normalises to that
+/// letter after at most some ASCII punctuation, so only these runs can begin a match. A
+/// prefix that starts with a digit or a non-ASCII character matches no such line.
+/// Nor does a marker without a finite set of prefixes whose first character is never an
+/// ASCII letter or punctuation (`^\d+ comments`). `None` (no test) when another marker has
+/// no finite set of prefixes, or one starts with punctuation.
+fn first_words(markers: &[String]) -> Option<FirstWords> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut words: FirstWords = Default::default();
+    for marker in markers {
+        let hir = regex_syntax::ParserBuilder::new().build().parse(marker).ok()?;
+        let prefixes = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+        let Some(literals) = prefixes.literals() else {
+            let first = super::tiers::anchored_first_bytes(marker, false)?;
+            if (0..0x80u8).any(|b| first[b as usize] && !b.is_ascii_digit()) {
+                return None;
+            }
+            continue;
+        };
+        for literal in literals {
+            let bytes = literal.as_bytes();
+            match bytes.first() {
+                Some(b) if b.is_ascii_lowercase() => words[(b - b'a') as usize]
+                    .push(bytes.iter().take_while(|b| b.is_ascii_lowercase()).copied().collect()),
+                Some(b) if b.is_ascii_digit() || !b.is_ascii() => {}
+                _ => return None,
+            }
+        }
+    }
+    for same_letter in &mut words {
+        same_letter.sort();
+        same_letter.dedup();
+    }
+    Some(words)
+}
+
+/// Runs of lower-case ASCII letters, by their first letter.
+type FirstWords = [Vec<Box<[u8]>>; 26];
+
+/// Whether the line whose first letter starts `rest` may normalise to a line that begins
+/// with one of `words` (see `first_words`). Its run of ASCII letters is all of its
+/// normalised first word unless normalising can join more to it: markup (`*`, `` ` ``,
+/// `[`, `]`, `!`, `~`, `_`) or a non-ASCII character after it.
+fn word_may_begin(rest: &[u8], words: &[Box<[u8]>]) -> bool {
+    let run = rest.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(rest.len());
+    let may_go_on = rest.get(run).is_some_and(|&b| !b.is_ascii() || b"*`[]!~_".contains(&b));
+    let word = &rest[..run];
+    let lower = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(x, y)| x.to_ascii_lowercase() == *y);
+    words.iter().any(|w| {
+        (word.len() >= w.len() && lower(&word[..w.len()], w)) || (may_go_on && w.len() > word.len() && lower(word, w))
+    })
+}
+
 /// Words of the scripts written without spaces (`features::unspaced_word_chars`): none
 /// in an ASCII line, which is checked first.
 fn unspaced_words(line: &str) -> usize {
@@ -342,6 +413,102 @@ mod tests {
                 assert_eq!(count_words_up_to(line, cap), all.min(cap), "{line:?} cap {cap}");
             }
         }
+    }
+
+    /// The shipped `tail-after-marker` rules, built with their markers only (every other
+    /// setting at its default), and the markers.
+    fn shipped_marker_rules() -> Vec<(TailAfterMarker, Vec<String>)> {
+        let pack: toml::Table = toml::from_str(include_str!("../../rules/generic/structure.toml")).unwrap();
+        let rules =
+            pack["rule"].as_array().unwrap().iter().filter(|r| r["detector"].as_str() == Some("tail-after-marker"));
+        rules
+            .map(|r| {
+                let markers: Vec<String> = r["params"]["markers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m.as_str().unwrap().to_string())
+                    .collect();
+                let mut params = toml::Table::new();
+                params.insert("markers".into(), markers.clone().into());
+                params.insert(
+                    "enabled".into(),
+                    toml::from_str::<toml::Table>("conservative = true\nbalanced = true\naggressive = true")
+                        .unwrap()
+                        .into(),
+                );
+                (TailAfterMarker::from_params(params, Profile::Balanced).unwrap(), markers)
+            })
+            .collect()
+    }
+
+    /// The first-letter and first-word tests only turn away lines that no marker matches
+    /// once normalised: every line of the fixtures and probe pages, and marker headings
+    /// written in the ways markup, case, numbering, quotes and invisible characters vary.
+    #[test]
+    fn lines_turned_away_unnormalised_match_no_marker() {
+        let rules = shipped_marker_rules();
+        assert!(rules.len() >= 5);
+        assert!(rules.iter().filter(|(r, _)| r.first_words.is_some()).count() >= 4, "the word test is in use");
+        let mut lines: Vec<String> = Vec::new();
+        for dir in ["tests/fixtures", "tests/data/probes"] {
+            for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + dir).unwrap() {
+                lines.extend(std::fs::read_to_string(file.unwrap().path()).unwrap().lines().map(String::from));
+            }
+        }
+        for heading in ["Related posts", "You may also like", "Leave a Reply", "Editor's picks", "3 thoughts on x"] {
+            let (first, rest) = heading.split_at(3);
+            for variant in [
+                heading.to_string(),
+                heading.to_uppercase(),
+                format!("## {heading}"),
+                format!("**{heading}**"),
+                format!("[{heading}](#)"),
+                format!("1. {heading}"),
+                format!("{first}*{rest}"),
+                format!("{first}`{rest}"),
+                format!("{first}\u{200B}{rest}"),
+                format!("\u{201C}{heading}\u{201D}"),
+                format!("{heading}:"),
+                heading.replace(' ', "  "),
+                heading.replace('\'', "\u{2019}"),
+            ] {
+                lines.push(variant);
+            }
+        }
+        let mut norm = String::new();
+        let (mut turned_away, mut matched) = (0, 0);
+        for (rule, markers) in &rules {
+            let set = regex::RegexSet::new(markers).unwrap();
+            for line in &lines {
+                normalize_into(line, true, &mut norm);
+                let matches = set.is_match(&norm);
+                matched += matches as usize;
+                if !rule.may_start_marker(line) {
+                    assert!(!matches, "{line:?} turned away, yet it normalises to {norm:?}, a marker");
+                    turned_away += 1;
+                }
+            }
+        }
+        assert!(matched > 40 && turned_away > lines.len(), "{matched} matched, {turned_away} turned away");
+    }
+
+    #[test]
+    fn first_words_come_from_the_markers_literal_prefixes() {
+        let words = |markers: &[&str]| {
+            first_words(&markers.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+                .map(|w| w.iter().flatten().map(|w| String::from_utf8(w.to_vec()).unwrap()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            words(&["^(popular|more) (posts|stories)$", r"^editor'?s'? picks", r"^\d+ comments", "^ähnliche artikel"]),
+            Some(["editor", "editors", "more", "popular"].map(String::from).to_vec())
+        );
+        assert_eq!(words(&["^\"quoted\""]), None, "punctuation first");
+        assert_eq!(words(&["^[a-z]+ comments"]), None, "no finite set of prefixes");
+        assert!(word_may_begin(b"Related posts", &[b"related".to_vec().into()]));
+        assert!(word_may_begin(b"Rel*ated", &[b"related".to_vec().into()]), "markup may join the word");
+        assert!(!word_may_begin(b"Rel ated", &[b"related".to_vec().into()]));
+        assert!(!word_may_begin(b"Really", &[b"related".to_vec().into()]));
     }
 
     #[test]
