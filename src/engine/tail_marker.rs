@@ -183,17 +183,24 @@ impl TailAfterMarker {
     }
 
     /// Whether the normalised line could start like a marker, judged by its first ASCII
-    /// letter (normalising keeps it: it drops only markup and list numbers before it).
+    /// letter (normalising keeps it: it drops only markup and list numbers before it) and
+    /// the run of letters it starts.
     fn may_start_marker(&self, line: &str) -> bool {
         let bytes = line.as_bytes();
         let first = bytes.iter().position(|b| b.is_ascii_alphanumeric() || !b.is_ascii());
-        let letter_fits = match (&self.first_letters, first.map(|at| bytes[at])) {
-            (None, _) => true,
-            (Some(table), Some(b)) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
-            (Some(_), Some(_)) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
-            (Some(_), None) => false,
-        };
-        let word_fits = || match (&self.first_words, first) {
+        // Inside parentheses, the first letter may be a link target's (`[](https://…)
+        // Related`), which normalising drops: look closer.
+        let in_target = first.is_some_and(|at| {
+            bytes[..at].iter().rposition(|&b| b == b'(' || b == b')').is_some_and(|k| bytes[k] == b'(')
+        });
+        let letter_fits = in_target
+            || match (&self.first_letters, first.map(|at| bytes[at])) {
+                (None, _) => true,
+                (Some(table), Some(b)) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
+                (Some(_), Some(_)) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
+                (Some(_), None) => false,
+            };
+        let word_fits = || match (&self.first_words, first.filter(|_| !in_target)) {
             (Some(words), Some(at)) if bytes[at].is_ascii_alphabetic() => {
                 word_may_begin(&bytes[at..], &words[(bytes[at].to_ascii_lowercase() - b'a') as usize])
             }
@@ -472,6 +479,8 @@ mod tests {
                 format!("{heading}:"),
                 heading.replace(' ', "  "),
                 heading.replace('\'', "\u{2019}"),
+                format!("[](https://example.com/icon) {heading}"),
+                format!("[![](https://example.com/a.png)](https://example.com/) {heading}"),
             ] {
                 lines.push(variant);
             }
