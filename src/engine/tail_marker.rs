@@ -430,21 +430,10 @@ mod tests {
             pack["rule"].as_array().unwrap().iter().filter(|r| r["detector"].as_str() == Some("tail-after-marker"));
         rules
             .map(|r| {
-                let markers: Vec<String> = r["params"]["markers"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|m| m.as_str().unwrap().to_string())
-                    .collect();
-                let mut params = toml::Table::new();
-                params.insert("markers".into(), markers.clone().into());
-                params.insert(
-                    "enabled".into(),
-                    toml::from_str::<toml::Table>("conservative = true\nbalanced = true\naggressive = true")
-                        .unwrap()
-                        .into(),
-                );
-                (TailAfterMarker::from_params(params, Profile::Balanced).unwrap(), markers)
+                let markers = &r["params"]["markers"];
+                let rule = TailAfterMarker::from_params(params_with(&markers.to_string(), ""), Profile::Balanced);
+                let markers = markers.as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+                (rule.unwrap(), markers)
             })
             .collect()
     }
