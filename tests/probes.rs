@@ -462,10 +462,10 @@ fn a_most_popular_box_in_a_story_leaves_the_rest_of_it_and_the_ranked_tail_goes(
 /// The headings of the boxes and buttons sites put between a story's paragraphs, each in
 /// place of "Most popular" in `wet-most-popular.txt`, as it is (a WET record) and with
 /// blank lines and markdown (a `##` heading): no profile may drop a paragraph of the story.
-/// Left out, as their rules still cut the rest from them: "About the author" (`related-tail`)
-/// and a thread's own headings ("Leave a Reply", "3 thoughts on …").
-/// With the packs before session 59, "Most popular" and the like cut the WET story in
-/// balanced and aggressive, and "Leave a comment" and the like in every profile.
+/// Left out, as their rule still cuts the rest from them: a thread's own headings ("Leave a
+/// Reply", "3 thoughts on …"). With the packs before session 59, "Most popular" and the
+/// like cut the WET story in balanced and aggressive, and "Leave a comment" and the like in
+/// every profile; before session 61, "About the author" (then `related-tail`'s) did.
 #[test]
 fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
     const HEADINGS: &[&str] = &[
@@ -519,6 +519,8 @@ fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
         "Further reading",
         "See also",
         "Meistgelesen",
+        "About the author",
+        "About the Authors",
     ];
     let engines = engines_of_each_profile();
     let wet = probe("wet-most-popular.txt");

@@ -844,8 +844,14 @@ fn word_stats(line: &str, phrases: Option<&PhraseMatcher>, s: &mut LineStats) {
     s.terminal = last_content.is_some_and(|c| SENTENCE_ENDS.contains(&c));
     s.terminal |= s.words >= 8 && last_content.is_some_and(unpunctuated_script);
     s.colon = matches!(last_content, Some(':' | '\u{FF1A}'));
+    s.ellipsis = ends_cut_short(line);
+}
+
+/// Whether the line ends with `…` or `...` (markup and closing parentheses aside): a
+/// teaser's summary cut short.
+pub(crate) fn ends_cut_short(line: &str) -> bool {
     let end = line.trim_end().trim_end_matches(|c: char| is_markup(c) || c == ')');
-    s.ellipsis = end.ends_with('\u{2026}') || end.ends_with("...");
+    end.ends_with('\u{2026}') || end.ends_with("...")
 }
 
 /// The features of a document's lines, and their statistics for the prose guard. A

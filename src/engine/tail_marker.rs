@@ -25,16 +25,17 @@ use super::normalize::{normalize_into, strip_block_markers};
 /// may also like" box a rule took in the middle of an article has the article after it.
 /// Without it such a line is passed over. With `max_paragraph_run_after = N`, no marker
 /// counts when more than N paragraphs in a row follow it (lines of at least
-/// `paragraph_words` words ending like a sentence, blank lines aside): a "Trending" or
-/// "Latest news" box some sites put in the middle of an article has the rest of the
-/// article after it, paragraph after paragraph, while teasers put a headline between one
-/// summary and the next. With `paragraph_run_within = K` as well, only a run that starts
-/// within K kept non-blank lines of the marker counts: a box in the article is a few
-/// teasers, while a page's tail may hold a terms-of-use text far below its "Most read"
-/// list. With `link_markers = false`, a line that starts
-/// with a link is never the marker: "[Leave a comment](#)" is a call to action, which
-/// newsletters put in the middle of an article, while the heading of a thread is text (a
-/// related-posts tab, "[Most popular](#)", is a link and a fair marker).
+/// `paragraph_words` words ending like a sentence, not cut short with `...`, blank lines
+/// aside): a "Trending" or "Latest news" box some sites put in the middle of an article has
+/// the rest of the article after it, paragraph after paragraph, while teasers put a
+/// headline between one summary and the next, or glue it to a summary cut short. With
+/// `paragraph_run_within = K` as well, only a run that starts within K kept non-blank
+/// lines of the marker counts: a box in the article is a few teasers, while a page's tail
+/// may hold a terms-of-use text far below its "Most read" list. With `link_markers =
+/// false`, a line that starts with a link is never the marker: "[Leave a comment](#)" is a
+/// call to action, which newsletters put in the middle of an article, while the heading of
+/// a thread is text (a related-posts tab, "[Most popular](#)", is a link and a fair
+/// marker).
 pub struct TailAfterMarker {
     markers: regex::RegexSet,
     /// Bytes the markers can start with, when every marker is anchored: a line whose
@@ -142,8 +143,9 @@ impl TailAfterMarker {
     }
 
     /// Where the page's runs of more than `max` paragraphs in a row start (lines of
-    /// `paragraph_words` words or more ending like a sentence; blank and removed lines
-    /// aside), in order, and for each line how many kept non-blank lines come before it.
+    /// `paragraph_words` words or more ending like a sentence, but not cut short as a
+    /// teaser's summary is, with `...`; blank and removed lines aside), in order, and for
+    /// each line how many kept non-blank lines come before it.
     fn paragraph_runs(&self, doc: &DocView<'_>, max: usize) -> ParagraphRuns {
         let mut runs = ParagraphRuns { starts: Vec::new(), kept_before: Vec::with_capacity(doc.lines.len() + 1) };
         let (mut kept, mut run, mut run_start) = (0u32, 0, 0);
@@ -155,6 +157,7 @@ impl TailAfterMarker {
             kept += 1;
             let line = doc.line(l);
             if features::list_item_body(line.trim_start()).is_none()
+                && !features::ends_cut_short(line)
                 && self.ends_sentence_after(line, self.paragraph_words)
             {
                 if run == 0 {
@@ -643,6 +646,29 @@ mod tests {
         assert!(build("tail-after-marker", &params("max_paragraph_run_after = 2"), Profile::Balanced).is_ok());
         let alone = build("tail-after-marker", &params("paragraph_run_within = 3"), Profile::Balanced);
         assert!(alone.is_err_and(|e| e.contains("needs max_paragraph_run_after")), "a window needs a run length");
+    }
+
+    #[test]
+    fn teasers_cut_short_are_not_the_article_going_on() {
+        let guarded = with_markers("['^about the author$']", "max_paragraph_run_after = 2");
+        let prose = PROSE;
+        // An author's bio (line 4), then teasers whose headline and summary are glued into
+        // one line that reads as a paragraph, each summary cut short.
+        let teaser = |n: usize| {
+            format!(
+                "Guide {n} to the islandsLearn all you need to know about the islands in one long guide for visitors who..."
+            )
+        };
+        let teasers: String = (1..=4).map(|n| format!("{}\n\n", teaser(n))).collect();
+        let page = format!("{prose}\n\n{prose}\n\nAbout the author\n\n{prose}\n\n{teasers}");
+        let found = run(guarded.as_ref(), &page);
+        assert_eq!(found.first().map(|f| f.lines.start), Some(4), "{page}");
+        // The same lines ending like a sentence are paragraphs: the article going on.
+        let ended = page.replace("visitors who...", "visitors.");
+        assert!(run(guarded.as_ref(), &ended).is_empty(), "{ended}");
+        // With `…`, and with markup after it.
+        assert_eq!(run(guarded.as_ref(), &page.replace("who...", "who…")).len(), 1);
+        assert_eq!(run(guarded.as_ref(), &page.replace("who...", "who...**")).len(), 1);
     }
 
     #[test]
