@@ -543,11 +543,12 @@ fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
 }
 
 /// The story of `wet-most-popular.txt` told in short paragraphs (8 to 10 words) after its
-/// "Most popular" box: they still count as the story going on (`popular-tail` counts
-/// paragraphs from 8 words), so no profile drops them. With 15 words, as the other tail
-/// rules count, balanced and aggressive cut them.
+/// "Most popular" box, or the same box under "Trending" or "Latest news": they still count
+/// as the story going on (`popular-tail`, and since session 61 `more-from-tail`, count
+/// paragraphs from 8 words), so no profile drops them. With 15 words, as `more-from-tail`
+/// counted before, every profile cut them after "Trending" or "Latest news".
 #[test]
-fn a_most_popular_box_before_short_paragraphs_leaves_them() {
+fn a_box_before_short_paragraphs_leaves_them() {
     let text = probe("wet-most-popular.txt");
     let mut lines: Vec<&str> = text.lines().take(10).collect();
     lines.splice(
@@ -559,5 +560,9 @@ fn a_most_popular_box_before_short_paragraphs_leaves_them() {
             "Network managers said the slope would be watched with sensors.",
         ],
     );
-    every_profile_keeps_in("short paragraphs", &(lines.join("\n") + "\n"), &[1, 2, 3, 7, 8, 9, 10]);
+    let story = lines.join("\n") + "\n";
+    for heading in ["Most popular", "Trending", "Latest news"] {
+        let boxed = story.replacen("Most popular", heading, 1);
+        every_profile_keeps_in(&format!("short paragraphs after {heading:?}"), &boxed, &[1, 2, 3, 7, 8, 9, 10]);
+    }
 }

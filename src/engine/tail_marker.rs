@@ -35,7 +35,10 @@ use super::normalize::{normalize_into, strip_block_markers};
 /// false`, a line that starts with a link is never the marker: "[Leave a comment](#)" is a
 /// call to action, which newsletters put in the middle of an article, while the heading of
 /// a thread is text (a related-posts tab, "[Most popular](#)", is a link and a fair
-/// marker).
+/// marker). With `prose_after_at_most_before = true`, no marker counts that has more lines
+/// of prose after it than before it: a page's tail is shorter than its article, and a
+/// heading with most of the page's prose below it ("Why trust us?" at the top of a long
+/// review) is in the article.
 pub struct TailAfterMarker {
     markers: regex::RegexSet,
     /// Bytes the markers can start with, when every marker is anchored: a line whose
@@ -56,6 +59,7 @@ pub struct TailAfterMarker {
     max_paragraph_run_after: Option<usize>,
     paragraph_run_within: Option<usize>,
     paragraph_words: usize,
+    prose_after_at_most_before: bool,
     link_markers: bool,
     enabled: bool,
 }
@@ -80,6 +84,8 @@ struct TailAfterMarkerParams {
     paragraph_run_within: Option<usize>,
     #[serde(default = "defaults::paragraph_words")]
     paragraph_words: usize,
+    #[serde(default)]
+    prose_after_at_most_before: bool,
     #[serde(default = "yes")]
     link_markers: bool,
     enabled: PerProfile<bool>,
@@ -112,6 +118,7 @@ impl TailAfterMarker {
             max_paragraph_run_after: p.max_paragraph_run_after,
             paragraph_run_within: p.paragraph_run_within,
             paragraph_words: p.paragraph_words,
+            prose_after_at_most_before: p.prose_after_at_most_before,
             link_markers: p.link_markers,
             enabled: p.enabled.get(profile),
         })
@@ -140,6 +147,17 @@ impl TailAfterMarker {
     /// only): a removed marker before it has more than `n` after it.
     fn prose_from_end(&self, doc: &DocView<'_>, n: usize) -> Option<usize> {
         (0..doc.lines.len()).rev().filter(|&l| !doc.removed[l] && !doc.is_blank(l) && self.is_prose(doc.line(l))).nth(n)
+    }
+
+    /// For each line, how many lines of prose (kept ones) there are from it to the end, one
+    /// more entry (0) for the end; found once a page, when a marker first asks.
+    fn prose_from_each_line(&self, doc: &DocView<'_>) -> Vec<u32> {
+        let mut from = vec![0u32; doc.lines.len() + 1];
+        for l in (0..doc.lines.len()).rev() {
+            let prose = !doc.removed[l] && !doc.is_blank(l) && self.is_prose(doc.line(l));
+            from[l] = from[l + 1] + prose as u32;
+        }
+        from
     }
 
     /// Where the page's runs of more than `max` paragraphs in a row start (lines of
@@ -226,6 +244,7 @@ impl Detector for TailAfterMarker {
         // "Leave a Reply" lines: 2.3 s).
         let mut paragraph_runs = None;
         let mut prose_limit = None;
+        let mut prose_from = None;
         // For `explain`: the first marker a guard passed over, so that a rule author sees
         // why the tail starts where it does.
         let mut passed_over = String::new();
@@ -278,6 +297,19 @@ impl Detector for TailAfterMarker {
                             format!("; passed over {norm:?} (line {at}): {runs}+ paragraphs in a row {place}");
                     }
                     continue;
+                }
+                if self.prose_after_at_most_before {
+                    let from = prose_from.get_or_insert_with(|| self.prose_from_each_line(doc));
+                    let (before, after) = (from[0] - from[i], from[i + 1]);
+                    if after > before {
+                        if doc.details && passed_over.is_empty() {
+                            let at = doc.line_number(i);
+                            passed_over = format!(
+                                "; passed over {norm:?} (line {at}): {after} lines of prose follow it, {before} come before it"
+                            );
+                        }
+                        continue;
+                    }
                 }
                 let tail = kept_after(i).count();
                 if tail > self.max_tail_lines {
@@ -646,6 +678,33 @@ mod tests {
         assert!(build("tail-after-marker", &params("max_paragraph_run_after = 2"), Profile::Balanced).is_ok());
         let alone = build("tail-after-marker", &params("paragraph_run_within = 3"), Profile::Balanced);
         assert!(alone.is_err_and(|e| e.contains("needs max_paragraph_run_after")), "a window needs a run length");
+    }
+
+    #[test]
+    fn a_marker_with_more_prose_after_it_than_before_is_in_the_article() {
+        let build_with = |extra: &str| with_markers("['^why trust us\\?$', '^sources$']", extra);
+        let guarded = build_with("prose_after_at_most_before = true");
+        let prose = PROSE;
+        let item = "  * Coverage for preexisting conditions with select plans";
+        // Two paragraphs, a "Why trust us?" box (line 4), then the review: a list and
+        // three paragraphs apart from each other, no paragraphs in a row.
+        let review = format!("{prose}\n{item}\n{item}\n{prose}\n{item}\n{prose}\n");
+        let page = format!("{prose}\n\n{prose}\n\nWhy trust us?\n\n{review}");
+        assert_eq!(run(build_with("").as_ref(), &page).first().map(|f| f.lines.start), Some(4), "unguarded");
+        assert!(run(guarded.as_ref(), &page).is_empty(), "3 lines of prose after it, 2 before");
+        // As many after as before: the tail goes.
+        let even = page.replacen(&format!("{prose}\n{item}\n{item}\n"), &format!("{item}\n{item}\n"), 1);
+        assert_eq!(run(guarded.as_ref(), &even).first().map(|f| f.lines.start), Some(4), "{even}");
+        // A later marker with less prose after it opens the tail, and `explain` says why the
+        // first did not count. Removed lines are no prose on either side.
+        let later = run(guarded.as_ref(), &format!("{page}\nSources\n\n{prose}\n"));
+        assert_eq!(later.first().map(|f| f.lines.start), Some(13));
+        let why = &later[0].detail;
+        assert!(
+            why.ends_with(r#"; passed over "why trust us?" (line 5): 4 lines of prose follow it, 2 come before it"#),
+            "{why}"
+        );
+        assert_eq!(run_after_rules(guarded.as_ref(), &page, &[6, 9]).first().map(|f| f.lines.start), Some(4));
     }
 
     #[test]
