@@ -143,14 +143,9 @@ impl TailAfterMarker {
         (ends_like_sentence(end) || (!end.is_ascii() && cjk_end())) && words() >= min_words
     }
 
-    /// The line of the page's prose that has `n` more lines of prose after it (kept lines
-    /// only): a removed marker before it has more than `n` after it.
-    fn prose_from_end(&self, doc: &DocView<'_>, n: usize) -> Option<usize> {
-        (0..doc.lines.len()).rev().filter(|&l| !doc.removed[l] && !doc.is_blank(l) && self.is_prose(doc.line(l))).nth(n)
-    }
-
     /// For each line, how many lines of prose (kept ones) there are from it to the end, one
-    /// more entry (0) for the end; found once a page, when a marker first asks.
+    /// more entry (0) for the end; found once a page, when a marker first asks (the
+    /// guards of `removed_marker_max_prose_after` and `prose_after_at_most_before`).
     fn prose_from_each_line(&self, doc: &DocView<'_>) -> Vec<u32> {
         let mut from = vec![0u32; doc.lines.len() + 1];
         for l in (0..doc.lines.len()).rev() {
@@ -243,7 +238,6 @@ impl Detector for TailAfterMarker {
         // of many of them was quadratic (50,000 "Popular" lines: 17 s; 50,000 removed
         // "Leave a Reply" lines: 2.3 s).
         let mut paragraph_runs = None;
-        let mut prose_limit = None;
         let mut prose_from = None;
         // For `explain`: the first marker a guard passed over, so that a rule author sees
         // why the tail starts where it does.
@@ -275,7 +269,7 @@ impl Detector for TailAfterMarker {
                 let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));
                 if doc.removed[i]
                     && let Some(max) = self.removed_marker_max_prose_after
-                    && prose_limit.get_or_insert_with(|| self.prose_from_end(doc, max)).is_some_and(|l| l > i)
+                    && prose_from.get_or_insert_with(|| self.prose_from_each_line(doc))[i + 1] as usize > max
                 {
                     if doc.details && passed_over.is_empty() {
                         let (at, lines) = (doc.line_number(i), max + 1);
