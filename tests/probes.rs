@@ -543,11 +543,12 @@ fn no_profile_cuts_a_story_at_a_box_between_its_paragraphs() {
 }
 
 /// The story of `wet-most-popular.txt` told in short paragraphs (8 to 10 words) after its
-/// "Most popular" box, the same box under "Trending" or "Latest news", or a "Leave a
-/// comment" button: they still count as the story going on (`popular-tail`, and since
-/// session 61 `more-from-tail` and `comment-prompt-tail`, count paragraphs from 8 words),
-/// so no profile drops them. With 15 words, as those two counted before, every profile
-/// cut them.
+/// "Most popular" box, the same box under "Trending", "Latest news" or "Related articles",
+/// or a "Leave a comment" button: they still count as the story going on (`popular-tail`,
+/// and since session 61 `more-from-tail` and `comment-prompt-tail`, count paragraphs from 8
+/// words), so no profile drops them. Before session 61 every profile cut them after
+/// "Trending", "Latest news" or "Leave a comment" (those rules counted from 15 words), and
+/// balanced and aggressive after "Related articles" (`related-tail`, unguarded).
 #[test]
 fn a_box_before_short_paragraphs_leaves_them() {
     let text = probe("wet-most-popular.txt");
@@ -562,7 +563,17 @@ fn a_box_before_short_paragraphs_leaves_them() {
         ],
     );
     let story = lines.join("\n") + "\n";
-    for heading in ["Most popular", "Trending", "Latest news", "Leave a comment", "Join the conversation"] {
+    const HEADINGS: &[&str] = &[
+        "Most popular",
+        "Trending",
+        "Latest news",
+        "Leave a comment",
+        "Join the conversation",
+        "Related articles",
+        "You may also like",
+        "Ähnliche Beiträge",
+    ];
+    for heading in HEADINGS {
         let boxed = story.replacen("Most popular", heading, 1);
         every_profile_keeps_in(&format!("short paragraphs after {heading:?}"), &boxed, &[1, 2, 3, 7, 8, 9, 10]);
     }
