@@ -690,7 +690,7 @@ mod tests {
         let even = page.replacen(&format!("{prose}\n{item}\n{item}\n"), &format!("{item}\n{item}\n"), 1);
         assert_eq!(run(guarded.as_ref(), &even).first().map(|f| f.lines.start), Some(4), "{even}");
         // A later marker with less prose after it opens the tail, and `explain` says why the
-        // first did not count. Removed lines are no prose on either side.
+        // first did not count.
         let later = run(guarded.as_ref(), &format!("{page}\nSources\n\n{prose}\n"));
         assert_eq!(later.first().map(|f| f.lines.start), Some(13));
         let why = &later[0].detail;
@@ -698,6 +698,7 @@ mod tests {
             why.ends_with(r#"; passed over "why trust us?" (line 5): 4 lines of prose follow it, 2 come before it"#),
             "{why}"
         );
+        // Removed lines are no prose: without two of the three after it, the first marker counts.
         assert_eq!(run_after_rules(guarded.as_ref(), &page, &[6, 9]).first().map(|f| f.lines.start), Some(4));
     }
 
