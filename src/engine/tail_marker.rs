@@ -6,7 +6,7 @@ use super::detectors::{
     Detection, Detector, DocView, PerProfile, Profile, ends_like_sentence, max_tail_lines, params_into, yes,
 };
 use super::features;
-use super::normalize::{normalize_into, strip_block_markers};
+use super::normalize::{normalize_head_into, normalize_into, strip_block_markers};
 
 /// The tail of a page from a heading that opens its comments or its related-posts list
 /// ("Leave a Reply", "3 thoughts on …", "Related Posts", "You may also like") to the end
@@ -41,8 +41,9 @@ use super::normalize::{normalize_into, strip_block_markers};
 /// review) is in the article.
 pub struct TailAfterMarker {
     markers: regex::RegexSet,
-    /// Bytes the markers can start with, when every marker is anchored: a line whose
-    /// first letter is not among them is not normalised at all.
+    /// Bytes the markers can start with, when every marker is anchored and none starts
+    /// with ASCII punctuation: a line whose first letter (or the first byte of its normal
+    /// form, see `may_start_marker`) is not among them is not normalised at all.
     first_letters: Option<Box<[bool; 256]>>,
     /// The words the markers' lines can start with (see `first_words`), by their first
     /// letter: a line whose first word fits none is not normalised either.
@@ -105,6 +106,10 @@ impl TailAfterMarker {
             }
             Some(all)
         });
+        // Most lines are judged by their first letter, past any punctuation before it: a
+        // marker that may start with punctuation (`^\(\d+\) comments`) needs every line
+        // normalised.
+        let first_letters = first_letters.filter(|t| (0..0x80).all(|b| !t[b] || (b as u8).is_ascii_alphanumeric()));
         Ok(TailAfterMarker {
             first_words: first_words(&p.markers),
             prose_never_marker: p.prose_words > p.max_words + 2,
@@ -198,32 +203,35 @@ impl TailAfterMarker {
         })
     }
 
-    /// Whether the normalised line could start like a marker, judged by its first ASCII
-    /// letter (normalising keeps it: it drops only markup and list numbers before it) and
-    /// the run of letters it starts.
-    fn may_start_marker(&self, line: &str) -> bool {
+    /// Whether the normalised line could start like a marker. A line that starts, past
+    /// markup, with an ASCII letter is judged by that letter (normalising keeps it: it
+    /// drops only markup and list numbers before it) and by the run of letters it starts.
+    /// Any other line (a list number or a link number first, a pictograph, a quote, a
+    /// letter inside a link target) by the first byte of its normal form, found into
+    /// `scratch`: a line of digits or symbols is no marker's, once normalised, for most.
+    fn may_start_marker(&self, line: &str, scratch: &mut String) -> bool {
         let bytes = line.as_bytes();
         let first = bytes.iter().position(|b| b.is_ascii_alphanumeric() || !b.is_ascii());
         // Inside parentheses, the first letter may be a link target's (`[](https://…)
-        // Related`), which normalising drops: look closer.
+        // Related`), which normalising drops.
         let in_target = first.is_some_and(|at| {
             bytes[..at].iter().rposition(|&b| b == b'(' || b == b')').is_some_and(|k| bytes[k] == b'(')
         });
-        let letter_fits = in_target
-            || match (&self.first_letters, first.map(|at| bytes[at])) {
-                (None, _) => true,
-                (Some(table), Some(b)) if b.is_ascii_alphabetic() => table[b.to_ascii_lowercase() as usize],
-                (Some(_), Some(_)) => true, // a digit (maybe a list number) or a non-ASCII letter: look closer
-                (Some(_), None) => false,
-            };
-        let word_fits = || match (&self.first_words, first.filter(|_| !in_target)) {
-            (Some(words), Some(at)) if bytes[at].is_ascii_alphabetic() => {
-                word_may_begin(&bytes[at..], &words[(bytes[at].to_ascii_lowercase() - b'a') as usize])
+        let fits = match (&self.first_letters, first) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(table), Some(at)) if bytes[at].is_ascii_alphabetic() && !in_target => {
+                table[bytes[at].to_ascii_lowercase() as usize]
+                    && self.first_words.as_ref().is_none_or(|words| {
+                        word_may_begin(&bytes[at..], &words[(bytes[at].to_ascii_lowercase() - b'a') as usize])
+                    })
             }
-            _ => true,
+            (Some(table), Some(_)) => {
+                normalize_head_into(line, true, scratch, 0);
+                scratch.as_bytes().first().is_some_and(|&b| table[b as usize])
+            }
         };
-        // The cheap first-letter test first: most lines stop there.
-        letter_fits && word_fits() && (self.link_markers || !strip_block_markers(line).starts_with('['))
+        fits && (self.link_markers || !strip_block_markers(line).starts_with('['))
     }
 }
 
@@ -257,7 +265,7 @@ impl Detector for TailAfterMarker {
                 continue;
             }
             if prose < self.min_prose_before
-                || !self.may_start_marker(line)
+                || !self.may_start_marker(line, &mut norm)
                 || count_words_up_to(line, self.max_words + 3) > self.max_words + 2
             {
                 continue;
@@ -352,7 +360,10 @@ mod defaults {
 /// The runs of ASCII letters that the markers' literal prefixes start with (lower-cased,
 /// as the markers are): a line whose first letter is an ASCII one normalises to that
 /// letter after at most some ASCII punctuation, so only these runs can begin a match. A
-/// prefix that starts with a digit or a non-ASCII character matches no such line.
+/// run the prefix goes on after (`i ` of `^i commenti`) is a whole word: a line's longer
+/// run (`In`, `It`) cannot begin that match, since normalising never splits a run of
+/// ASCII letters. A prefix that starts with a digit or a non-ASCII character matches no
+/// such line.
 /// Nor does a marker without a finite set of prefixes whose first character is never an
 /// ASCII letter or punctuation (`^\d+ comments`). `None` (no test) when another marker has
 /// no finite set of prefixes, or one starts with punctuation.
@@ -372,8 +383,11 @@ fn first_words(markers: &[String]) -> Option<FirstWords> {
         for literal in literals {
             let bytes = literal.as_bytes();
             match bytes.first() {
-                Some(b) if b.is_ascii_lowercase() => words[(b - b'a') as usize]
-                    .push(bytes.iter().take_while(|b| b.is_ascii_lowercase()).copied().collect()),
+                Some(b) if b.is_ascii_lowercase() => {
+                    let run = bytes.iter().take_while(|b| b.is_ascii_lowercase()).count();
+                    let word = FirstWord { letters: bytes[..run].into(), whole: run < bytes.len() };
+                    words[(b - b'a') as usize].push(word);
+                }
                 Some(b) if b.is_ascii_digit() || !b.is_ascii() => {}
                 _ => return None,
             }
@@ -387,19 +401,29 @@ fn first_words(markers: &[String]) -> Option<FirstWords> {
 }
 
 /// Runs of lower-case ASCII letters, by their first letter.
-type FirstWords = [Vec<Box<[u8]>>; 26];
+type FirstWords = [Vec<FirstWord>; 26];
+
+/// The run of ASCII letters a marker's literal prefix starts with.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct FirstWord {
+    letters: Box<[u8]>,
+    /// The prefix goes on after the run with something else than a letter: the line's
+    /// first word must be the run itself, not a longer word.
+    whole: bool,
+}
 
 /// Whether the line whose first letter starts `rest` may normalise to a line that begins
 /// with one of `words` (see `first_words`). Its run of ASCII letters is all of its
 /// normalised first word unless normalising can join more to it: markup (`*`, `` ` ``,
 /// `[`, `]`, `!`, `~`, `_`) or a non-ASCII character after it.
-fn word_may_begin(rest: &[u8], words: &[Box<[u8]>]) -> bool {
+fn word_may_begin(rest: &[u8], words: &[FirstWord]) -> bool {
     let run = rest.iter().position(|b| !b.is_ascii_alphabetic()).unwrap_or(rest.len());
     let may_go_on = rest.get(run).is_some_and(|&b| !b.is_ascii() || b"*`[]!~_".contains(&b));
     let word = &rest[..run];
     let lower = |a: &[u8], b: &[u8]| a.iter().zip(b).all(|(x, y)| x.to_ascii_lowercase() == *y);
-    words.iter().any(|w| {
-        (word.len() >= w.len() && lower(&word[..w.len()], w)) || (may_go_on && w.len() > word.len() && lower(word, w))
+    words.iter().any(|FirstWord { letters: w, whole }| {
+        let long_enough = if *whole { word.len() == w.len() } else { word.len() >= w.len() };
+        (long_enough && lower(&word[..w.len()], w)) || (may_go_on && w.len() > word.len() && lower(word, w))
     })
 }
 
@@ -490,6 +514,10 @@ mod tests {
                 format!("**{heading}**"),
                 format!("[{heading}](#)"),
                 format!("1. {heading}"),
+                format!("[12]{heading}"),
+                format!("\u{2605} {heading}"),
+                format!("\u{1F50A}\u{200D}{heading}"),
+                format!("  10) **{heading}**"),
                 format!("{first}*{rest}"),
                 format!("{first}`{rest}"),
                 format!("{first}\u{200B}{rest}"),
@@ -511,7 +539,7 @@ mod tests {
                 normalize_into(line, true, &mut norm);
                 let matches = set.is_match(&norm);
                 matched += matches as usize;
-                if !rule.may_start_marker(line) {
+                if !rule.may_start_marker(line, &mut String::new()) {
                     assert!(!matches, "{line:?} turned away, yet it normalises to {norm:?}, a marker");
                     turned_away += 1;
                 }
@@ -520,22 +548,57 @@ mod tests {
         assert!(matched > 40 && turned_away > lines.len(), "{matched} matched, {turned_away} turned away");
     }
 
+    /// The first-letter and first-word tests hold only for markers anchored at the line's
+    /// start and starting with a letter or digit: other markers have every line looked at.
+    #[test]
+    fn markers_the_first_letter_cannot_tell_look_at_every_line() {
+        let rule = |markers: &str| TailAfterMarker::from_params(params_with(markers, ""), Profile::Balanced).unwrap();
+        let mut scratch = String::new();
+        for (markers, line) in [
+            (r"['^\(\d+\) comments']", "(3) Comments"),
+            (r"['^\(\d+\) comments']", "**(3) Comments**"),
+            (r#"['^"related']"#, "\"Related posts\""),
+            (r"['comments$', '^related']", "Show comments"),
+            (r"['^related', 'responses']", "3 responses"),
+        ] {
+            let rule = rule(markers);
+            assert!(rule.markers.is_match(&crate::engine::normalize::lowercase(line.trim_matches('*'))));
+            assert!(rule.may_start_marker(line, &mut scratch), "{markers}: {line:?} turned away");
+        }
+        // Anchored markers that start with a letter: a line of another letter is not looked at.
+        assert!(!rule("['^related', '^\\d+ comments']").may_start_marker("Show comments", &mut scratch));
+    }
+
     #[test]
     fn first_words_come_from_the_markers_literal_prefixes() {
         let words = |markers: &[&str]| {
-            first_words(&markers.iter().map(|m| m.to_string()).collect::<Vec<_>>())
-                .map(|w| w.iter().flatten().map(|w| String::from_utf8(w.to_vec()).unwrap()).collect::<Vec<_>>())
+            first_words(&markers.iter().map(|m| m.to_string()).collect::<Vec<_>>()).map(|w| {
+                let word = |w: &FirstWord| String::from_utf8(w.letters.to_vec()).unwrap() + ["", "$"][w.whole as usize];
+                w.iter().flatten().map(word).collect::<Vec<_>>()
+            })
         };
         assert_eq!(
             words(&["^(popular|more) (posts|stories)$", r"^editor'?s'? picks", r"^\d+ comments", "^ähnliche artikel"]),
-            Some(["editor", "editors", "more", "popular"].map(String::from).to_vec())
+            Some(["editor$", "editors$", "more$", "popular$"].map(String::from).to_vec())
+        );
+        assert_eq!(
+            words(&["^i commenti", "^l['’]articolo", "^you(r)? may", r"^recommend\w* for"]),
+            Some(["i$", "l$", "recommend", "you$", "your$"].map(String::from).to_vec()),
+            "a run the prefix goes on after is a whole word; `recommend` may be `recommended`"
         );
         assert_eq!(words(&["^\"quoted\""]), None, "punctuation first");
         assert_eq!(words(&["^[a-z]+ comments"]), None, "no finite set of prefixes");
-        assert!(word_may_begin(b"Related posts", &[b"related".to_vec().into()]));
-        assert!(word_may_begin(b"Rel*ated", &[b"related".to_vec().into()]), "markup may join the word");
-        assert!(!word_may_begin(b"Rel ated", &[b"related".to_vec().into()]));
-        assert!(!word_may_begin(b"Really", &[b"related".to_vec().into()]));
+        let prefix = |w: &[u8]| [FirstWord { letters: w.into(), whole: false }];
+        let whole = |w: &[u8]| [FirstWord { letters: w.into(), whole: true }];
+        assert!(word_may_begin(b"Related posts", &prefix(b"related")));
+        assert!(word_may_begin(b"Rel*ated", &prefix(b"related")), "markup may join the word");
+        assert!(!word_may_begin(b"Rel ated", &prefix(b"related")));
+        assert!(!word_may_begin(b"Really", &prefix(b"related")));
+        assert!(word_may_begin(b"Yourself", &prefix(b"you")));
+        assert!(word_may_begin(b"I commenti", &whole(b"i")));
+        assert!(word_may_begin(b"I*n*", &whole(b"i")), "markup may join more letters: looked at closer");
+        assert!(!word_may_begin(b"In the end", &whole(b"i")), "a longer word");
+        assert!(!word_may_begin(b"Its", &whole(b"i")));
     }
 
     #[test]
