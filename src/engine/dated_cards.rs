@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::detectors::{Detection, Detector, DocView, params_into};
 use super::features::bytes_between;
-use super::normalize::{normalize_into, word_count};
+use super::normalize::{normalize_into, normalized_word_count};
 
 /// Drops a run of at least `min_cards` cards of the same number of non-blank lines (2 to
 /// `max_card_lines`), each holding one line that is only a date ("Tuesday November 19,
@@ -130,7 +130,7 @@ fn is_prose(doc: &DocView<'_>, i: usize, norm: &mut String) -> bool {
         return false;
     }
     normalize_into(doc.line(i), true, norm);
-    word_count(norm) >= PROSE_WORDS && ends_sentence(norm)
+    normalized_word_count(norm) >= PROSE_WORDS && ends_sentence(norm)
 }
 
 /// Ends with a full stop, an exclamation mark or an ellipsis, closing quotes and brackets

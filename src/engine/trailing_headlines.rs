@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::detectors::{Detection, Detector, DocView, ends_like_sentence, params_into, without_closers};
 use super::features;
-use super::normalize::{normalize_into, word_count};
+use super::normalize::{normalize_into, normalized_word_count};
 
 /// Trailing headline lists. From the end of the document upwards, collect the run of
 /// short lines (at most `max_words` words) that follows the last long line; drop it
@@ -97,13 +97,14 @@ impl Detector for TrailingHeadlines {
             if norm.is_empty() {
                 continue;
             }
-            if word_count(&norm) > self.max_words {
+            if normalized_word_count(&norm) > self.max_words {
                 // A paragraph that ends in a colon announces the list after it ("Here
                 // are the offers:"): the list is the article's.
                 article_line_before = (!norm.trim_end().ends_with(':')).then_some(i);
                 break;
             }
-            let named_list = self.list_labels.iter().any(|l| norm.trim_end_matches(':') == l);
+            let label = norm.trim_end_matches(':');
+            let named_list = self.list_labels.iter().any(|l| label == l);
             let headline = !ends_like_sentence(&norm) && !is_plain_list_item(doc.line(i)) && !runs_on(doc, i);
             run.push(ShortLine { line: i, headline, sentence: is_sentence(&norm), named_list });
         }
@@ -156,7 +157,7 @@ impl TrailingHeadlines {
             .filter(|&i| !doc.removed[i] && !doc.is_blank(i))
             .filter(|&i| {
                 normalize_into(doc.line(i), true, &mut norm);
-                word_count(&norm) > self.max_words
+                normalized_word_count(&norm) > self.max_words
             })
             .nth(others)
             .is_some()
@@ -179,7 +180,7 @@ struct ShortLine {
 /// ignored): a line of prose, not a headline, a label or "He declined to comment."
 fn is_sentence(normalized: &str) -> bool {
     let trimmed = without_closers(normalized);
-    trimmed.ends_with(['.', '!']) && word_count(trimmed) >= SENTENCE_MIN_WORDS
+    trimmed.ends_with(['.', '!']) && normalized_word_count(trimmed) >= SENTENCE_MIN_WORDS
 }
 
 const SENTENCE_MIN_WORDS: usize = 8;
