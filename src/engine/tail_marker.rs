@@ -237,7 +237,10 @@ impl TailAfterMarker {
 
 impl Detector for TailAfterMarker {
     fn detect(&self, doc: &DocView<'_>, out: &mut Vec<Detection>) {
-        if !self.enabled || !doc.ends_document {
+        // A marker comes after `min_prose_before` lines: a record of a line or two (a
+        // comment, a title) has none, and five rules testing its lines for prose were a
+        // tenth of the cleaning of one-line JSONL records.
+        if !self.enabled || !doc.ends_document || doc.lines.len() <= self.min_prose_before {
             return;
         }
         let mut norm = String::new();
@@ -546,6 +549,18 @@ mod tests {
             }
         }
         assert!(matched > 40 && turned_away > lines.len(), "{matched} matched, {turned_away} turned away");
+    }
+
+    /// A record shorter than the prose a marker needs before it is passed over whole, and
+    /// one just long enough is still looked at.
+    #[test]
+    fn a_marker_may_end_the_shortest_record_that_can_hold_one() {
+        let one_line_of_prose = with_markers("['^leave a reply$']", "min_prose_before = 1");
+        let found = run(one_line_of_prose.as_ref(), &format!("{PROSE}\nLeave a Reply"));
+        assert_eq!(found.iter().map(|d| d.lines.clone()).collect::<Vec<_>>(), [1..2]);
+        assert!(run(one_line_of_prose.as_ref(), "Leave a Reply").is_empty());
+        let two_lines = with_markers("['^leave a reply$']", "");
+        assert_eq!(run(two_lines.as_ref(), &format!("{PROSE}\n{PROSE}\nLeave a Reply")).len(), 1);
     }
 
     /// The first-letter and first-word tests hold only for markers anchored at the line's
