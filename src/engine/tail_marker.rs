@@ -6,7 +6,7 @@ use super::detectors::{
     Detection, Detector, DocView, PerProfile, Profile, ends_like_sentence, max_tail_lines, params_into, yes,
 };
 use super::features;
-use super::normalize::{normalize_head_into, normalize_into, strip_block_markers};
+use super::normalize::{normalize_head_into, normalize_into, normalized_word_count, strip_block_markers};
 
 /// The tail of a page from a heading that opens its comments or its related-posts list
 /// ("Leave a Reply", "3 thoughts on …", "Related Posts", "You may also like") to the end
@@ -274,8 +274,7 @@ impl Detector for TailAfterMarker {
                 continue;
             }
             normalize_into(line, true, &mut norm);
-            // The normal form has single spaces between words.
-            let words = norm.bytes().filter(|&b| b == b' ').count() + !norm.is_empty() as usize;
+            let words = normalized_word_count(&norm);
             if words <= self.max_words && self.markers.is_match(&norm) {
                 let kept_after = |from: usize| (from..doc.lines.len()).filter(|&l| !doc.removed[l] && !doc.is_blank(l));
                 if doc.removed[i]
